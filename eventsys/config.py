@@ -1,0 +1,42 @@
+"""Default settings; instance/config.py and EVENTSYS_* environment variables override them."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    # Set EVENTSYS_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/eventsys) for
+    # PostgreSQL; without it the embedded SQLite file in instance/ is used.
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    # Elderly users read slowly: a CSRF token lives as long as the session it is bound to.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_MINUTES = 15
+    HELP_TELEPHONE = "010-6381 2345"
+    CENTRE_NAME = "丰台区老干部活动中心"
+    PAGE_SIZE = 30
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+def load_or_create_secret(instance_path: str) -> str:
+    """Return the instance's secret key, generating and saving one on first start."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

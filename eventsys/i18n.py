@@ -1,0 +1,39 @@
+"""Which language and time zone a request is served in."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+SUPPORTED = ("zh_CN", "en")
+
+
+def negotiate(accept_languages: list[tuple[str, float]]) -> str:
+    """Pick zh_CN for any Chinese variant the browser prefers, else English; zh_CN by default."""
+    ranked = sorted(accept_languages, key=lambda item: -item[1])
+    for tag, quality in ranked:
+        if quality <= 0:
+            continue
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary == "zh":
+            return "zh_CN"
+        if primary == "en":
+            return "en"
+    return "zh_CN" if not ranked else "en"
+
+
+def select_locale() -> str:
+    """Use the language chosen on the site, then the account's, then the browser's."""
+    chosen = session.get("lang")
+    if chosen in SUPPORTED:
+        return str(chosen)
+    if current_user and current_user.is_authenticated and current_user.language in SUPPORTED:
+        return str(current_user.language)
+    if not request:
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return negotiate(list(request.accept_languages))
+
+
+def select_timezone() -> str:
+    """Show every time in the centre's time zone."""
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])

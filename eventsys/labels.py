@@ -1,0 +1,48 @@
+"""Translated labels for the stored codes (kinds, statuses, roles)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+EVENT_KIND_LABELS = {
+    "performance": _l("Performance"),
+    "ball_game": _l("Ball game"),
+    "poetry_contest": _l("Poetry contest"),
+    "troupe_competition": _l("Art-troupe competition"),
+    "lecture": _l("Lecture"),
+    "exhibition": _l("Exhibition"),
+    "health_clinic": _l("Health clinic"),
+    "knowledge_contest": _l("Knowledge contest"),
+    "activity": _l("Regular activity"),
+    "other": _l("Other"),
+}
+STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": _l("Cancelled")}
+GROUP_KIND_LABELS = {
+    "interest_group": _l("Interest group"),
+    "society": _l("Society"),
+    "troupe": _l("Troupe"),
+    "team": _l("Team"),
+}
+VENUE_KIND_LABELS = {"room": _l("Room"), "hall": _l("Hall"), "court": _l("Court"),
+                     "outdoor": _l("Outdoor")}
+ROLE_LABELS = {"organizer": _l("Organizer"), "judge": _l("Judge"), "participant": _l("Participant")}
+
+
+def event_kind_label(kind: str) -> str:
+    return str(EVENT_KIND_LABELS.get(kind, kind))
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def group_kind_label(kind: str) -> str:
+    return str(GROUP_KIND_LABELS.get(kind, kind))
+
+
+def venue_kind_label(kind: str) -> str:
+    return str(VENUE_KIND_LABELS.get(kind, kind))
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))

@@ -1,0 +1,149 @@
+"""Events and the occurrences that book their venue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DDL,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsys.extensions import db
+from eventsys.models.types import UTCDateTime
+from eventsys.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from eventsys.models.users import User
+    from eventsys.models.venues import Venue
+
+EVENT_KINDS = (
+    "performance",
+    "ball_game",
+    "poetry_contest",
+    "troupe_competition",
+    "lecture",
+    "exhibition",
+    "health_clinic",
+    "knowledge_contest",
+    "activity",
+    "other",
+)
+EVENT_STATUSES = ("draft", "published", "cancelled")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+class Event(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(f"kind IN ({_in(EVENT_KINDS)})", name="kind_known"),
+        CheckConstraint(f"status IN ({_in(EVENT_STATUSES)})", name="status_known"),
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"), index=True)
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The first occurrence; recurring events repeat it weekly on repeat_weekdays.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Monday = 0, comma separated ("1,3" is every Tuesday and Thursday); empty for one-off events.
+    repeat_weekdays: Mapped[str] = mapped_column(String(20), default="")
+    repeat_until: Mapped[date | None] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    # Incremented on every change that calendar clients must notice (RFC 5545 SEQUENCE).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    venue: Mapped[Venue] = relationship()
+    organizer: Mapped[User | None] = relationship()
+    occurrences: Mapped[list[Occurrence]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="Occurrence.starts_at",
+    )
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        return tuple(int(day) for day in self.repeat_weekdays.split(",") if day)
+
+    @property
+    def is_recurring(self) -> bool:
+        return bool(self.repeat_weekdays)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title}>"
+
+
+class Occurrence(db.Model):  # type: ignore[name-defined,misc]
+    """One dated sitting of an event; the rows that actually book a venue."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        UniqueConstraint("event_id", "original_start", name="uq_occurrence_event_original"),
+        Index("ix_occurrence_venue_starts_at", "venue_id", "starts_at"),
+        Index("ix_occurrence_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The start the recurrence rule generated (RECURRENCE-ID when the sitting was moved).
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True while this sitting holds its room: not skipped and its event not cancelled.
+    blocks_venue: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    event: Mapped[Event] = relationship(back_populates="occurrences")
+    venue: Mapped[Venue] = relationship()
+
+    @property
+    def moved(self) -> bool:
+        return self.starts_at != self.original_start
+
+
+# PostgreSQL refuses overlapping bookings of one venue even if application code forgot to lock;
+# the migration creates the same constraint.
+EXCLUDE_OVERLAPPING_BOOKINGS = (
+    "ALTER TABLE occurrence ADD CONSTRAINT ex_occurrence_no_overlap "
+    "EXCLUDE USING gist (venue_id WITH =, tsrange(starts_at, ends_at) WITH &&) "
+    "WHERE (blocks_venue)"
+)
+event.listen(
+    Occurrence.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+event.listen(
+    Occurrence.__table__,
+    "after_create",
+    DDL(EXCLUDE_OVERLAPPING_BOOKINGS).execute_if(dialect="postgresql"),
+)

@@ -1,0 +1,35 @@
+"""The clock and the centre's time zone, in one place so tests can reason about them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def to_local(value: datetime) -> datetime:
+    """Return *value* in the centre's time zone."""
+    return value.astimezone(LOCAL_TZ)
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """Read a naive wall-clock time as Beijing time and return it in UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(UTC)
+
+
+def local_midnight(day: date) -> datetime:
+    """Return the start of *day* in Beijing, in UTC."""
+    return datetime.combine(day, time(0, 0), LOCAL_TZ).astimezone(UTC)
+
+
+def local_today() -> date:
+    """Return today's date in Beijing."""
+    return utcnow().astimezone(LOCAL_TZ).date()

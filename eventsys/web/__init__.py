@@ -1,0 +1,118 @@
+"""The web layer: one blueprint per audience or area. Nothing imports it but the factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eventsys.database import write_intent
+from eventsys.extensions import login_manager
+from eventsys.services.accounts import load_user_by_session_id
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_web(app: Flask) -> None:
+    """Install request hooks, error pages, template helpers and the user loader."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_by_session_id)
+
+    @app.before_request
+    def _transaction_mode() -> None:
+        g.write_token = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _reset_transaction_mode(_error: BaseException | None) -> None:
+        token = g.pop("write_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        message = _("This form had expired or was sent from elsewhere. Please fill it in again; "
+                    "nothing was saved.")
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400:
+            return error
+        messages = {
+            400: _("The request could not be understood."),
+            403: _("You do not have permission to open this page."),
+            404: _("This page does not exist. Please check the address or go back to the home page."),
+            405: _("This action is not available here."),
+            413: _("What you sent is too large."),
+            429: _("Too many requests. Please wait a moment."),
+        }
+        message = messages.get(error.code, error.description or "")
+        return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(500)
+    def _server_error(_error: Any) -> tuple[str, int]:
+        return render_template("errors/error.html", code=500,
+                               message=_("Something went wrong on our side. Please call the help line.")), 500
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, _datetime_format())
+    app.jinja_env.filters["local_date"] = lambda value: format_date(value, _date_format())
+    app.jinja_env.filters["local_time"] = lambda value: format_datetime(value, "HH:mm")
+    app.jinja_env.globals["locale_code"] = _locale_code
+    from eventsys import labels
+
+    app.jinja_env.filters["event_kind"] = labels.event_kind_label
+    app.jinja_env.filters["status_label"] = labels.status_label
+    app.jinja_env.filters["group_kind"] = labels.group_kind_label
+    app.jinja_env.filters["venue_kind"] = labels.venue_kind_label
+    app.jinja_env.filters["role_label"] = labels.role_label
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"help_telephone": app.config["HELP_TELEPHONE"],
+                "centre_name": app.config["CENTRE_NAME"]}
+
+
+def _locale_code() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "zh-CN" if locale is not None and locale.language == "zh" else "en"
+
+
+def _datetime_format() -> str:
+    # 2026年12月3日 星期四 14:00 / 3 Dec 2026, Thu 14:00
+    return "y年M月d日 EEEE HH:mm" if _locale_code() == "zh-CN" else "d MMM y, EEE HH:mm"
+
+
+def _date_format() -> str:
+    return "y年M月d日 EEEE" if _locale_code() == "zh-CN" else "EEE d MMM y"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every blueprint."""
+    from eventsys.web import auth, manage, me, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(me.bp)
+    app.register_blueprint(manage.bp)

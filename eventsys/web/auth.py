@@ -1,0 +1,102 @@
+"""Sign in, sign out, sign up, and the language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.models import Organisation
+from eventsys.services import accounts
+from eventsys.timeutil import utcnow
+from eventsys.web.forms import ActionForm, LanguageForm, LoginForm, SignupForm
+from eventsys.web.util import attach_error, next_or
+
+bp = Blueprint("auth", __name__)
+
+
+def organisation_choices(blank: str) -> list[tuple[Any, str]]:
+    names = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    return [("", blank), *((org_id, name) for org_id, name in names)]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(next_or("public.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data, now=utcnow())
+        except EventsysError as refusal:
+            db.session.commit()  # keep the recorded failure: it counts towards the limit
+            form.password.errors = [str(refusal)]
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user, remember=bool(form.remember.data))
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(next_or("public.home"))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("me.profile"))
+    form = SignupForm()
+    form.organisation_id.choices = organisation_choices(_("— None —"))
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                accounts.NewUser(name=form.name.data, login=form.login.data,
+                                 password=form.password.data, phone=form.phone.data or None,
+                                 organisation_id=form.organisation_id.data),
+                actor=None,
+            )
+        except EventsysError as refusal:
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user, remember=True)
+            flash(_("Your account is ready. Welcome, %(name)s.", name=user.name), "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Any:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.language = form.lang.data
+            db.session.commit()
+    return redirect(next_or("public.home", form.next.data or request.referrer and _path_of(request.referrer)))
+
+
+def _path_of(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")

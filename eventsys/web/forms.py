@@ -1,0 +1,268 @@
+"""Forms: they check the shape of input; services check the rules.
+
+Every string field is normalised before validation (full-width digits and spaces typed with an
+input method, control characters, surrounding blanks)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.core import Field
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from eventsys.domain.text import normalise
+
+
+def _normalise_single(value: Any) -> Any:
+    return normalise(value) if isinstance(value, str) else value
+
+
+def _normalise_multi(value: Any) -> Any:
+    return normalise(value, multiline=True) if isinstance(value, str) else value
+
+
+class NormalisingForm(FlaskForm):  # type: ignore[misc]
+    """A CSRF-protected form whose text input is normalised before it is validated."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            if unbound_field.field_class is TextAreaField:
+                extra = (_normalise_multi,)
+            elif unbound_field.field_class in (PasswordField,):
+                extra = ()
+            else:
+                extra = (_normalise_single,)
+            options["filters"] = (*extra, *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
+
+
+class NormalisedIntegerField(IntegerField):
+    """An integer field that accepts full-width digits and blanks around the number."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [normalise(str(valuelist[0]))]
+            if valuelist[0] == "":
+                self.data = None
+                return
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > 10_000_000:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class NormalisedDateTimeField(DateTimeLocalField):
+    """A date-and-time field that reads what browsers send and what people type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
+                                     "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [normalise(str(valuelist[0]))]
+            if not valuelist[0]:
+                self.data = None
+                return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date and time like 2026-12-03 14:00.")) from error
+        if self.data is not None and not (2000 <= self.data.year <= 2100):
+            self.data = None
+            raise ValueError(_l("Enter a year between 2000 and 2100."))
+
+
+class NormalisedDateField(DateField):
+    """A date field that accepts full-width digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%d", "%Y/%m/%d"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [normalise(str(valuelist[0]))]
+            if not valuelist[0]:
+                self.data = None
+                return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a date like 2026-12-03.")) from error
+        if self.data is not None and not (2000 <= self.data.year <= 2100):
+            self.data = None
+            raise ValueError(_l("Enter a year between 2000 and 2100."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def coerce_optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class LoginForm(NormalisingForm):
+    login = StringField(_l("Login name or phone number"),
+                        validators=[InputRequired(), Length(max=64)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me signed in on this device"), default=True)
+    submit = SubmitField(_l("Sign in"))
+
+
+class SignupForm(NormalisingForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=80)],
+                       render_kw={"autocomplete": "name"})
+    login = StringField(_l("Login name or phone number"),
+                        validators=[InputRequired(), Length(min=2, max=64)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=20)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_optional_int,
+                                  validators=[Optional()])
+    password = PasswordField(_l("Password (at least 8 characters)"),
+                             validators=[InputRequired(), Length(min=8, max=128)],
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Create my account"))
+
+
+class UserForm(SignupForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[InputRequired()])
+    submit = SubmitField(_l("Create account"))
+
+
+class RolesForm(NormalisingForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[InputRequired()])
+    submit = SubmitField(_l("Save roles"))
+
+
+class PasswordChangeForm(NormalisingForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password (at least 8 characters)"),
+                                 validators=[InputRequired(), Length(min=8, max=128)],
+                                 render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
+
+
+class ProfileForm(NormalisingForm):
+    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=80)])
+    language = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    submit = SubmitField(_l("Save"))
+
+
+class VenueForm(NormalisingForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[])
+    capacity = NormalisedIntegerField(_l("Capacity (people)"),
+                                      validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    location = StringField(_l("Where to find it"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    active = BooleanField(_l("Can be booked"), default=True)
+    submit = SubmitField(_l("Save venue"))
+
+
+class OrganisationForm(NormalisingForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    parent_id = SelectField(_l("Part of"), coerce=coerce_optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Save organisation"))
+
+
+class GroupForm(NormalisingForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[])
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_optional_int,
+                                  validators=[Optional()])
+    leader_id = SelectField(_l("Leader"), coerce=coerce_optional_int, validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save group"))
+
+
+class MemberForm(NormalisingForm):
+    person = StringField(_l("Login name or phone number of the member"),
+                         validators=[InputRequired(), Length(max=64)])
+    submit = SubmitField(_l("Add member"))
+
+
+WEEKDAY_CHOICES = [
+    ("0", _l("Monday")), ("1", _l("Tuesday")), ("2", _l("Wednesday")), ("3", _l("Thursday")),
+    ("4", _l("Friday")), ("5", _l("Saturday")), ("6", _l("Sunday")),
+]
+
+
+class EventForm(NormalisingForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[])
+    venue_id = SelectField(_l("Venue"), coerce=coerce_optional_int, choices=[],
+                           validators=[InputRequired()])
+    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[InputRequired()])
+    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[InputRequired()])
+    weekdays = MultiCheckboxField(_l("Repeats every week on"), choices=WEEKDAY_CHOICES,
+                                  validators=[Optional()])
+    repeat_until = NormalisedDateField(_l("Repeat until (last day)"), validators=[Optional()])
+    capacity = NormalisedIntegerField(_l("Places (leave empty for no limit)"),
+                                      validators=[Optional(), NumberRange(min=0, max=100000)])
+    registration_opens_at = NormalisedDateTimeField(_l("Registration opens"),
+                                                    validators=[Optional()])
+    registration_closes_at = NormalisedDateTimeField(_l("Registration closes"),
+                                                     validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save event"))
+
+    def validate_ends_at(self, field: Field) -> None:
+        start: datetime | None = self.starts_at.data
+        if start is not None and field.data is not None and field.data <= start:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_repeat_until(self, field: Field) -> None:
+        if self.weekdays.data and field.data is None:
+            raise ValidationError(_l("Give the last day of the repeat."))
+        start: datetime | None = self.starts_at.data
+        until: date | None = field.data
+        if until is not None and start is not None and until < start.date():
+            raise ValidationError(_l("The repeat must end on or after the first day."))
+
+
+class OccurrenceForm(NormalisingForm):
+    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[InputRequired()])
+    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[InputRequired()])
+    submit = SubmitField(_l("Move this sitting"))
+
+    def validate_ends_at(self, field: Field) -> None:
+        start: datetime | None = self.starts_at.data
+        if start is not None and field.data is not None and field.data <= start:
+            raise ValidationError(_l("The end must be after the start."))
+
+
+class ActionForm(NormalisingForm):
+    """A form with only a CSRF token, for buttons that change something."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class LanguageForm(NormalisingForm):
+    lang = SelectField(choices=[("zh_CN", "中文"), ("en", "English")])
+    next = StringField(validators=[Optional(), Length(max=500)])

@@ -1,0 +1,437 @@
+"""The organizers' side: events, rooms, organisations, groups, people and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventsys.domain.text import normalise
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.models import (
+    EVENT_KINDS,
+    GROUP_KINDS,
+    ROLES,
+    VENUE_KINDS,
+    AuditRecord,
+    Event,
+    Group,
+    GroupMember,
+    Occurrence,
+    Organisation,
+    User,
+    Venue,
+)
+from eventsys.services import accounts, places
+from eventsys.services import events as event_service
+from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web.auth import organisation_choices
+from eventsys.web.forms import (
+    ActionForm,
+    EventForm,
+    GroupForm,
+    MemberForm,
+    OccurrenceForm,
+    OrganisationForm,
+    RolesForm,
+    UserForm,
+    VenueForm,
+)
+from eventsys.labels import event_kind_label, group_kind_label, role_label, venue_kind_label
+from eventsys.web.util import attach_error, get_or_404, role_required
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+@bp.before_request
+@role_required("organizer")
+def _organizers_only() -> None:
+    """Every page here is for organizers."""
+
+
+def _refused(form: Any, refusal: EventsysError) -> None:
+    db.session.rollback()
+    if not attach_error(form, refusal):
+        flash(str(refusal), "error")
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.route("/")
+def dashboard() -> Any:
+    counts = {
+        "events": db.session.scalar(select(func.count()).select_from(Event)),
+        "venues": db.session.scalar(select(func.count()).select_from(Venue)),
+        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
+        "groups": db.session.scalar(select(func.count()).select_from(Group)),
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+    }
+    return render_template("manage/dashboard.html", counts=counts)
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+@bp.route("/events")
+def events() -> Any:
+    rows = db.session.scalars(
+        select(Event).options(selectinload(Event.venue)).order_by(Event.starts_at.desc()).limit(500)
+    ).all()
+    return render_template("manage/events.html", events=rows, action_form=ActionForm())
+
+
+def _event_form(event: Event | None) -> EventForm:
+    form = EventForm(obj=None if request.method == "POST" else event)
+    form.kind.choices = [(kind, event_kind_label(kind)) for kind in EVENT_KINDS]
+    venues = db.session.execute(
+        select(Venue.id, Venue.name).where(Venue.active.is_(True)).order_by(Venue.name)).all()
+    form.venue_id.choices = [("", _("— Choose a venue —")), *((v_id, name) for v_id, name in venues)]
+    if event is not None and request.method != "POST":
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            value = getattr(event, name)
+            getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
+        form.weekdays.data = [str(day) for day in event.weekdays]
+    return form
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return local_to_utc(value) if value is not None else None
+
+
+def _event_data(form: EventForm) -> event_service.EventData:
+    return event_service.EventData(
+        kind=form.kind.data, title=form.title.data, description=form.description.data or "",
+        venue_id=form.venue_id.data, starts_at=local_to_utc(form.starts_at.data),
+        ends_at=local_to_utc(form.ends_at.data),
+        weekdays=tuple(int(day) for day in form.weekdays.data or ()),
+        repeat_until=form.repeat_until.data if form.weekdays.data else None,
+        capacity=form.capacity.data,
+        registration_opens_at=_utc(form.registration_opens_at.data),
+        registration_closes_at=_utc(form.registration_closes_at.data),
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def event_new() -> Any:
+    form = _event_form(None)
+    if form.validate_on_submit():
+        try:
+            event = event_service.create_event(_event_data(form), organizer=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The event is saved as a draft. Publish it when it is ready."), "success")
+            return redirect(url_for("public.event_detail", event_id=event.id))
+    return render_template("manage/event_form.html", form=form, event=None), _status(form)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def event_edit(event_id: int) -> Any:
+    event = get_or_404(Event, event_id)
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            event_service.update_event(event, _event_data(form), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            event = get_or_404(Event, event_id)
+        else:
+            db.session.commit()
+            flash(_("The event is saved."), "success")
+            return redirect(url_for("public.event_detail", event_id=event.id))
+    return render_template("manage/event_form.html", form=form, event=event), _status(form)
+
+
+@bp.route("/events/<int:event_id>/status/<status>", methods=["POST"])
+def event_status(event_id: int, status: str) -> Any:
+    event = get_or_404(Event, event_id)
+    if status not in ("published", "cancelled", "draft"):
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        event_service.set_status(event, status, actor=current_user)
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash({"published": _("The event is published."),
+               "cancelled": _("The event is cancelled and its room is free again."),
+               "draft": _("The event is back to draft and hidden from the programme.")}[status],
+              "success")
+    return redirect(url_for("public.event_detail", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/sittings")
+def occurrences(event_id: int) -> Any:
+    event = get_or_404(Event, event_id)
+    return render_template("manage/occurrences.html", event=event, action_form=ActionForm())
+
+
+@bp.route("/sittings/<int:occurrence_id>/skip", methods=["POST"])
+def occurrence_skip(occurrence_id: int) -> Any:
+    occurrence = get_or_404(Occurrence, occurrence_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    skip = request.args.get("undo") != "1"
+    try:
+        event_service.skip_occurrence(occurrence, skip, actor=current_user)
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("The sitting is skipped.") if skip else _("The sitting is back on."), "success")
+    return redirect(url_for("manage.occurrences", event_id=occurrence.event_id))
+
+
+@bp.route("/sittings/<int:occurrence_id>/move", methods=["GET", "POST"])
+def occurrence_move(occurrence_id: int) -> Any:
+    occurrence = get_or_404(Occurrence, occurrence_id)
+    form = OccurrenceForm()
+    if request.method == "GET":
+        form.starts_at.data = to_local(occurrence.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_local(occurrence.ends_at).replace(tzinfo=None)
+    if form.validate_on_submit():
+        event_id = occurrence.event_id
+        try:
+            event_service.move_occurrence(occurrence, local_to_utc(form.starts_at.data),
+                                          local_to_utc(form.ends_at.data), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            occurrence = get_or_404(Occurrence, occurrence_id)
+        else:
+            db.session.commit()
+            flash(_("The sitting is moved."), "success")
+            return redirect(url_for("manage.occurrences", event_id=event_id))
+    return render_template("manage/occurrence_move.html", form=form, occurrence=occurrence), \
+        _status(form)
+
+
+# ---- venues ---------------------------------------------------------------------------------
+
+@bp.route("/venues")
+def venues() -> Any:
+    rows = db.session.scalars(select(Venue).order_by(Venue.name)).all()
+    return render_template("manage/venues.html", venues=rows)
+
+
+@bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
+@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+def venue_form(venue_id: int | None) -> Any:
+    venue = get_or_404(Venue, venue_id) if venue_id is not None else None
+    form = VenueForm(obj=venue)
+    form.kind.choices = [(kind, venue_kind_label(kind)) for kind in VENUE_KINDS]
+    if form.validate_on_submit():
+        data = places.VenueData(name=form.name.data, kind=form.kind.data,
+                                capacity=form.capacity.data, location=form.location.data or "",
+                                description=form.description.data or "",
+                                active=bool(form.active.data))
+        try:
+            places.save_venue(data, actor=current_user, venue=venue)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The venue is saved."), "success")
+            return redirect(url_for("manage.venues"))
+    return render_template("manage/venue_form.html", form=form, venue=venue), _status(form)
+
+
+# ---- organisations and groups ---------------------------------------------------------------
+
+@bp.route("/organisations")
+def organisations() -> Any:
+    rows = db.session.scalars(
+        select(Organisation).options(selectinload(Organisation.parent)).order_by(Organisation.name)
+    ).all()
+    counts = dict(db.session.execute(
+        select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
+    return render_template("manage/organisations.html", organisations=rows, counts=counts)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+def organisation_form(organisation_id: int | None) -> Any:
+    organisation = get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    form.parent_id.choices = organisation_choices(_("— Top level —"))
+    if form.validate_on_submit():
+        try:
+            places.save_organisation(form.name.data, form.parent_id.data, actor=current_user,
+                                     organisation=organisation)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The organisation is saved."), "success")
+            return redirect(url_for("manage.organisations"))
+    return render_template("manage/organisation_form.html", form=form,
+                           organisation=organisation), _status(form)
+
+
+@bp.route("/groups")
+def groups() -> Any:
+    rows = db.session.scalars(
+        select(Group).options(selectinload(Group.organisation), selectinload(Group.leader))
+        .order_by(Group.name)
+    ).all()
+    counts = dict(db.session.execute(
+        select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)).all())
+    return render_template("manage/groups.html", groups=rows, counts=counts)
+
+
+def _people_choices() -> list[tuple[Any, str]]:
+    people = db.session.execute(
+        select(User.id, User.name, User.login).order_by(User.name_pinyin).limit(5000)).all()
+    return [("", _("— None —")), *((uid, f"{name} ({login})") for uid, name, login in people)]
+
+
+@bp.route("/groups/new", methods=["GET", "POST"], defaults={"group_id": None})
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+def group_form(group_id: int | None) -> Any:
+    group = get_or_404(Group, group_id) if group_id else None
+    form = GroupForm(obj=group)
+    form.kind.choices = [(kind, group_kind_label(kind)) for kind in GROUP_KINDS]
+    form.organisation_id.choices = organisation_choices(_("— None —"))
+    form.leader_id.choices = _people_choices()
+    if form.validate_on_submit():
+        data = places.GroupData(name=form.name.data, kind=form.kind.data,
+                                description=form.description.data or "",
+                                organisation_id=form.organisation_id.data,
+                                leader_id=form.leader_id.data)
+        try:
+            saved = places.save_group(data, actor=current_user, group=group)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            group = get_or_404(Group, group_id) if group_id else None
+        else:
+            db.session.commit()
+            flash(_("The group is saved."), "success")
+            return redirect(url_for("manage.group_form", group_id=saved.id))
+    members = []
+    if group is not None:
+        members = db.session.scalars(
+            select(User).join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == group.id).order_by(User.name_pinyin)).all()
+    return render_template("manage/group_form.html", form=form, group=group, members=members,
+                           member_form=MemberForm(prefix="member"), action_form=ActionForm()), \
+        _status(form)
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["POST"])
+def group_member_add(group_id: int) -> Any:
+    group = get_or_404(Group, group_id)
+    form = MemberForm(prefix="member")
+    if form.validate_on_submit():
+        try:
+            person = places.find_person(form.person.data)
+            places.add_member(group, person, actor=current_user)
+        except EventsysError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s joined the group.", name=person.name), "success")
+    else:
+        flash(_("Enter the login name or phone number of the member."), "error")
+    return redirect(url_for("manage.group_form", group_id=group_id))
+
+
+@bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
+def group_member_remove(group_id: int, user_id: int) -> Any:
+    group = get_or_404(Group, group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        places.remove_member(group, user_id, actor=current_user)
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("The member is removed from the group."), "success")
+    return redirect(url_for("manage.group_form", group_id=group_id))
+
+
+# ---- people ---------------------------------------------------------------------------------
+
+@bp.route("/people")
+def people() -> Any:
+    search = normalise(request.args.get("q", ""))[:64]
+    query = select(User).options(selectinload(User.organisation)).order_by(User.name_pinyin)
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(func.lower(User.name).like(like) | User.name_pinyin.like(like)
+                            | func.lower(User.login).like(like) | User.phone.like(like))
+    rows = db.session.scalars(query.limit(200)).all()
+    return render_template("manage/people.html", people=rows, q=search)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role, role_label(role)) for role in ROLES]
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def person_new() -> Any:
+    form = UserForm()
+    form.organisation_id.choices = organisation_choices(_("— None —"))
+    form.roles.choices = _role_choices()
+    if request.method == "GET":
+        form.roles.data = ["judge"]
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(
+                accounts.NewUser(name=form.name.data, login=form.login.data,
+                                 password=form.password.data, phone=form.phone.data or None,
+                                 organisation_id=form.organisation_id.data,
+                                 roles=tuple(form.roles.data)),
+                actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The account is created. Give the person their login name and password."),
+                  "success")
+            return redirect(url_for("manage.people"))
+    return render_template("manage/person_new.html", form=form), _status(form)
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+def person(user_id: int) -> Any:
+    user = get_or_404(User, user_id)
+    form = RolesForm()
+    form.roles.choices = _role_choices()
+    if request.method == "GET":
+        form.roles.data = list(user.roles)
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(user, tuple(form.roles.data), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            user = get_or_404(User, user_id)
+        else:
+            db.session.commit()
+            flash(_("The roles are saved."), "success")
+            return redirect(url_for("manage.person", user_id=user_id))
+    return render_template("manage/person.html", person=user, form=form), _status(form)
+
+
+@bp.route("/audit")
+def audit_log() -> Any:
+    rows = db.session.scalars(
+        select(AuditRecord).options(selectinload(AuditRecord.actor))
+        .order_by(AuditRecord.id.desc()).limit(200)
+    ).all()
+    return render_template("manage/audit.html", records=rows)

@@ -1,0 +1,50 @@
+"""My page: profile, language and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.services import accounts, audit
+from eventsys.web.forms import PasswordChangeForm, ProfileForm
+from eventsys.web.util import attach_error
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile() -> Any:
+    form = ProfileForm(obj=current_user, prefix="profile")
+    password_form = PasswordChangeForm(prefix="password")
+    if form.submit.data and form.validate_on_submit():
+        before = {"name": current_user.name, "language": current_user.language}
+        current_user.name = form.name.data
+        current_user.name_pinyin = accounts.name_pinyin(form.name.data)
+        current_user.language = form.language.data
+        session["lang"] = form.language.data
+        audit.record(current_user, "user.profile", "user", current_user.id, before=before,
+                     after={"name": current_user.name, "language": current_user.language})
+        db.session.commit()
+        flash(_("Your details are saved."), "success")
+        return redirect(url_for("me.profile"))
+    if password_form.submit.data and password_form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, password_form.current_password.data,
+                                     password_form.new_password.data)
+        except EventsysError as refusal:
+            attach_error(password_form, refusal)
+        else:
+            db.session.commit()
+            # Other devices are signed out by the new session version; this one stays in.
+            login_user(current_user, remember=True)
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("me.profile"))
+    failed = bool(form.errors or password_form.errors)
+    return render_template("me/profile.html", form=form, password_form=password_form), (
+        422 if failed else 200)

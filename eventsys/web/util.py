@@ -1,0 +1,70 @@
+"""Helpers shared by the views: role checks, safe redirects, errors on forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from eventsys.errors import EventsysError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_required(role: str) -> Callable[[F], F]:
+    """Let only signed-in users with *role* through; others are sent to sign in or refused."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from eventsys.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Tell whether *target* is a path on this site (no scheme, host or protocol-relative //)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def next_or(default_endpoint: str, target: str | None = None) -> str:
+    """Return *target* (or ?next=) if it stays on this site, else the default page."""
+    target = target if target is not None else request.args.get("next")
+    return target if is_safe_next(target) else url_for(default_endpoint)
+
+
+def attach_error(form: FlaskForm, error: EventsysError) -> bool:
+    """Put a service's refusal next to the field it concerns; False if it concerns no field."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        return False
+    field.errors = [*list(field.errors), str(error)]
+    return True
+
+
+def get_or_404(model: Any, ident: Any) -> Any:
+    """Load a row by primary key or answer 404 (ids that are not numbers never reach here)."""
+    from eventsys.extensions import db
+
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
