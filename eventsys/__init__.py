@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from eventsys.config import Defaults, load_or_create_secret
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an eventsys application; tests pass their overrides in."""
+    # Imported here so that the pure eventsys.domain package can be used without Flask.
+    from flask import Flask
+
+    from eventsys.config import Defaults, load_or_create_secret
+
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)

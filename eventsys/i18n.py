@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 SUPPORTED = ("zh_CN", "en")
@@ -24,13 +24,13 @@ def negotiate(accept_languages: list[tuple[str, float]]) -> str:
 
 def select_locale() -> str:
     """Use the language chosen on the site, then the account's, then the browser's."""
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         return str(chosen)
     if current_user and current_user.is_authenticated and current_user.language in SUPPORTED:
         return str(current_user.language)
-    if not request:
-        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     return negotiate(list(request.accept_languages))
 
 

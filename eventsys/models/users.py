@@ -44,8 +44,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
     def set_password(self, password: str) -> None:
-        """Store a salted scrypt hash of *password*."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of *password* (scrypt unless configured otherwise)."""
+        from flask import current_app
+
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         """Tell whether *password* matches, in constant time."""

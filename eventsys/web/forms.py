@@ -5,6 +5,7 @@ input method, control characters, surrounding blanks)."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -26,7 +27,12 @@ from wtforms.fields.core import Field
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventsys.domain.text import normalise
+from eventsys.domain.text import normalise, normalise_number
+
+
+def _normalise_datetime(value: Any) -> str:
+    # Dates have no Chinese punctuation to keep, so fold everything (14：00 -> 14:00).
+    return normalise(unicodedata.normalize("NFKC", str(value)))
 
 
 def _normalise_single(value: Any) -> Any:
@@ -57,7 +63,7 @@ class NormalisedIntegerField(IntegerField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
-            valuelist = [normalise(str(valuelist[0]))]
+            valuelist = [normalise_number(str(valuelist[0]))]
             if valuelist[0] == "":
                 self.data = None
                 return
@@ -77,7 +83,7 @@ class NormalisedDateTimeField(DateTimeLocalField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
-            valuelist = [normalise(str(valuelist[0]))]
+            valuelist = [_normalise_datetime(valuelist[0])]
             if not valuelist[0]:
                 self.data = None
                 return
@@ -99,7 +105,7 @@ class NormalisedDateField(DateField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
-            valuelist = [normalise(str(valuelist[0]))]
+            valuelist = [_normalise_datetime(valuelist[0])]
             if not valuelist[0]:
                 self.data = None
                 return

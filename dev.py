@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Set up and run eventsys with nothing but Python 3.11 installed.
+
+    python3 dev.py run     create .venv, install, migrate, compile translations, load the demo
+                           world and serve it on http://127.0.0.1:5000
+    python3 dev.py test    the same set-up, then the whole test suite (SQLite and PostgreSQL)
+
+Both are idempotent: a second run reuses the virtual environment and the database."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".eventsys-installed"
+
+
+def say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def run(*args: str | Path, **kwargs: object) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def ensure_environment() -> None:
+    """Create the virtual environment and install the pinned dependencies when they changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("eventsys needs Python 3.11 or newer")
+    if not PYTHON.exists():
+        say("creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes()
+    ).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        say("installing dependencies (pinned in constraints.txt)")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev]")
+        STAMP.write_text(wanted)
+    say("compiling translations")
+    run(PYTHON, "-m", "babel.messages.frontend", "compile", "--quiet", "-d",
+        "eventsys/translations")
+
+
+def flask(*args: str) -> None:
+    run(PYTHON, "-m", "flask", "--app", "wsgi", *args)
+
+
+def cmd_run(argv: list[str]) -> None:
+    ensure_environment()
+    say("bringing the database to the latest migration")
+    flask("db", "upgrade")
+    flask("demo")
+    host = os.environ.get("EVENTSYS_HOST", "127.0.0.1")
+    port = os.environ.get("EVENTSYS_PORT", "5000")
+    say(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "flask", "--app", "wsgi", "run", "--host", host,
+                           "--port", port, *argv])
+
+
+def cmd_test(argv: list[str]) -> None:
+    ensure_environment()
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *argv])
+
+
+def main() -> None:
+    commands = {"run": cmd_run, "test": cmd_test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    os.chdir(ROOT)
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
