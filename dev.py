@@ -33,7 +33,7 @@ def run(*args: str | Path, **kwargs: object) -> None:
 
 def ensure_environment() -> None:
     """Create the virtual environment and install the pinned dependencies when they changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("eventsys needs Python 3.11 or newer")
     if not PYTHON.exists():
         say("creating the virtual environment in .venv")
@@ -47,8 +47,15 @@ def ensure_environment() -> None:
         run(PYTHON, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev]")
         STAMP.write_text(wanted)
     say("compiling translations")
-    run(PYTHON, "-m", "babel.messages.frontend", "compile", "--quiet", "-d",
-        "eventsys/translations")
+    run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "compile",
+        "-d",
+        "eventsys/translations",
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def flask(*args: str) -> None:
@@ -63,8 +70,10 @@ def cmd_run(argv: list[str]) -> None:
     host = os.environ.get("EVENTSYS_HOST", "127.0.0.1")
     port = os.environ.get("EVENTSYS_PORT", "5000")
     say(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "flask", "--app", "wsgi", "run", "--host", host,
-                           "--port", port, *argv])
+    os.execv(
+        str(PYTHON),
+        [str(PYTHON), "-m", "flask", "--app", "wsgi", "run", "--host", host, "--port", port, *argv],
+    )
 
 
 def cmd_test(argv: list[str]) -> None:

@@ -25,8 +25,11 @@ def register_commands(app: Flask) -> None:
             raise click.BadParameter("at least 8 characters", param_hint="--password")
         try:
             user = accounts.create_user(
-                accounts.NewUser(name=name, login=login, password=password,
-                                 roles=("organizer", "participant")), actor=None)
+                accounts.NewUser(
+                    name=name, login=login, password=password, roles=("organizer", "participant")
+                ),
+                actor=None,
+            )
         except EventsysError as refusal:
             raise click.ClickException(str(refusal)) from refusal
         db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 
 class Defaults:
@@ -12,7 +13,7 @@ class Defaults:
     # Set EVENTSYS_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/eventsys) for
     # PostgreSQL; without it the embedded SQLite file in instance/ is used.
     DATABASE_URL: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

@@ -16,12 +16,18 @@ from eventsys.services import events as event_service
 from eventsys.timeutil import LOCAL_TZ, local_today
 
 DEMO_LOGINS = ("organizer", "judge", "participant")
-PASSWORD_FILE = "demo-accounts.json"
+PASSWORD_FILE = "demo-accounts.json"  # noqa: S105 - a file name, not a password
 
 BUREAU = "丰台区委老干部局"
-UNITS = ("丰台区老干部活动中心", "卢沟桥街道离退休干部党支部", "方庄地区老干部党支部",
-         "长辛店镇老干部党支部", "区教委离退休干部处", "区卫健委离退休干部处",
-         "海南后海“候鸟式”临时党支部")
+UNITS = (
+    "丰台区老干部活动中心",
+    "卢沟桥街道离退休干部党支部",
+    "方庄地区老干部党支部",
+    "长辛店镇老干部党支部",
+    "区教委离退休干部处",
+    "区卫健委离退休干部处",
+    "海南后海“候鸟式”临时党支部",
+)
 VENUES = (  # name, kind, capacity, where
     ("多功能厅", "hall", 300, "活动中心一层"),
     ("影像厅", "room", 120, "活动中心二层"),
@@ -30,9 +36,32 @@ VENUES = (  # name, kind, capacity, where
     ("阅览室", "room", 30, "活动中心三层"),
     ("门球场", "court", 60, "活动中心东侧"),
 )
-MEMBERS = ("张和顺", "单丽华", "曾国庆", "解秀兰", "区志刚", "仇建国", "王淑芬", "李长青",
-           "刘玉梅", "陈德明", "杨桂英", "赵文华", "黄美玲", "周建华", "吴秀英", "孙立新",
-           "马振国", "朱淑珍", "胡连生", "郭素云", "何晓月", "高凤兰", "林海涛", "罗玉兰")
+MEMBERS = (
+    "张和顺",
+    "单丽华",
+    "曾国庆",
+    "解秀兰",
+    "区志刚",
+    "仇建国",
+    "王淑芬",
+    "李长青",
+    "刘玉梅",
+    "陈德明",
+    "杨桂英",
+    "赵文华",
+    "黄美玲",
+    "周建华",
+    "吴秀英",
+    "孙立新",
+    "马振国",
+    "朱淑珍",
+    "胡连生",
+    "郭素云",
+    "何晓月",
+    "高凤兰",
+    "林海涛",
+    "罗玉兰",
+)
 GROUPS = (  # name, kind, description
     ("金秋艺术团", "troupe", "老干部活动中心的舞蹈艺术团，参加全国及市区舞蹈比赛。"),
     ("晓月诗社", "society", "诗词楹联创作与学习；北京市原创诗歌征集活动总分全市第一。"),
@@ -52,34 +81,72 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def build_demo_world(instance_path: str) -> dict[str, str]:
     """Create the demo organisations, rooms, people, groups and events; return the passwords."""
     passwords = {login: secrets.token_urlsafe(9) for login in DEMO_LOGINS}
-    organizer = accounts.create_user(accounts.NewUser(
-        name="李卫东", login="organizer", password=passwords["organizer"],
-        roles=("organizer", "participant")), actor=None)
+    organizer = accounts.create_user(
+        accounts.NewUser(
+            name="李卫东",
+            login="organizer",
+            password=passwords["organizer"],
+            roles=("organizer", "participant"),
+        ),
+        actor=None,
+    )
     bureau = places.save_organisation(BUREAU, None, actor=organizer)
     units = [places.save_organisation(name, bureau.id, actor=organizer) for name in UNITS]
     organizer.organisation_id = units[0].id
-    judge = accounts.create_user(accounts.NewUser(
-        name="吴雅琴", login="judge", password=passwords["judge"], organisation_id=units[4].id,
-        roles=("judge", "participant")), actor=organizer)
-    participant = accounts.create_user(accounts.NewUser(
-        name="张和顺", login="participant", phone="13800138000",
-        password=passwords["participant"], organisation_id=units[1].id), actor=organizer)
+    accounts.create_user(
+        accounts.NewUser(
+            name="吴雅琴",
+            login="judge",
+            password=passwords["judge"],
+            organisation_id=units[4].id,
+            roles=("judge", "participant"),
+        ),
+        actor=organizer,
+    )
+    participant = accounts.create_user(
+        accounts.NewUser(
+            name="张和顺",
+            login="participant",
+            phone="13800138000",
+            password=passwords["participant"],
+            organisation_id=units[1].id,
+        ),
+        actor=organizer,
+    )
     people: list[User] = [participant]
     for index, name in enumerate(MEMBERS[1:], start=1):
-        people.append(accounts.create_user(accounts.NewUser(
-            name=name, login=f"member{index:02d}", password=secrets.token_urlsafe(12),
-            phone=f"139{index:08d}", organisation_id=units[index % len(units)].id),
-            actor=organizer))
-    venues = {name: places.save_venue(places.VenueData(name=name, kind=kind, capacity=cap,
-                                                       location=where), actor=organizer)
-              for name, kind, cap, where in VENUES}
+        people.append(
+            accounts.create_user(
+                accounts.NewUser(
+                    name=name,
+                    login=f"member{index:02d}",
+                    password=secrets.token_urlsafe(12),
+                    phone=f"139{index:08d}",
+                    organisation_id=units[index % len(units)].id,
+                ),
+                actor=organizer,
+            )
+        )
+    venues = {
+        name: places.save_venue(
+            places.VenueData(name=name, kind=kind, capacity=cap, location=where), actor=organizer
+        )
+        for name, kind, cap, where in VENUES
+    }
     groups = {}
     for index, (name, kind, description) in enumerate(GROUPS):
         leader = people[index * 2 % len(people)]
-        groups[name] = places.save_group(places.GroupData(
-            name=name, kind=kind, description=description, organisation_id=units[0].id,
-            leader_id=leader.id), actor=organizer)
-        for person in people[index:index + 6]:
+        groups[name] = places.save_group(
+            places.GroupData(
+                name=name,
+                kind=kind,
+                description=description,
+                organisation_id=units[0].id,
+                leader_id=leader.id,
+            ),
+            actor=organizer,
+        )
+        for person in people[index : index + 6]:
             if person.id != leader.id:
                 places.add_member(groups[name], person, actor=organizer)
     _build_programme(organizer, venues)
@@ -103,42 +170,134 @@ def _build_programme(organizer: User, venues: dict[str, object]) -> None:
     monday = today - timedelta(days=today.weekday())
     ids = {name: venue.id for name, venue in venues.items()}  # type: ignore[attr-defined]
 
-    def add(kind: str, title: str, venue: str, start: datetime, hours: float, *,
-            description: str = "", weekdays: tuple[int, ...] = (), until: date | None = None,
-            capacity: int | None = None, publish: bool = True) -> object:
+    def add(
+        kind: str,
+        title: str,
+        venue: str,
+        start: datetime,
+        hours: float,
+        *,
+        description: str = "",
+        weekdays: tuple[int, ...] = (),
+        until: date | None = None,
+        capacity: int | None = None,
+        publish: bool = True,
+    ) -> object:
         opens = start - timedelta(days=14) if capacity is not None else None
-        event = event_service.create_event(event_service.EventData(
-            kind=kind, title=title, venue_id=ids[venue], starts_at=start,
-            ends_at=start + timedelta(hours=hours), description=description, weekdays=weekdays,
-            repeat_until=until, capacity=capacity, registration_opens_at=opens,
-            registration_closes_at=start - timedelta(hours=2) if capacity is not None else None,
-        ), organizer=organizer)
+        event = event_service.create_event(
+            event_service.EventData(
+                kind=kind,
+                title=title,
+                venue_id=ids[venue],
+                starts_at=start,
+                ends_at=start + timedelta(hours=hours),
+                description=description,
+                weekdays=weekdays,
+                repeat_until=until,
+                capacity=capacity,
+                registration_opens_at=opens,
+                registration_closes_at=start - timedelta(hours=2) if capacity is not None else None,
+            ),
+            organizer=organizer,
+        )
         if publish:
             event_service.set_status(event, "published", actor=organizer)
         return event
 
-    rehearsal = add("activity", "金秋艺术团舞蹈排练", "舞蹈排练室", _at(monday + timedelta(days=1), 9),
-                    2.5, description="每周二、周四上午排练参赛舞蹈《金色的秋天》。",
-                    weekdays=(1, 3), until=monday + timedelta(weeks=8))
+    rehearsal = add(
+        "activity",
+        "金秋艺术团舞蹈排练",
+        "舞蹈排练室",
+        _at(monday + timedelta(days=1), 9),
+        2.5,
+        description="每周二、周四上午排练参赛舞蹈《金色的秋天》。",
+        weekdays=(1, 3),
+        until=monday + timedelta(weeks=8),
+    )
     # The rehearsal of the third Thursday gives way to the 重阳 performance preparations.
     skipped = rehearsal.occurrences[5]  # type: ignore[attr-defined]
     event_service.skip_occurrence(skipped, True, actor=organizer)
-    add("activity", "戏曲班京剧清唱", "影视棚", _at(monday + timedelta(days=2), 14), 2,
-        description="京剧、评剧清唱，欢迎新学员。", weekdays=(2,), until=monday + timedelta(weeks=8))
-    add("activity", "象棋组对弈", "阅览室", _at(monday, 14), 3, weekdays=(0, 4),
-        until=monday + timedelta(weeks=8))
-    add("lecture", "形势报告会", "影像厅", _at(monday + timedelta(days=9), 9, 30), 2,
-        description="每月一次形势报告会。", capacity=120)
-    add("health_clinic", "健康义诊", "多功能厅", _at(monday + timedelta(days=10), 8, 30), 3,
-        description="区医院专家义诊：血压、血糖、骨密度。请带医保卡。", capacity=40)
-    add("poetry_contest", "“诗歌抒情怀”原创诗词比赛", "阅览室", _at(monday + timedelta(days=16), 9), 3,
-        description="晓月诗社承办；评审：立意、格律、语言、意境。", capacity=60)
-    add("ball_game", "全区离退休干部门球比赛", "门球场", _at(monday + timedelta(days=12), 8), 8,
-        description="16支队伍分4组循环后进行淘汰赛。", capacity=16)
-    add("ball_game", "乒乓球友谊赛", "多功能厅", _at(monday + timedelta(days=19), 9), 4, capacity=32)
-    add("performance", "重阳节慰问演出", "多功能厅", _at(monday + timedelta(days=17), 14, 30), 2,
-        description="金秋艺术团、戏曲班联合演出。", capacity=300)
-    add("exhibition", "摄影作品展", "影像厅", _at(monday + timedelta(days=3), 9), 8,
-        description="摄影协会年度作品展。")
-    add("knowledge_contest", "“不忘初心”知识竞赛", "影像厅", _at(monday + timedelta(days=24), 14), 2,
-        capacity=100, publish=False)
+    add(
+        "activity",
+        "戏曲班京剧清唱",
+        "影视棚",
+        _at(monday + timedelta(days=2), 14),
+        2,
+        description="京剧、评剧清唱，欢迎新学员。",
+        weekdays=(2,),
+        until=monday + timedelta(weeks=8),
+    )
+    add(
+        "activity",
+        "象棋组对弈",
+        "阅览室",
+        _at(monday, 14),
+        3,
+        weekdays=(0, 4),
+        until=monday + timedelta(weeks=8),
+    )
+    add(
+        "lecture",
+        "形势报告会",
+        "影像厅",
+        _at(monday + timedelta(days=9), 9, 30),
+        2,
+        description="每月一次形势报告会。",
+        capacity=120,
+    )
+    add(
+        "health_clinic",
+        "健康义诊",
+        "多功能厅",
+        _at(monday + timedelta(days=10), 8, 30),
+        3,
+        description="区医院专家义诊：血压、血糖、骨密度。请带医保卡。",
+        capacity=40,
+    )
+    add(
+        "poetry_contest",
+        "“诗歌抒情怀”原创诗词比赛",
+        "阅览室",
+        _at(monday + timedelta(days=16), 9),
+        3,
+        description="晓月诗社承办；评审：立意、格律、语言、意境。",
+        capacity=60,
+    )
+    add(
+        "ball_game",
+        "全区离退休干部门球比赛",
+        "门球场",
+        _at(monday + timedelta(days=12), 8),
+        8,
+        description="16支队伍分4组循环后进行淘汰赛。",
+        capacity=16,
+    )
+    add(
+        "ball_game", "乒乓球友谊赛", "多功能厅", _at(monday + timedelta(days=19), 9), 4, capacity=32
+    )
+    add(
+        "performance",
+        "重阳节慰问演出",
+        "多功能厅",
+        _at(monday + timedelta(days=17), 14, 30),
+        2,
+        description="金秋艺术团、戏曲班联合演出。",
+        capacity=300,
+    )
+    add(
+        "exhibition",
+        "摄影作品展",
+        "影像厅",
+        _at(monday + timedelta(days=3), 9),
+        8,
+        description="摄影协会年度作品展。",
+    )
+    add(
+        "knowledge_contest",
+        "“不忘初心”知识竞赛",
+        "影像厅",
+        _at(monday + timedelta(days=24), 14),
+        2,
+        capacity=100,
+        publish=False,
+    )

@@ -23,8 +23,12 @@ GROUP_KIND_LABELS = {
     "troupe": _l("Troupe"),
     "team": _l("Team"),
 }
-VENUE_KIND_LABELS = {"room": _l("Room"), "hall": _l("Hall"), "court": _l("Court"),
-                     "outdoor": _l("Outdoor")}
+VENUE_KIND_LABELS = {
+    "room": _l("Room"),
+    "hall": _l("Hall"),
+    "court": _l("Court"),
+    "outdoor": _l("Outdoor"),
+}
 ROLE_LABELS = {"organizer": _l("Organizer"), "judge": _l("Judge"), "participant": _l("Participant")}
 
 

@@ -59,7 +59,7 @@ def name_syllables(name: str) -> list[str]:
 
 
 def name_pinyin(name: str) -> str:
-    """Return the searchable reading of a name: full syllables, then the initials (张和顺 -> 'zhang he shun zhs')."""
+    """Return the searchable reading of a name: syllables, then initials ('zhang he shun zhs')."""
     syllables = [s.strip() for s in name_syllables(name) if s.strip()]
     initials = "".join(s[0] for s in syllables if s and s[0].isalpha())
     return f"{' '.join(syllables)} {initials}".strip()

@@ -10,12 +10,11 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from contextlib import nullcontext
-
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -42,7 +41,7 @@ def _postgresql_available() -> str | None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         engine.dispose()
-    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+    except Exception as error:
         return f"{type(error).__name__}: {error}".splitlines()[0]
     return None
 
@@ -90,8 +89,9 @@ def make_app(url: str, instance: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[Flask]:
+def backend_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """One application per database, its schema built by the migrations."""
     from flask_migrate import upgrade
 
@@ -163,16 +163,30 @@ def make_user(app: Flask) -> Callable[..., int]:
     """Create a user and return its id; roles default to participant."""
     counter = iter(range(1, 10_000))
 
-    def make(*, roles: tuple[str, ...] = ("participant",), name: str | None = None,
-             login: str | None = None, phone: str | None = None, organisation_id: int | None = None,
-             password: str = PASSWORD) -> int:
+    def make(
+        *,
+        roles: tuple[str, ...] = ("participant",),
+        name: str | None = None,
+        login: str | None = None,
+        phone: str | None = None,
+        organisation_id: int | None = None,
+        password: str = PASSWORD,
+    ) -> int:
         from eventsys.services import accounts
 
         n = next(counter)
         with in_app(app):
-            user = accounts.create_user(accounts.NewUser(
-                name=name or f"测试用户{n}", login=login or f"user{n}", password=password,
-                phone=phone, organisation_id=organisation_id, roles=roles), actor=None)
+            user = accounts.create_user(
+                accounts.NewUser(
+                    name=name or f"测试用户{n}",
+                    login=login or f"user{n}",
+                    password=password,
+                    phone=phone,
+                    organisation_id=organisation_id,
+                    roles=roles,
+                ),
+                actor=None,
+            )
             db.session.commit()
             return user.id
 
@@ -194,14 +208,24 @@ def make_venue(app: Flask) -> Callable[..., int]:
 
 
 @pytest.fixture
-def make_event(app: Flask, make_user: Callable[..., int], make_venue: Callable[..., int]
-               ) -> Callable[..., int]:
+def make_event(
+    app: Flask, make_user: Callable[..., int], make_venue: Callable[..., int]
+) -> Callable[..., int]:
     """Create an event through the service (so clash rules apply) and return its id."""
 
-    def make(*, venue_id: int | None = None, start: datetime | None = None,
-             hours: float = 2, title: str = "舞蹈排练", kind: str = "activity",
-             status: str = "published", organizer_id: int | None = None,
-             weekdays: tuple[int, ...] = (), until: Any = None, capacity: int | None = None) -> int:
+    def make(
+        *,
+        venue_id: int | None = None,
+        start: datetime | None = None,
+        hours: float = 2,
+        title: str = "舞蹈排练",
+        kind: str = "activity",
+        status: str = "published",
+        organizer_id: int | None = None,
+        weekdays: tuple[int, ...] = (),
+        until: Any = None,
+        capacity: int | None = None,
+    ) -> int:
         from eventsys.services import events
 
         organizer_id = organizer_id or make_user(roles=("organizer",))
@@ -209,10 +233,19 @@ def make_event(app: Flask, make_user: Callable[..., int], make_venue: Callable[.
         start = start or at(3, 14)
         with in_app(app):
             organizer = db.session.get(User, organizer_id)
-            event = events.create_event(events.EventData(
-                kind=kind, title=title, venue_id=venue_id, starts_at=start,
-                ends_at=start + timedelta(hours=hours), weekdays=weekdays, repeat_until=until,
-                capacity=capacity), organizer=organizer)
+            event = events.create_event(
+                events.EventData(
+                    kind=kind,
+                    title=title,
+                    venue_id=venue_id,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=hours),
+                    weekdays=weekdays,
+                    repeat_until=until,
+                    capacity=capacity,
+                ),
+                organizer=organizer,
+            )
             if status != "draft":
                 events.set_status(event, status, actor=organizer)
             db.session.commit()
@@ -237,8 +270,9 @@ def csrf(client: FlaskClient, url: str = "/login") -> str:
 
 
 def login(client: FlaskClient, login_name: str, password: str = PASSWORD) -> None:
-    response = client.post("/login", data={"csrf_token": csrf(client), "login": login_name,
-                                           "password": password})
+    response = client.post(
+        "/login", data={"csrf_token": csrf(client), "login": login_name, "password": password}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 

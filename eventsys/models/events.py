@@ -6,10 +6,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Date,
-    DDL,
     ForeignKey,
     Index,
     Integer,

@@ -1,4 +1,4 @@
-"""Organisations (the bureau and its units) and groups (interest groups, societies, troupes, teams)."""
+"""Organisations (the bureau and its units) and groups (societies, troupes, teams...)."""
 
 from __future__ import annotations
 

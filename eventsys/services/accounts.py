@@ -38,7 +38,9 @@ def _check_unique(login: str, phone: str | None, *, exclude_id: int | None = Non
         query = query.where(User.id != exclude_id)
     for _id, taken_login, taken_phone in db.session.execute(query):
         if taken_login.lower() == login.lower():
-            raise Conflict(_("This login name is already taken; please choose another."), field="login")
+            raise Conflict(
+                _("This login name is already taken; please choose another."), field="login"
+            )
         if phone and taken_phone == phone:
             raise Conflict(_("This phone number is already registered."), field="phone")
 
@@ -52,7 +54,10 @@ def create_user(data: NewUser, *, actor: User | None) -> User:
     unknown = set(data.roles) - set(ROLES)
     if unknown or not data.roles:
         raise EventsysError(_("Choose at least one known role."), field="roles")
-    if data.organisation_id is not None and db.session.get(Organisation, data.organisation_id) is None:
+    if (
+        data.organisation_id is not None
+        and db.session.get(Organisation, data.organisation_id) is None
+    ):
         raise NotFound(_("Choose an organisation from the list."), field="organisation_id")
     _check_unique(login, phone)
     user = User(
@@ -85,8 +90,10 @@ def authenticate(login: str, password: str, *, now: datetime) -> User:
     )
     if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         raise EventsysError(
-            _("Too many failed attempts. Please wait %(minutes)d minutes or call the help line.",
-              minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+            _(
+                "Too many failed attempts. Please wait %(minutes)d minutes or call the help line.",
+                minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+            )
         )
     phone = normalise_phone(login) if looks_like_phone(login) else None
     query = select(User).where(

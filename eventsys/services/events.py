@@ -20,8 +20,17 @@ from eventsys.services import audit
 from eventsys.timeutil import LOCAL_TZ
 
 EVENT_FIELDS = (
-    "kind", "title", "description", "venue_id", "starts_at", "ends_at", "repeat_weekdays",
-    "repeat_until", "capacity", "registration_opens_at", "registration_closes_at",
+    "kind",
+    "title",
+    "description",
+    "venue_id",
+    "starts_at",
+    "ends_at",
+    "repeat_weekdays",
+    "repeat_until",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
 )
 
 
@@ -49,9 +58,7 @@ def lock_venue(venue_id: int) -> Venue:
 
     On PostgreSQL this is SELECT ... FOR UPDATE; SQLite runs write requests in an immediate
     transaction, which already holds the database's single write lock."""
-    venue = db.session.scalars(
-        select(Venue).where(Venue.id == venue_id).with_for_update()
-    ).first()
+    venue = db.session.scalars(select(Venue).where(Venue.id == venue_id).with_for_update()).first()
     if venue is None or not venue.active:
         raise NotFound(_("Choose a venue from the list."), field="venue_id")
     return venue
@@ -72,26 +79,36 @@ def _check_clashes(venue: Venue, wanted: Sequence[Sitting], *, ignore_event: int
     )
     if ignore_event is not None:
         query = query.where(Occurrence.event_id != ignore_event)
-    booked = [((event_id, title), Sitting(start, end))
-              for start, end, event_id, title in db.session.execute(query)]
+    booked = [
+        ((event_id, title), Sitting(start, end))
+        for start, end, event_id, title in db.session.execute(query)
+    ]
     clash = first_clash(wanted, booked)
     if clash is not None:
         _mine, (_event_id, title), theirs = clash
         raise Clash(
-            _("%(venue)s is already booked by “%(title)s” from %(start)s to %(end)s.",
-              venue=venue.name, title=title,
-              start=format_datetime(theirs.starts_at, "medium"),
-              end=format_datetime(theirs.ends_at, "short" if theirs.starts_at.date() != theirs.ends_at.date() else "HH:mm"))
+            _(
+                "%(venue)s is already booked by “%(title)s” from %(start)s to %(end)s.",
+                venue=venue.name,
+                title=title,
+                start=format_datetime(theirs.starts_at, "medium"),
+                end=format_datetime(
+                    theirs.ends_at,
+                    "short" if theirs.starts_at.date() != theirs.ends_at.date() else "HH:mm",
+                ),
+            )
         )
 
 
 def _sittings(data: EventData) -> list[Sitting]:
     try:
-        return weekly_sittings(data.starts_at, data.ends_at, data.weekdays, data.repeat_until,
-                               LOCAL_TZ)
+        return weekly_sittings(
+            data.starts_at, data.ends_at, data.weekdays, data.repeat_until, LOCAL_TZ
+        )
     except ValueError as error:
-        raise EventsysError(_("The repeat cannot be used: %(reason)s", reason=str(error)),
-                            field="repeat_until") from error
+        raise EventsysError(
+            _("The repeat cannot be used: %(reason)s", reason=str(error)), field="repeat_until"
+        ) from error
 
 
 def _validate(data: EventData) -> None:
@@ -103,11 +120,13 @@ def _validate(data: EventData) -> None:
         raise EventsysError(_("Capacity cannot be below zero."), field="capacity")
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
-        raise EventsysError(_("Registration must close after it opens."),
-                            field="registration_closes_at")
+        raise EventsysError(
+            _("Registration must close after it opens."), field="registration_closes_at"
+        )
     if closes and closes > data.ends_at:
-        raise EventsysError(_("Registration must close before the event ends."),
-                            field="registration_closes_at")
+        raise EventsysError(
+            _("Registration must close before the event ends."), field="registration_closes_at"
+        )
     if data.weekdays and data.repeat_until is None:
         raise EventsysError(_("Give the last day of the repeat."), field="repeat_until")
 
@@ -116,8 +135,9 @@ def _flush_bookings() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:  # the PostgreSQL exclusion constraint, if a lock was missed
-        raise Clash(_("This venue was booked by someone else a moment ago. Please try again.")) \
-            from error
+        raise Clash(
+            _("This venue was booked by someone else a moment ago. Please try again.")
+        ) from error
 
 
 def create_event(data: EventData, *, organizer: User) -> Event:
@@ -132,8 +152,9 @@ def create_event(data: EventData, *, organizer: User) -> Event:
     db.session.flush()
     _replace_occurrences(event, sittings, keep_changes=False)
     _flush_bookings()
-    audit.record(organizer, "event.create", "event", event.id,
-                 after=audit.snapshot(event, EVENT_FIELDS))
+    audit.record(
+        organizer, "event.create", "event", event.id, after=audit.snapshot(event, EVENT_FIELDS)
+    )
     return event
 
 
@@ -144,8 +165,10 @@ def update_event(event: Event, data: EventData, *, actor: User) -> Event:
     _validate(data)
     before = audit.snapshot(event, EVENT_FIELDS)
     schedule_changed = (
-        data.venue_id != event.venue_id or data.starts_at != event.starts_at
-        or data.ends_at != event.ends_at or data.repeat_weekdays != event.repeat_weekdays
+        data.venue_id != event.venue_id
+        or data.starts_at != event.starts_at
+        or data.ends_at != event.ends_at
+        or data.repeat_weekdays != event.repeat_weekdays
         or data.repeat_until != event.repeat_until
     )
     if schedule_changed:
@@ -157,8 +180,14 @@ def update_event(event: Event, data: EventData, *, actor: User) -> Event:
         _replace_occurrences(event, sittings, keep_changes=True)
     event.sequence += 1
     _flush_bookings()
-    audit.record(actor, "event.update", "event", event.id, before=before,
-                 after=audit.snapshot(event, EVENT_FIELDS))
+    audit.record(
+        actor,
+        "event.update",
+        "event",
+        event.id,
+        before=before,
+        after=audit.snapshot(event, EVENT_FIELDS),
+    )
     return event
 
 
@@ -177,28 +206,43 @@ def _replace_occurrences(event: Event, sittings: Sequence[Sitting], *, keep_chan
     blocks = event.status != "cancelled"
     for sitting in sittings:
         is_skipped = sitting.starts_at in skipped
-        event.occurrences.append(Occurrence(
-            venue_id=event.venue_id, starts_at=sitting.starts_at, ends_at=sitting.ends_at,
-            original_start=sitting.starts_at, skipped=is_skipped,
-            blocks_venue=blocks and not is_skipped,
-        ))
+        event.occurrences.append(
+            Occurrence(
+                venue_id=event.venue_id,
+                starts_at=sitting.starts_at,
+                ends_at=sitting.ends_at,
+                original_start=sitting.starts_at,
+                skipped=is_skipped,
+                blocks_venue=blocks and not is_skipped,
+            )
+        )
 
 
 def set_status(event: Event, status: str, *, actor: User) -> None:
     """Publish or cancel an event. A cancelled event frees its venue and stays cancelled."""
-    allowed = {"draft": {"published", "cancelled"}, "published": {"cancelled", "draft"},
-               "cancelled": set()}
+    allowed = {
+        "draft": {"published", "cancelled"},
+        "published": {"cancelled", "draft"},
+        "cancelled": set(),
+    }
     if status not in allowed.get(event.status, set()):
-        raise EventsysError(_("This event cannot be changed from “%(old)s” to “%(new)s”.",
-                              old=status_label(event.status), new=status_label(status)))
+        raise EventsysError(
+            _(
+                "This event cannot be changed from “%(old)s” to “%(new)s”.",
+                old=status_label(event.status),
+                new=status_label(status),
+            )
+        )
     before = {"status": event.status}
     event.status = status
     event.sequence += 1
     if status == "cancelled":
-        db.session.execute(update(Occurrence).where(Occurrence.event_id == event.id)
-                           .values(blocks_venue=False))
-    audit.record(actor, f"event.{status}", "event", event.id, before=before,
-                 after={"status": status})
+        db.session.execute(
+            update(Occurrence).where(Occurrence.event_id == event.id).values(blocks_venue=False)
+        )
+    audit.record(
+        actor, f"event.{status}", "event", event.id, before=before, after={"status": status}
+    )
     db.session.flush()
 
 
@@ -209,18 +253,25 @@ def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
         raise EventsysError(_("A cancelled event cannot be changed."))
     if not skip and occurrence.skipped:
         venue = lock_venue(occurrence.venue_id)
-        _check_clashes(venue, [Sitting(occurrence.starts_at, occurrence.ends_at)],
-                       ignore_event=event.id)
+        _check_clashes(
+            venue, [Sitting(occurrence.starts_at, occurrence.ends_at)], ignore_event=event.id
+        )
     occurrence.skipped = skip
     occurrence.blocks_venue = not skip
     event.sequence += 1
     _flush_bookings()
-    audit.record(actor, "occurrence.skip" if skip else "occurrence.restore", "occurrence",
-                 occurrence.id, after={"starts_at": occurrence.starts_at.isoformat()})
+    audit.record(
+        actor,
+        "occurrence.skip" if skip else "occurrence.restore",
+        "occurrence",
+        occurrence.id,
+        after={"starts_at": occurrence.starts_at.isoformat()},
+    )
 
 
-def move_occurrence(occurrence: Occurrence, starts_at: datetime, ends_at: datetime, *,
-                    actor: User) -> None:
+def move_occurrence(
+    occurrence: Occurrence, starts_at: datetime, ends_at: datetime, *, actor: User
+) -> None:
     """Move one sitting to another time in the same venue, refusing a clash."""
     event = occurrence.event
     if event.status == "cancelled":
@@ -229,17 +280,29 @@ def move_occurrence(occurrence: Occurrence, starts_at: datetime, ends_at: dateti
         raise EventsysError(_("The end must be after the start."), field="ends_at")
     venue = lock_venue(occurrence.venue_id)
     wanted = Sitting(starts_at, ends_at)
-    siblings = [((event.id, event.title), Sitting(o.starts_at, o.ends_at))
-                for o in event.occurrences if o.id != occurrence.id and o.blocks_venue]
+    siblings = [
+        ((event.id, event.title), Sitting(o.starts_at, o.ends_at))
+        for o in event.occurrences
+        if o.id != occurrence.id and o.blocks_venue
+    ]
     if first_clash([wanted], siblings) is not None:
         raise Clash(_("Another sitting of this event is already at that time."))
     _check_clashes(venue, [wanted], ignore_event=event.id)
-    before = {"starts_at": occurrence.starts_at.isoformat(), "ends_at": occurrence.ends_at.isoformat()}
+    before = {
+        "starts_at": occurrence.starts_at.isoformat(),
+        "ends_at": occurrence.ends_at.isoformat(),
+    }
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     event.sequence += 1
     _flush_bookings()
-    audit.record(actor, "occurrence.move", "occurrence", occurrence.id, before=before,
-                 after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()})
+    audit.record(
+        actor,
+        "occurrence.move",
+        "occurrence",
+        occurrence.id,
+        before=before,
+        after={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
 
 
 def get_event(event_id: int, *, viewer: User | None) -> Event:

@@ -16,7 +16,9 @@ VENUE_FIELDS = ("name", "kind", "capacity", "location", "description", "active")
 GROUP_FIELDS = ("name", "kind", "description", "organisation_id", "leader_id")
 
 
-def _name_taken(model: type[Organisation | Group | Venue], name: str, exclude_id: int | None) -> bool:
+def _name_taken(
+    model: type[Organisation | Group | Venue], name: str, exclude_id: int | None
+) -> bool:
     query = select(model.id).where(func.lower(model.name) == name.lower())
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
@@ -46,8 +48,14 @@ def save_venue(data: VenueData, *, actor: User, venue: Venue | None = None) -> V
     for name in VENUE_FIELDS:
         setattr(venue, name, getattr(data, name))
     db.session.flush()
-    audit.record(actor, "venue.save", "venue", venue.id, before=before,
-                 after=audit.snapshot(venue, VENUE_FIELDS))
+    audit.record(
+        actor,
+        "venue.save",
+        "venue",
+        venue.id,
+        before=before,
+        after=audit.snapshot(venue, VENUE_FIELDS),
+    )
     return venue
 
 
@@ -70,15 +78,23 @@ def save_organisation(
                         field="parent_id",
                     )
                 ancestor = ancestor.parent
-    before = {"name": organisation.name, "parent_id": organisation.parent_id} if organisation else None
+    before = (
+        {"name": organisation.name, "parent_id": organisation.parent_id} if organisation else None
+    )
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)
     organisation.name = name
     organisation.parent_id = parent_id
     db.session.flush()
-    audit.record(actor, "organisation.save", "organisation", organisation.id, before=before,
-                 after={"name": name, "parent_id": parent_id})
+    audit.record(
+        actor,
+        "organisation.save",
+        "organisation",
+        organisation.id,
+        before=before,
+        after={"name": name, "parent_id": parent_id},
+    )
     return organisation
 
 
@@ -97,7 +113,10 @@ def save_group(data: GroupData, *, actor: User, group: Group | None = None) -> G
         raise EventsysError(_("Choose a kind of group from the list."), field="kind")
     if _name_taken(Group, data.name, group.id if group else None):
         raise Conflict(_("Another group already has this name."), field="name")
-    if data.organisation_id is not None and db.session.get(Organisation, data.organisation_id) is None:
+    if (
+        data.organisation_id is not None
+        and db.session.get(Organisation, data.organisation_id) is None
+    ):
         raise NotFound(_("Choose an organisation from the list."), field="organisation_id")
     if data.leader_id is not None and db.session.get(User, data.leader_id) is None:
         raise NotFound(_("Choose a leader from the list."), field="leader_id")
@@ -110,8 +129,14 @@ def save_group(data: GroupData, *, actor: User, group: Group | None = None) -> G
     db.session.flush()
     if data.leader_id is not None:
         _ensure_member(group, data.leader_id)
-    audit.record(actor, "group.save", "group", group.id, before=before,
-                 after=audit.snapshot(group, GROUP_FIELDS))
+    audit.record(
+        actor,
+        "group.save",
+        "group",
+        group.id,
+        before=before,
+        after=audit.snapshot(group, GROUP_FIELDS),
+    )
     return group
 
 

@@ -49,8 +49,10 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
-        message = _("This form had expired or was sent from elsewhere. Please fill it in again; "
-                    "nothing was saved.")
+        message = _(
+            "This form had expired or was sent from elsewhere. Please fill it in again; "
+            "nothing was saved."
+        )
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
@@ -60,7 +62,9 @@ def init_web(app: Flask) -> None:
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have permission to open this page."),
-            404: _("This page does not exist. Please check the address or go back to the home page."),
+            404: _(
+                "This page does not exist. Please check the address or go back to the home page."
+            ),
             405: _("This action is not available here."),
             413: _("What you sent is too large."),
             429: _("Too many requests. Please wait a moment."),
@@ -70,11 +74,16 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_error: Any) -> tuple[str, int]:
-        return render_template("errors/error.html", code=500,
-                               message=_("Something went wrong on our side. Please call the help line.")), 500
+        return render_template(
+            "errors/error.html",
+            code=500,
+            message=_("Something went wrong on our side. Please call the help line."),
+        ), 500
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, _datetime_format())
+    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(
+        value, _datetime_format()
+    )
     app.jinja_env.filters["local_date"] = lambda value: format_date(value, _date_format())
     app.jinja_env.filters["local_time"] = lambda value: format_datetime(value, "HH:mm")
     app.jinja_env.globals["locale_code"] = _locale_code
@@ -88,8 +97,10 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"help_telephone": app.config["HELP_TELEPHONE"],
-                "centre_name": app.config["CENTRE_NAME"]}
+        return {
+            "help_telephone": app.config["HELP_TELEPHONE"],
+            "centre_name": app.config["CENTRE_NAME"],
+        }
 
 
 def _locale_code() -> str:

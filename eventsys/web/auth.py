@@ -8,21 +8,24 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 from eventsys.models import Organisation
 from eventsys.services import accounts
 from eventsys.timeutil import utcnow
-from eventsys.web.forms import ActionForm, LanguageForm, LoginForm, SignupForm
+from eventsys.web.forms import ActionForm, LanguageForm, LoginForm, SignupForm, options
 from eventsys.web.util import attach_error, next_or
 
 bp = Blueprint("auth", __name__)
 
 
-def organisation_choices(blank: str) -> list[tuple[Any, str]]:
-    names = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [("", blank), *((org_id, name) for org_id, name in names)]
+def organisation_choices(blank: str) -> list[SelectChoice]:
+    names = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    )
+    return options([("", blank), *((org_id, name) for org_id, name in names)])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,9 +68,13 @@ def signup() -> Any:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                accounts.NewUser(name=form.name.data, login=form.login.data,
-                                 password=form.password.data, phone=form.phone.data or None,
-                                 organisation_id=form.organisation_id.data),
+                accounts.NewUser(
+                    name=form.name.data,
+                    login=form.login.data,
+                    password=form.password.data,
+                    phone=form.phone.data or None,
+                    organisation_id=form.organisation_id.data,
+                ),
                 actor=None,
             )
         except EventsysError as refusal:
@@ -90,7 +97,9 @@ def language() -> Any:
         if current_user.is_authenticated:
             current_user.language = form.lang.data
             db.session.commit()
-    return redirect(next_or("public.home", form.next.data or request.referrer and _path_of(request.referrer)))
+    return redirect(
+        next_or("public.home", form.next.data or (request.referrer and _path_of(request.referrer)))
+    )
 
 
 def _path_of(url: str) -> str | None:

@@ -17,6 +17,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,10 +25,27 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import Field
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired as _DataRequired
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.domain.text import normalise, normalise_number
+
+
+class DataRequired(_DataRequired):  # type: ignore[misc]
+    """Require a value after normalisation, but keep a parse error ("not a date") if any."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+        super().__call__(form, field)
 
 
 def _normalise_datetime(value: Any) -> str:
@@ -77,8 +95,9 @@ class NormalisedDateTimeField(DateTimeLocalField):
     """A date-and-time field that reads what browsers send and what people type."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
-                                     "%Y-%m-%dT%H:%M:%S"])
+        kwargs.setdefault(
+            "format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        )
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
@@ -123,6 +142,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def options(pairs: Any) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def coerce_optional_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
@@ -130,61 +154,83 @@ def coerce_optional_int(value: Any) -> int | None:
 
 
 class LoginForm(NormalisingForm):
-    login = StringField(_l("Login name or phone number"),
-                        validators=[InputRequired(), Length(max=64)],
-                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    login = StringField(
+        _l("Login name or phone number"),
+        validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Keep me signed in on this device"), default=True)
     submit = SubmitField(_l("Sign in"))
 
 
 class SignupForm(NormalisingForm):
-    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=80)],
-                       render_kw={"autocomplete": "name"})
-    login = StringField(_l("Login name or phone number"),
-                        validators=[InputRequired(), Length(min=2, max=64)],
-                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=20)],
-                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    organisation_id = SelectField(_l("Organisation"), coerce=coerce_optional_int,
-                                  validators=[Optional()])
-    password = PasswordField(_l("Password (at least 8 characters)"),
-                             validators=[InputRequired(), Length(min=8, max=128)],
-                             render_kw={"autocomplete": "new-password"})
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "name"},
+    )
+    login = StringField(
+        _l("Login name or phone number"),
+        validators=[DataRequired(), Length(min=2, max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    phone = StringField(
+        _l("Phone number (optional)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    organisation_id = SelectField(
+        _l("Organisation"), coerce=coerce_optional_int, validators=[Optional()]
+    )
+    password = PasswordField(
+        _l("Password (at least 8 characters)"),
+        validators=[InputRequired(), Length(min=8, max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Create my account"))
 
 
 class UserForm(SignupForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[InputRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Create account"))
 
 
 class RolesForm(NormalisingForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[InputRequired()])
+    roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Save roles"))
 
 
 class PasswordChangeForm(NormalisingForm):
-    current_password = PasswordField(_l("Current password"), validators=[InputRequired()],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password (at least 8 characters)"),
-                                 validators=[InputRequired(), Length(min=8, max=128)],
-                                 render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password (at least 8 characters)"),
+        validators=[InputRequired(), Length(min=8, max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Change password"))
 
 
 class ProfileForm(NormalisingForm):
-    name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=80)])
-    language = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
+    language = SelectField(_l("Language"), choices=options([("zh_CN", "中文"), ("en", "English")]))
     submit = SubmitField(_l("Save"))
 
 
 class VenueForm(NormalisingForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[])
-    capacity = NormalisedIntegerField(_l("Capacity (people)"),
-                                      validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    capacity = NormalisedIntegerField(
+        _l("Capacity (people)"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
+    )
     location = StringField(_l("Where to find it"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     active = BooleanField(_l("Can be booked"), default=True)
@@ -192,49 +238,62 @@ class VenueForm(NormalisingForm):
 
 
 class OrganisationForm(NormalisingForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Part of"), coerce=coerce_optional_int, validators=[Optional()])
     submit = SubmitField(_l("Save organisation"))
 
 
 class GroupForm(NormalisingForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[])
-    organisation_id = SelectField(_l("Organisation"), coerce=coerce_optional_int,
-                                  validators=[Optional()])
+    organisation_id = SelectField(
+        _l("Organisation"), coerce=coerce_optional_int, validators=[Optional()]
+    )
     leader_id = SelectField(_l("Leader"), coerce=coerce_optional_int, validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save group"))
 
 
 class MemberForm(NormalisingForm):
-    person = StringField(_l("Login name or phone number of the member"),
-                         validators=[InputRequired(), Length(max=64)])
+    person = StringField(
+        _l("Login name or phone number of the member"), validators=[DataRequired(), Length(max=64)]
+    )
     submit = SubmitField(_l("Add member"))
 
 
 WEEKDAY_CHOICES = [
-    ("0", _l("Monday")), ("1", _l("Tuesday")), ("2", _l("Wednesday")), ("3", _l("Thursday")),
-    ("4", _l("Friday")), ("5", _l("Saturday")), ("6", _l("Sunday")),
+    SelectChoice("0", _l("Monday")),
+    SelectChoice("1", _l("Tuesday")),
+    SelectChoice("2", _l("Wednesday")),
+    SelectChoice("3", _l("Thursday")),
+    SelectChoice("4", _l("Friday")),
+    SelectChoice("5", _l("Saturday")),
+    SelectChoice("6", _l("Sunday")),
 ]
 
 
 class EventForm(NormalisingForm):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[])
-    venue_id = SelectField(_l("Venue"), coerce=coerce_optional_int, choices=[],
-                           validators=[InputRequired()])
-    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[InputRequired()])
-    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[InputRequired()])
-    weekdays = MultiCheckboxField(_l("Repeats every week on"), choices=WEEKDAY_CHOICES,
-                                  validators=[Optional()])
+    venue_id = SelectField(
+        _l("Venue"), coerce=coerce_optional_int, choices=[], validators=[DataRequired()]
+    )
+    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[DataRequired()])
+    weekdays = MultiCheckboxField(
+        _l("Repeats every week on"), choices=WEEKDAY_CHOICES, validators=[Optional()]
+    )
     repeat_until = NormalisedDateField(_l("Repeat until (last day)"), validators=[Optional()])
-    capacity = NormalisedIntegerField(_l("Places (leave empty for no limit)"),
-                                      validators=[Optional(), NumberRange(min=0, max=100000)])
-    registration_opens_at = NormalisedDateTimeField(_l("Registration opens"),
-                                                    validators=[Optional()])
-    registration_closes_at = NormalisedDateTimeField(_l("Registration closes"),
-                                                     validators=[Optional()])
+    capacity = NormalisedIntegerField(
+        _l("Places (leave empty for no limit)"),
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+    )
+    registration_opens_at = NormalisedDateTimeField(
+        _l("Registration opens"), validators=[Optional()]
+    )
+    registration_closes_at = NormalisedDateTimeField(
+        _l("Registration closes"), validators=[Optional()]
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save event"))
 
@@ -253,8 +312,8 @@ class EventForm(NormalisingForm):
 
 
 class OccurrenceForm(NormalisingForm):
-    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[InputRequired()])
-    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[InputRequired()])
+    starts_at = NormalisedDateTimeField(_l("Starts"), validators=[DataRequired()])
+    ends_at = NormalisedDateTimeField(_l("Ends"), validators=[DataRequired()])
     submit = SubmitField(_l("Move this sitting"))
 
     def validate_ends_at(self, field: Field) -> None:
@@ -270,5 +329,5 @@ class ActionForm(NormalisingForm):
 
 
 class LanguageForm(NormalisingForm):
-    lang = SelectField(choices=[("zh_CN", "中文"), ("en", "English")])
+    lang = SelectField(choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(validators=[Optional(), Length(max=500)])

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
+from eventsys.labels import event_kind_label, group_kind_label, role_label, venue_kind_label
 from eventsys.models import (
     EVENT_KINDS,
     GROUP_KINDS,
@@ -42,8 +44,8 @@ from eventsys.web.forms import (
     RolesForm,
     UserForm,
     VenueForm,
+    options,
 )
-from eventsys.labels import event_kind_label, group_kind_label, role_label, venue_kind_label
 from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -79,6 +81,7 @@ def dashboard() -> Any:
 
 # ---- events ---------------------------------------------------------------------------------
 
+
 @bp.route("/events")
 def events() -> Any:
     rows = db.session.scalars(
@@ -89,10 +92,13 @@ def events() -> Any:
 
 def _event_form(event: Event | None) -> EventForm:
     form = EventForm(obj=None if request.method == "POST" else event)
-    form.kind.choices = [(kind, event_kind_label(kind)) for kind in EVENT_KINDS]
+    form.kind.choices = options([(kind, event_kind_label(kind)) for kind in EVENT_KINDS])
     venues = db.session.execute(
-        select(Venue.id, Venue.name).where(Venue.active.is_(True)).order_by(Venue.name)).all()
-    form.venue_id.choices = [("", _("— Choose a venue —")), *((v_id, name) for v_id, name in venues)]
+        select(Venue.id, Venue.name).where(Venue.active.is_(True)).order_by(Venue.name)
+    ).all()
+    form.venue_id.choices = options(
+        [("", _("— Choose a venue —")), *((v_id, name) for v_id, name in venues)]
+    )
     if event is not None and request.method != "POST":
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             value = getattr(event, name)
@@ -107,8 +113,11 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _event_data(form: EventForm) -> event_service.EventData:
     return event_service.EventData(
-        kind=form.kind.data, title=form.title.data, description=form.description.data or "",
-        venue_id=form.venue_id.data, starts_at=local_to_utc(form.starts_at.data),
+        kind=form.kind.data,
+        title=form.title.data,
+        description=form.description.data or "",
+        venue_id=form.venue_id.data,
+        starts_at=local_to_utc(form.starts_at.data),
         ends_at=local_to_utc(form.ends_at.data),
         weekdays=tuple(int(day) for day in form.weekdays.data or ()),
         repeat_until=form.repeat_until.data if form.weekdays.data else None,
@@ -165,10 +174,14 @@ def event_status(event_id: int, status: str) -> Any:
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash({"published": _("The event is published."),
-               "cancelled": _("The event is cancelled and its room is free again."),
-               "draft": _("The event is back to draft and hidden from the programme.")}[status],
-              "success")
+        flash(
+            {
+                "published": _("The event is published."),
+                "cancelled": _("The event is cancelled and its room is free again."),
+                "draft": _("The event is back to draft and hidden from the programme."),
+            }[status],
+            "success",
+        )
     return redirect(url_for("public.event_detail", event_id=event_id))
 
 
@@ -206,8 +219,12 @@ def occurrence_move(occurrence_id: int) -> Any:
     if form.validate_on_submit():
         event_id = occurrence.event_id
         try:
-            event_service.move_occurrence(occurrence, local_to_utc(form.starts_at.data),
-                                          local_to_utc(form.ends_at.data), actor=current_user)
+            event_service.move_occurrence(
+                occurrence,
+                local_to_utc(form.starts_at.data),
+                local_to_utc(form.ends_at.data),
+                actor=current_user,
+            )
         except EventsysError as refusal:
             _refused(form, refusal)
             occurrence = get_or_404(Occurrence, occurrence_id)
@@ -215,11 +232,13 @@ def occurrence_move(occurrence_id: int) -> Any:
             db.session.commit()
             flash(_("The sitting is moved."), "success")
             return redirect(url_for("manage.occurrences", event_id=event_id))
-    return render_template("manage/occurrence_move.html", form=form, occurrence=occurrence), \
-        _status(form)
+    return render_template(
+        "manage/occurrence_move.html", form=form, occurrence=occurrence
+    ), _status(form)
 
 
 # ---- venues ---------------------------------------------------------------------------------
+
 
 @bp.route("/venues")
 def venues() -> Any:
@@ -232,12 +251,16 @@ def venues() -> Any:
 def venue_form(venue_id: int | None) -> Any:
     venue = get_or_404(Venue, venue_id) if venue_id is not None else None
     form = VenueForm(obj=venue)
-    form.kind.choices = [(kind, venue_kind_label(kind)) for kind in VENUE_KINDS]
+    form.kind.choices = options([(kind, venue_kind_label(kind)) for kind in VENUE_KINDS])
     if form.validate_on_submit():
-        data = places.VenueData(name=form.name.data, kind=form.kind.data,
-                                capacity=form.capacity.data, location=form.location.data or "",
-                                description=form.description.data or "",
-                                active=bool(form.active.data))
+        data = places.VenueData(
+            name=form.name.data,
+            kind=form.kind.data,
+            capacity=form.capacity.data,
+            location=form.location.data or "",
+            description=form.description.data or "",
+            active=bool(form.active.data),
+        )
         try:
             places.save_venue(data, actor=current_user, venue=venue)
         except EventsysError as refusal:
@@ -251,13 +274,17 @@ def venue_form(venue_id: int | None) -> Any:
 
 # ---- organisations and groups ---------------------------------------------------------------
 
+
 @bp.route("/organisations")
 def organisations() -> Any:
     rows = db.session.scalars(
         select(Organisation).options(selectinload(Organisation.parent)).order_by(Organisation.name)
     ).all()
-    counts = dict(db.session.execute(
-        select(User.organisation_id, func.count()).group_by(User.organisation_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(User.organisation_id, func.count()).group_by(User.organisation_id)
+        ).all()
+    )
     return render_template("manage/organisations.html", organisations=rows, counts=counts)
 
 
@@ -269,33 +296,42 @@ def organisation_form(organisation_id: int | None) -> Any:
     form.parent_id.choices = organisation_choices(_("— Top level —"))
     if form.validate_on_submit():
         try:
-            places.save_organisation(form.name.data, form.parent_id.data, actor=current_user,
-                                     organisation=organisation)
+            places.save_organisation(
+                form.name.data, form.parent_id.data, actor=current_user, organisation=organisation
+            )
         except EventsysError as refusal:
             _refused(form, refusal)
         else:
             db.session.commit()
             flash(_("The organisation is saved."), "success")
             return redirect(url_for("manage.organisations"))
-    return render_template("manage/organisation_form.html", form=form,
-                           organisation=organisation), _status(form)
+    return render_template(
+        "manage/organisation_form.html", form=form, organisation=organisation
+    ), _status(form)
 
 
 @bp.route("/groups")
 def groups() -> Any:
     rows = db.session.scalars(
-        select(Group).options(selectinload(Group.organisation), selectinload(Group.leader))
+        select(Group)
+        .options(selectinload(Group.organisation), selectinload(Group.leader))
         .order_by(Group.name)
     ).all()
-    counts = dict(db.session.execute(
-        select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)
+        ).all()
+    )
     return render_template("manage/groups.html", groups=rows, counts=counts)
 
 
-def _people_choices() -> list[tuple[Any, str]]:
+def _people_choices() -> list[SelectChoice]:
     people = db.session.execute(
-        select(User.id, User.name, User.login).order_by(User.name_pinyin).limit(5000)).all()
-    return [("", _("— None —")), *((uid, f"{name} ({login})") for uid, name, login in people)]
+        select(User.id, User.name, User.login).order_by(User.name_pinyin).limit(5000)
+    ).all()
+    return options(
+        [("", _("— None —")), *((uid, f"{name} ({login})") for uid, name, login in people)]
+    )
 
 
 @bp.route("/groups/new", methods=["GET", "POST"], defaults={"group_id": None})
@@ -303,14 +339,17 @@ def _people_choices() -> list[tuple[Any, str]]:
 def group_form(group_id: int | None) -> Any:
     group = get_or_404(Group, group_id) if group_id else None
     form = GroupForm(obj=group)
-    form.kind.choices = [(kind, group_kind_label(kind)) for kind in GROUP_KINDS]
+    form.kind.choices = options([(kind, group_kind_label(kind)) for kind in GROUP_KINDS])
     form.organisation_id.choices = organisation_choices(_("— None —"))
     form.leader_id.choices = _people_choices()
     if form.validate_on_submit():
-        data = places.GroupData(name=form.name.data, kind=form.kind.data,
-                                description=form.description.data or "",
-                                organisation_id=form.organisation_id.data,
-                                leader_id=form.leader_id.data)
+        data = places.GroupData(
+            name=form.name.data,
+            kind=form.kind.data,
+            description=form.description.data or "",
+            organisation_id=form.organisation_id.data,
+            leader_id=form.leader_id.data,
+        )
         try:
             saved = places.save_group(data, actor=current_user, group=group)
         except EventsysError as refusal:
@@ -323,11 +362,19 @@ def group_form(group_id: int | None) -> Any:
     members = []
     if group is not None:
         members = db.session.scalars(
-            select(User).join(GroupMember, GroupMember.user_id == User.id)
-            .where(GroupMember.group_id == group.id).order_by(User.name_pinyin)).all()
-    return render_template("manage/group_form.html", form=form, group=group, members=members,
-                           member_form=MemberForm(prefix="member"), action_form=ActionForm()), \
-        _status(form)
+            select(User)
+            .join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == group.id)
+            .order_by(User.name_pinyin)
+        ).all()
+    return render_template(
+        "manage/group_form.html",
+        form=form,
+        group=group,
+        members=members,
+        member_form=MemberForm(prefix="member"),
+        action_form=ActionForm(),
+    ), _status(form)
 
 
 @bp.route("/groups/<int:group_id>/members", methods=["POST"])
@@ -367,20 +414,25 @@ def group_member_remove(group_id: int, user_id: int) -> Any:
 
 # ---- people ---------------------------------------------------------------------------------
 
+
 @bp.route("/people")
 def people() -> Any:
     search = normalise(request.args.get("q", ""))[:64]
     query = select(User).options(selectinload(User.organisation)).order_by(User.name_pinyin)
     if search:
         like = f"%{search.lower()}%"
-        query = query.where(func.lower(User.name).like(like) | User.name_pinyin.like(like)
-                            | func.lower(User.login).like(like) | User.phone.like(like))
+        query = query.where(
+            func.lower(User.name).like(like)
+            | User.name_pinyin.like(like)
+            | func.lower(User.login).like(like)
+            | User.phone.like(like)
+        )
     rows = db.session.scalars(query.limit(200)).all()
     return render_template("manage/people.html", people=rows, q=search)
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role, role_label(role)) for role in ROLES]
+def _role_choices() -> list[SelectChoice]:
+    return options([(role, role_label(role)) for role in ROLES])
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -393,17 +445,24 @@ def person_new() -> Any:
     if form.validate_on_submit():
         try:
             accounts.create_user(
-                accounts.NewUser(name=form.name.data, login=form.login.data,
-                                 password=form.password.data, phone=form.phone.data or None,
-                                 organisation_id=form.organisation_id.data,
-                                 roles=tuple(form.roles.data)),
-                actor=current_user)
+                accounts.NewUser(
+                    name=form.name.data,
+                    login=form.login.data,
+                    password=form.password.data,
+                    phone=form.phone.data or None,
+                    organisation_id=form.organisation_id.data,
+                    roles=tuple(form.roles.data),
+                ),
+                actor=current_user,
+            )
         except EventsysError as refusal:
             _refused(form, refusal)
         else:
             db.session.commit()
-            flash(_("The account is created. Give the person their login name and password."),
-                  "success")
+            flash(
+                _("The account is created. Give the person their login name and password."),
+                "success",
+            )
             return redirect(url_for("manage.people"))
     return render_template("manage/person_new.html", form=form), _status(form)
 
@@ -431,7 +490,9 @@ def person(user_id: int) -> Any:
 @bp.route("/audit")
 def audit_log() -> Any:
     rows = db.session.scalars(
-        select(AuditRecord).options(selectinload(AuditRecord.actor))
-        .order_by(AuditRecord.id.desc()).limit(200)
+        select(AuditRecord)
+        .options(selectinload(AuditRecord.actor))
+        .order_by(AuditRecord.id.desc())
+        .limit(200)
     ).all()
     return render_template("manage/audit.html", records=rows)

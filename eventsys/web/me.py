@@ -28,15 +28,22 @@ def profile() -> Any:
         current_user.name_pinyin = accounts.name_pinyin(form.name.data)
         current_user.language = form.language.data
         session["lang"] = form.language.data
-        audit.record(current_user, "user.profile", "user", current_user.id, before=before,
-                     after={"name": current_user.name, "language": current_user.language})
+        audit.record(
+            current_user,
+            "user.profile",
+            "user",
+            current_user.id,
+            before=before,
+            after={"name": current_user.name, "language": current_user.language},
+        )
         db.session.commit()
         flash(_("Your details are saved."), "success")
         return redirect(url_for("me.profile"))
     if password_form.submit.data and password_form.validate_on_submit():
         try:
-            accounts.change_password(current_user, password_form.current_password.data,
-                                     password_form.new_password.data)
+            accounts.change_password(
+                current_user, password_form.current_password.data, password_form.new_password.data
+            )
         except EventsysError as refusal:
             attach_error(password_form, refusal)
         else:
@@ -47,4 +54,5 @@ def profile() -> Any:
             return redirect(url_for("me.profile"))
     failed = bool(form.errors or password_form.errors)
     return render_template("me/profile.html", form=form, password_form=password_form), (
-        422 if failed else 200)
+        422 if failed else 200
+    )

@@ -56,8 +56,11 @@ def home() -> Any:
         .join(Occurrence.event)
         .join(Occurrence.venue)
         .options(contains_eager(Occurrence.event), contains_eager(Occurrence.venue))
-        .where(Event.status == "published", Occurrence.skipped.is_(False),
-               Occurrence.ends_at > local_midnight(day))
+        .where(
+            Event.status == "published",
+            Occurrence.skipped.is_(False),
+            Occurrence.ends_at > local_midnight(day),
+        )
         .order_by(Occurrence.starts_at, Occurrence.id)
     )
     if kind:
@@ -65,23 +68,36 @@ def home() -> Any:
     if venue_id:
         query = query.where(Occurrence.venue_id == venue_id)
     rows = db.session.scalars(query.limit(size + 1).offset((page - 1) * size)).all()
-    venues = db.session.scalars(select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)).all()
+    venues = db.session.scalars(
+        select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
+    ).all()
     return render_template(
-        "public/home.html", occurrences=rows[:size], has_more=len(rows) > size, page=page,
-        kinds=EVENT_KINDS, venues=venues, kind=kind, day=day, venue_id=venue_id,
+        "public/home.html",
+        occurrences=rows[:size],
+        has_more=len(rows) > size,
+        page=page,
+        kinds=EVENT_KINDS,
+        venues=venues,
+        kind=kind,
+        day=day,
+        venue_id=venue_id,
     )
 
 
 @bp.route("/events/<int:event_id>")
 def event_detail(event_id: int) -> Any:
     try:
-        event = event_service.get_event(event_id, viewer=current_user if current_user.is_authenticated else None)
+        event = event_service.get_event(
+            event_id, viewer=current_user if current_user.is_authenticated else None
+        )
     except NotFound:
         abort(404)
     now_start = local_midnight(local_today())
     upcoming = db.session.scalars(
-        select(Occurrence).where(Occurrence.event_id == event.id, Occurrence.ends_at > now_start)
-        .order_by(Occurrence.starts_at).limit(12)
+        select(Occurrence)
+        .where(Occurrence.event_id == event.id, Occurrence.ends_at > now_start)
+        .order_by(Occurrence.starts_at)
+        .limit(12)
     ).all()
     total = db.session.scalar(select(func.count()).where(Occurrence.event_id == event.id))
     return render_template("public/event_detail.html", event=event, upcoming=upcoming, total=total)
@@ -89,7 +105,9 @@ def event_detail(event_id: int) -> Any:
 
 @bp.route("/venues")
 def venues() -> Any:
-    rows = db.session.scalars(select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)).all()
+    rows = db.session.scalars(
+        select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
+    ).all()
     return render_template("public/venues.html", venues=rows)
 
 
@@ -105,19 +123,27 @@ def venue_week(venue_id: int) -> Any:
     viewer_is_organizer = current_user.is_authenticated and current_user.is_organizer
     statuses = ("published", "draft") if viewer_is_organizer else ("published",)
     rows = db.session.scalars(
-        select(Occurrence).join(Occurrence.event).options(contains_eager(Occurrence.event))
-        .where(Occurrence.venue_id == venue.id, Occurrence.starts_at < end,
-               Occurrence.ends_at > start, Event.status.in_(statuses))
+        select(Occurrence)
+        .join(Occurrence.event)
+        .options(contains_eager(Occurrence.event))
+        .where(
+            Occurrence.venue_id == venue.id,
+            Occurrence.starts_at < end,
+            Occurrence.ends_at > start,
+            Event.status.in_(statuses),
+        )
         .order_by(Occurrence.starts_at)
     ).all()
-    days: list[tuple[date, list[Occurrence]]] = [
-        (monday + timedelta(days=i), []) for i in range(7)
-    ]
+    days: list[tuple[date, list[Occurrence]]] = [(monday + timedelta(days=i), []) for i in range(7)]
     for occurrence in rows:
         index = (to_local(occurrence.starts_at).date() - monday).days
         if 0 <= index < 7:
             days[index][1].append(occurrence)
     return render_template(
-        "public/venue_week.html", venue=venue, days=days, monday=monday,
-        previous_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
+        "public/venue_week.html",
+        venue=venue,
+        days=days,
+        monday=monday,
+        previous_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7),
     )

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventsys.domain.recurrence import MAX_OCCURRENCES, Sitting, first_clash, overlaps, weekly_sittings
+from eventsys.domain.recurrence import (
+    MAX_OCCURRENCES,
+    Sitting,
+    first_clash,
+    overlaps,
+    weekly_sittings,
+)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -28,15 +34,23 @@ def test_a_one_off_event_has_exactly_one_sitting() -> None:
 
 def test_tuesday_and_thursday_rehearsals_for_two_weeks() -> None:
     start = local(2026, 12, 1, 9)  # a Tuesday
-    sittings = weekly_sittings(start, start + timedelta(hours=2), (1, 3), date(2026, 12, 10), BEIJING)
+    sittings = weekly_sittings(
+        start, start + timedelta(hours=2), (1, 3), date(2026, 12, 10), BEIJING
+    )
     assert [s.starts_at.astimezone(BEIJING).day for s in sittings] == [1, 3, 8, 10]
     assert all(s.ends_at - s.starts_at == timedelta(hours=2) for s in sittings)
 
 
 def test_the_last_day_of_the_repeat_is_included_and_the_day_after_is_not() -> None:
     start = local(2026, 12, 1, 9)
-    assert len(weekly_sittings(start, start + timedelta(hours=1), (1,), date(2026, 12, 15), BEIJING)) == 3
-    assert len(weekly_sittings(start, start + timedelta(hours=1), (1,), date(2026, 12, 14), BEIJING)) == 2
+    assert (
+        len(weekly_sittings(start, start + timedelta(hours=1), (1,), date(2026, 12, 15), BEIJING))
+        == 3
+    )
+    assert (
+        len(weekly_sittings(start, start + timedelta(hours=1), (1,), date(2026, 12, 14), BEIJING))
+        == 2
+    )
 
 
 def test_sittings_keep_their_wall_clock_time_across_a_daylight_saving_change() -> None:
@@ -79,8 +93,10 @@ def test_one_minute_of_overlap_is_a_clash() -> None:
 
 def test_first_clash_names_the_earliest_clashing_sitting_and_the_booking() -> None:
     wanted = [Sitting(local(2026, 12, d, 9), local(2026, 12, d, 10)) for d in (1, 8, 15)]
-    booked = [("B", Sitting(local(2026, 12, 15, 9, 30), local(2026, 12, 15, 11))),
-              ("A", Sitting(local(2026, 12, 8, 8), local(2026, 12, 8, 9, 30)))]
+    booked = [
+        ("B", Sitting(local(2026, 12, 15, 9, 30), local(2026, 12, 15, 11))),
+        ("A", Sitting(local(2026, 12, 8, 8), local(2026, 12, 8, 9, 30))),
+    ]
     mine, key, theirs = first_clash(wanted, booked)  # type: ignore[misc]
     assert (mine, key) == (wanted[1], "A")
     assert theirs.starts_at == local(2026, 12, 8, 8)
@@ -88,14 +104,19 @@ def test_first_clash_names_the_earliest_clashing_sitting_and_the_booking() -> No
 
 def test_no_clash_when_the_room_is_free() -> None:
     wanted = [Sitting(local(2026, 12, 1, 9), local(2026, 12, 1, 10))]
-    assert first_clash(wanted, [("A", Sitting(local(2026, 12, 1, 10), local(2026, 12, 1, 11)))]) is None
+    assert (
+        first_clash(wanted, [("A", Sitting(local(2026, 12, 1, 10), local(2026, 12, 1, 11)))])
+        is None
+    )
 
 
 minutes = st.integers(min_value=0, max_value=24 * 60)
 
 
 @given(minutes, st.integers(1, 300), minutes, st.integers(1, 300))
-def test_overlap_is_symmetric_and_matches_interval_arithmetic(a: int, la: int, b: int, lb: int) -> None:
+def test_overlap_is_symmetric_and_matches_interval_arithmetic(
+    a: int, la: int, b: int, lb: int
+) -> None:
     base = local(2026, 12, 1, 0)
     x = Sitting(base + timedelta(minutes=a), base + timedelta(minutes=a + la))
     y = Sitting(base + timedelta(minutes=b), base + timedelta(minutes=b + lb))

@@ -17,14 +17,22 @@ from tests.conftest import at
 
 
 def data(venue_id: int, start, hours: float = 2, **kwargs) -> events.EventData:  # type: ignore[no-untyped-def]
-    return events.EventData(kind=kwargs.pop("kind", "activity"), title=kwargs.pop("title", "新活动"),
-                            venue_id=venue_id, starts_at=start,
-                            ends_at=start + timedelta(hours=hours), **kwargs)
+    return events.EventData(
+        kind=kwargs.pop("kind", "activity"),
+        title=kwargs.pop("title", "新活动"),
+        venue_id=venue_id,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        **kwargs,
+    )
 
 
 def test_an_overlapping_booking_is_refused_with_the_clashing_event_and_its_time(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     venue = make_venue(name="舞蹈排练室")
     make_event(venue_id=venue, start=at(3, 14), title="金秋艺术团排练")
     organizer = db.session.get(User, make_user(roles=("organizer",)))
@@ -36,8 +44,11 @@ def test_an_overlapping_booking_is_refused_with_the_clashing_event_and_its_time(
 
 
 def test_back_to_back_bookings_of_one_room_are_accepted(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     venue = make_venue()
     make_event(venue_id=venue, start=at(3, 14), hours=2)
     organizer = db.session.get(User, make_user(roles=("organizer",)))
@@ -46,39 +57,58 @@ def test_back_to_back_bookings_of_one_room_are_accepted(
 
 
 def test_the_same_time_in_another_room_is_fine(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     make_event(venue_id=make_venue(), start=at(3, 14))
     organizer = db.session.get(User, make_user(roles=("organizer",)))
     assert events.create_event(data(make_venue(), at(3, 14)), organizer=organizer).id
 
 
 def test_a_weekly_activity_clashes_with_a_one_off_event_in_a_later_week(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     venue = make_venue()
     make_event(venue_id=venue, start=at(17, 9, 30), title="形势报告会")  # a Thursday
     organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(Clash, match="形势报告会"):
-        events.create_event(data(venue, at(1, 9), weekdays=(1, 3), repeat_until=date(2026, 12, 31)),
-                            organizer=organizer)
+        events.create_event(
+            data(venue, at(1, 9), weekdays=(1, 3), repeat_until=date(2026, 12, 31)),
+            organizer=organizer,
+        )
 
 
 def test_a_weekly_activity_books_every_sitting(
-        ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(
         data(make_venue(), at(1, 9), weekdays=(1, 3), repeat_until=date(2026, 12, 17)),
-        organizer=organizer)
-    assert [o.starts_at.astimezone(at(1, 0).tzinfo).day for o in event.occurrences] == [1, 3, 8, 10, 15, 17]
+        organizer=organizer,
+    )
+    assert [o.starts_at.astimezone(at(1, 0).tzinfo).day for o in event.occurrences] == [
+        1,
+        3,
+        8,
+        10,
+        15,
+        17,
+    ]
 
 
 def test_a_skipped_sitting_frees_the_room_and_restoring_it_checks_again(
-        ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     venue = make_venue()
     organizer = db.session.get(User, make_user(roles=("organizer",)))
-    weekly = events.create_event(data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)),
-                                 organizer=organizer)
+    weekly = events.create_event(
+        data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)), organizer=organizer
+    )
     second = weekly.occurrences[1]
     events.skip_occurrence(second, True, actor=organizer)
     guest = events.create_event(data(venue, at(8, 9), title="健康义诊"), organizer=organizer)
@@ -88,11 +118,13 @@ def test_a_skipped_sitting_frees_the_room_and_restoring_it_checks_again(
 
 
 def test_moving_a_sitting_keeps_its_original_start_and_refuses_a_clash(
-        ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     venue = make_venue()
     organizer = db.session.get(User, make_user(roles=("organizer",)))
-    weekly = events.create_event(data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)),
-                                 organizer=organizer)
+    weekly = events.create_event(
+        data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)), organizer=organizer
+    )
     events.create_event(data(venue, at(9, 9), title="摄影讲座"), organizer=organizer)
     sitting = weekly.occurrences[1]
     with pytest.raises(Clash, match="摄影讲座"):
@@ -103,8 +135,11 @@ def test_moving_a_sitting_keeps_its_original_start_and_refuses_a_clash(
 
 
 def test_cancelling_an_event_frees_its_room_and_raises_its_sequence(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     venue = make_venue()
     event = db.session.get(Event, make_event(venue_id=venue, start=at(3, 14)))
     organizer = db.session.get(User, make_user(roles=("organizer",)))
@@ -117,8 +152,11 @@ def test_cancelling_an_event_frees_its_room_and_raises_its_sequence(
 
 
 def test_changing_the_time_rebooks_and_ignores_the_event_itself(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int],
-        make_user: Callable[..., int]) -> None:
+    ctx: Flask,
+    make_event: Callable[..., int],
+    make_venue: Callable[..., int],
+    make_user: Callable[..., int],
+) -> None:
     venue = make_venue()
     event = db.session.get(Event, make_event(venue_id=venue, start=at(3, 14)))
     organizer = db.session.get(User, make_user(roles=("organizer",)))
@@ -127,7 +165,8 @@ def test_changing_the_time_rebooks_and_ignores_the_event_itself(
 
 
 def test_bad_event_data_is_refused_with_the_field_named(
-        ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     organizer = db.session.get(User, make_user(roles=("organizer",)))
     venue = make_venue()
     cases = [
@@ -135,8 +174,12 @@ def test_bad_event_data_is_refused_with_the_field_named(
         (data(venue, at(3, 14), capacity=-1), "capacity"),
         (data(venue, at(3, 14), kind="party"), "kind"),
         (data(venue, at(3, 14), weekdays=(1,)), "repeat_until"),
-        (data(venue, at(3, 14), registration_opens_at=at(2, 10), registration_closes_at=at(1, 10)),
-         "registration_closes_at"),
+        (
+            data(
+                venue, at(3, 14), registration_opens_at=at(2, 10), registration_closes_at=at(1, 10)
+            ),
+            "registration_closes_at",
+        ),
     ]
     for bad, field in cases:
         with pytest.raises(EventsysError) as refusal:
@@ -148,17 +191,22 @@ def test_bad_event_data_is_refused_with_the_field_named(
 
 
 def test_every_change_writes_an_audit_record(
-        ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(data(make_venue(), at(3, 14)), organizer=organizer)
     events.set_status(event, "published", actor=organizer)
-    actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.object_type == "event")
-                                 .order_by(AuditRecord.id)).all()
+    actions = db.session.scalars(
+        select(AuditRecord.action)
+        .where(AuditRecord.object_type == "event")
+        .order_by(AuditRecord.id)
+    ).all()
     assert actions == ["event.create", "event.published"]
 
 
 def test_drafts_are_hidden_from_everyone_but_organizers(
-        ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]) -> None:
+    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> None:
     draft = make_event(status="draft")
     participant = db.session.get(User, make_user())
     organizer = db.session.get(User, make_user(roles=("organizer",)))
@@ -170,7 +218,8 @@ def test_drafts_are_hidden_from_everyone_but_organizers(
 
 
 def test_occurrences_table_never_holds_two_blocking_rows_for_one_room_and_time(
-        ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int]) -> None:
+    ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int]
+) -> None:
     venue = make_venue()
     make_event(venue_id=venue, start=at(3, 14))
     rows = db.session.scalars(select(Occurrence).where(Occurrence.venue_id == venue)).all()
