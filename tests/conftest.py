@@ -102,7 +102,9 @@ def backend_app(
         url, drop = create_postgresql_database()
     app = make_app(url, instance)
     with app.app_context():
-        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+        upgrade(
+            directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), revision="heads"
+        )
     yield app
     with app.app_context():
         db.engine.dispose()

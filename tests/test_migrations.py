@@ -48,17 +48,17 @@ def _differences(app: Flask) -> list[object]:
 
 def test_upgrade_from_empty_matches_the_models_exactly(empty_app: Flask) -> None:
     with empty_app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
     assert _differences(empty_app) == []
 
 
 def test_downgrade_to_empty_and_upgrade_again(empty_app: Flask) -> None:
     with empty_app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
         downgrade(directory=MIGRATIONS, revision="base")
         names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert names == set()
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
     assert _differences(empty_app) == []
 
 
@@ -70,7 +70,7 @@ def test_postgresql_refuses_overlapping_bookings_even_without_the_application(
     (SQLite has none; there immediate write transactions serialise bookings, see
     tests/services/test_concurrency.py.)"""
     with empty_postgresql_app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
         with db.engine.begin() as connection:
             connection.execute(
                 text(

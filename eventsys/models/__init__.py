@@ -1,12 +1,37 @@
 """The database models, one module per aggregate."""
 
 from eventsys.models.audit import AuditRecord
-from eventsys.models.events import EVENT_KINDS, EVENT_STATUSES, Event, Occurrence
+from eventsys.models.events import (
+    CAPACITY_COUNTS,
+    EVENT_KINDS,
+    EVENT_STATUSES,
+    REGISTRATION_MODES,
+    Event,
+    Occurrence,
+)
 from eventsys.models.organisations import GROUP_KINDS, Group, GroupMember, Organisation
+from eventsys.models.registrations import (
+    ACTIVE_STATUSES,
+    MEMBER_ROLES,
+    REGISTRATION_STATUSES,
+    Attendance,
+    Notice,
+    Registration,
+    RegistrationMember,
+)
 from eventsys.models.users import ROLES, LoginFailure, User
 from eventsys.models.venues import VENUE_KINDS, Venue
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "CAPACITY_COUNTS",
+    "MEMBER_ROLES",
+    "REGISTRATION_MODES",
+    "REGISTRATION_STATUSES",
+    "Attendance",
+    "Notice",
+    "Registration",
+    "RegistrationMember",
     "EVENT_KINDS",
     "EVENT_STATUSES",
     "GROUP_KINDS",

@@ -41,6 +41,8 @@ EVENT_KINDS = (
     "other",
 )
 EVENT_STATUSES = ("draft", "published", "cancelled")
+REGISTRATION_MODES = ("none", "individual", "team")
+CAPACITY_COUNTS = ("people", "entries")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -55,6 +57,13 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(f"kind IN ({_in(EVENT_KINDS)})", name="kind_known"),
         CheckConstraint(f"status IN ({_in(EVENT_STATUSES)})", name="status_known"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
+        CheckConstraint(f"registration_mode IN ({_in(REGISTRATION_MODES)})", name="mode_known"),
+        CheckConstraint(f"capacity_counts IN ({_in(CAPACITY_COUNTS)})", name="counts_known"),
+        CheckConstraint(
+            "roster_min IS NULL OR roster_max IS NULL OR roster_min <= roster_max",
+            name="roster_range",
+        ),
+        CheckConstraint("substitutes_max >= 0", name="substitutes_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +84,21 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # How people take part: not at all (drop in), one by one, or as teams / troupes.
+    registration_mode: Mapped[str] = mapped_column(String(12), default="none")
+    capacity_counts: Mapped[str] = mapped_column(String(10), default="people")
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Team events: players on a roster (captain included), and substitutes on top of them.
+    roster_min: Mapped[int | None] = mapped_column(Integer)
+    roster_max: Mapped[int | None] = mapped_column(Integer)
+    substitutes_max: Mapped[int] = mapped_column(Integer, default=0)
+    max_entries_per_organisation: Mapped[int | None] = mapped_column(Integer)
+    # What an entry must give: a title (a poem's, a programme's) and a text (the poem itself).
+    asks_title: Mapped[bool] = mapped_column(Boolean, default=False)
+    asks_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancel_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Open daily activities record walk-ins at the door without registration.
+    walk_ins: Mapped[bool] = mapped_column(Boolean, default=False)
     # Incremented on every change that calendar clients must notice (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str | None] = mapped_column(String(8))
+    # SHA-256 of the secret in the personal calendar feed's address; None until one is made.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64))
     # Bumped on password change or "sign out everywhere": old sessions stop matching.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

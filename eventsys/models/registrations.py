@@ -1,0 +1,169 @@
+"""Registrations (entries): a person, a team or a troupe entered in an event, and attendance.
+
+An individual registration is an entry with one member, so capacity, waiting lists, contests
+(entries are what judges score) and tournaments (entries are the teams) share one table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsys.extensions import db
+from eventsys.models.types import UTCDateTime
+from eventsys.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from eventsys.models.events import Event, Occurrence
+    from eventsys.models.organisations import Organisation
+    from eventsys.models.users import User
+
+REGISTRATION_STATUSES = ("pending", "confirmed", "waiting", "cancelled", "rejected")
+# Statuses that hold a place (or a place in the queue) and so block a second registration.
+ACTIVE_STATUSES = ("pending", "confirmed", "waiting")
+MEMBER_ROLES = ("captain", "player", "substitute", "performer")
+
+
+class Registration(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "registration"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'confirmed', 'waiting', 'cancelled', 'rejected')",
+            name="status_known",
+        ),
+        CheckConstraint("size >= 1", name="size_positive"),
+        CheckConstraint("kind IN ('individual', 'team')", name="kind_known"),
+        Index("ix_registration_event_status", "event_id", "status"),
+        Index("ix_registration_queue", "event_id", "status", "queued_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12), default="individual")
+    # The person responsible: the registrant themself, or a team's captain or troupe's leader.
+    captain_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    team_name: Mapped[str | None] = mapped_column(String(120))
+    # What the entry presents: a poem's title, a troupe's programme, a photograph's title.
+    title: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(12))
+    # The waiting list is ordered by (queued_at, id); a promotion keeps the original order.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A code judges see instead of names in blind contests.
+    blind_code: Mapped[str | None] = mapped_column(String(12))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    event: Mapped[Event] = relationship()
+    captain: Mapped[User] = relationship(foreign_keys=[captain_id])
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    members: Mapped[list[RegistrationMember]] = relationship(
+        back_populates="registration",
+        cascade="all, delete-orphan",
+        order_by="RegistrationMember.position",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def display_name(self) -> str:
+        return self.team_name or self.captain.name
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} {self.status}>"
+
+
+class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
+    """A person on an entry's roster; one person is on at most one active roster per event."""
+
+    __tablename__ = "registration_member"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_registration_member_event_user"),
+        CheckConstraint(
+            "role IN ('captain', 'player', 'substitute', 'performer')", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    # Denormalised from the registration so that the database itself refuses a second roster.
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(12), default="player")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    registration: Mapped[Registration] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class Attendance(db.Model):  # type: ignore[name-defined,misc]
+    """One person present at one sitting: checked in at the door or recorded as a walk-in."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "user_id", name="uq_attendance_occurrence_user"),
+        CheckConstraint("method IN ('list', 'qr', 'walk_in')", name="method_known"),
+        Index("ix_attendance_event_at", "event_id", "checked_in_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrence.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    method: Mapped[str] = mapped_column(String(10))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    occurrence: Mapped[Occurrence] = relationship()
+
+
+class Notice(db.Model):  # type: ignore[name-defined,misc]
+    """Something a person should read on their page (e.g. promoted from the waiting list)."""
+
+    __tablename__ = "notice"
+    __table_args__ = (Index("ix_notice_user_seen", "user_id", "seen_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event | None] = relationship()
