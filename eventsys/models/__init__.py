@@ -1,5 +1,7 @@
 """The database models, one module per aggregate."""
 
+from eventsys.models import contests as _contests  # noqa: F401  (tables of judged contests)
+from eventsys.models import tournaments as _tournaments  # noqa: F401  (tables of tournaments)
 from eventsys.models.audit import AuditRecord
 from eventsys.models.events import (
     CAPACITY_COUNTS,
@@ -25,25 +27,25 @@ from eventsys.models.venues import VENUE_KINDS, Venue
 __all__ = [
     "ACTIVE_STATUSES",
     "CAPACITY_COUNTS",
-    "MEMBER_ROLES",
-    "REGISTRATION_MODES",
-    "REGISTRATION_STATUSES",
-    "Attendance",
-    "Notice",
-    "Registration",
-    "RegistrationMember",
     "EVENT_KINDS",
     "EVENT_STATUSES",
     "GROUP_KINDS",
+    "MEMBER_ROLES",
+    "REGISTRATION_MODES",
+    "REGISTRATION_STATUSES",
     "ROLES",
     "VENUE_KINDS",
+    "Attendance",
     "AuditRecord",
     "Event",
     "Group",
     "GroupMember",
     "LoginFailure",
+    "Notice",
     "Occurrence",
     "Organisation",
+    "Registration",
+    "RegistrationMember",
     "User",
     "Venue",
 ]

@@ -73,6 +73,7 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A code judges see instead of names in blind contests.
     blind_code: Mapped[str | None] = mapped_column(String(12))
+    # Raised on every change, so a form edited in two tabs can tell that it is out of date.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     event: Mapped[Event] = relationship()
@@ -84,8 +85,6 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan",
         order_by="RegistrationMember.position",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def display_name(self) -> str:

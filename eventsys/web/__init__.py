@@ -121,9 +121,16 @@ def _date_format() -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every blueprint."""
-    from eventsys.web import auth, manage, me, public
+    from eventsys.web import (
+        auth,
+        calendar,
+        contests,
+        manage,
+        me,
+        public,
+        registrations,
+        tournaments,
+    )
 
-    app.register_blueprint(public.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(me.bp)
-    app.register_blueprint(manage.bp)
+    for module in (public, auth, me, manage, registrations, contests, tournaments, calendar):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,1 @@
+"""Judged contests: criteria, panels, score sheets and results."""

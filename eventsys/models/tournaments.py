@@ -1,0 +1,1 @@
+"""Ball-game tournaments: stages, groups, matches and results."""

@@ -1,0 +1,7 @@
+"""The calendar pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("calendar", __name__)
