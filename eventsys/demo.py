@@ -8,10 +8,13 @@ import json
 import secrets
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import User
-from eventsys.services import accounts, places
+from eventsys.models import Event, User, Venue
+from eventsys.services import accounts, places, registrations
 from eventsys.services import events as event_service
 from eventsys.timeutil import LOCAL_TZ, local_today
 
@@ -165,10 +168,13 @@ def read_demo_passwords(instance_path: str) -> dict[str, str]:
     return dict(json.loads(path.read_text()))
 
 
-def _build_programme(organizer: User, venues: dict[str, object]) -> None:
+def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
     today = local_today()
     monday = today - timedelta(days=today.weekday())
-    ids = {name: venue.id for name, venue in venues.items()}  # type: ignore[attr-defined]
+    ids = {name: venue.id for name, venue in venues.items()}
+
+    def day(offset: int, hour: int, minute: int = 0) -> datetime:
+        return _at(monday + timedelta(days=offset), hour, minute)
 
     def add(
         kind: str,
@@ -177,13 +183,12 @@ def _build_programme(organizer: User, venues: dict[str, object]) -> None:
         start: datetime,
         hours: float,
         *,
-        description: str = "",
-        weekdays: tuple[int, ...] = (),
-        until: date | None = None,
-        capacity: int | None = None,
         publish: bool = True,
-    ) -> object:
-        opens = start - timedelta(days=14) if capacity is not None else None
+        **settings: Any,
+    ) -> Event:
+        if settings.get("registration_mode", "none") != "none":
+            settings.setdefault("registration_opens_at", start - timedelta(days=14))
+            settings.setdefault("registration_closes_at", start - timedelta(hours=2))
         event = event_service.create_event(
             event_service.EventData(
                 kind=kind,
@@ -191,12 +196,7 @@ def _build_programme(organizer: User, venues: dict[str, object]) -> None:
                 venue_id=ids[venue],
                 starts_at=start,
                 ends_at=start + timedelta(hours=hours),
-                description=description,
-                weekdays=weekdays,
-                repeat_until=until,
-                capacity=capacity,
-                registration_opens_at=opens,
-                registration_closes_at=start - timedelta(hours=2) if capacity is not None else None,
+                **settings,
             ),
             organizer=organizer,
         )
@@ -204,100 +204,134 @@ def _build_programme(organizer: User, venues: dict[str, object]) -> None:
             event_service.set_status(event, "published", actor=organizer)
         return event
 
+    until = monday + timedelta(weeks=8)
     rehearsal = add(
         "activity",
         "金秋艺术团舞蹈排练",
         "舞蹈排练室",
-        _at(monday + timedelta(days=1), 9),
+        day(1, 9),
         2.5,
         description="每周二、周四上午排练参赛舞蹈《金色的秋天》。",
         weekdays=(1, 3),
-        until=monday + timedelta(weeks=8),
+        repeat_until=until,
     )
     # The rehearsal of the third Thursday gives way to the 重阳 performance preparations.
-    skipped = rehearsal.occurrences[5]  # type: ignore[attr-defined]
-    event_service.skip_occurrence(skipped, True, actor=organizer)
+    event_service.skip_occurrence(rehearsal.occurrences[5], True, actor=organizer)
     add(
         "activity",
         "戏曲班京剧清唱",
         "影视棚",
-        _at(monday + timedelta(days=2), 14),
+        day(2, 14),
         2,
         description="京剧、评剧清唱，欢迎新学员。",
         weekdays=(2,),
-        until=monday + timedelta(weeks=8),
+        repeat_until=until,
+        walk_ins=True,
     )
     add(
         "activity",
         "象棋组对弈",
         "阅览室",
-        _at(monday, 14),
+        day(0, 14),
         3,
         weekdays=(0, 4),
-        until=monday + timedelta(weeks=8),
+        repeat_until=until,
+        walk_ins=True,
     )
     add(
         "lecture",
         "形势报告会",
         "影像厅",
-        _at(monday + timedelta(days=9), 9, 30),
+        day(9, 9, 30),
         2,
         description="每月一次形势报告会。",
         capacity=120,
+        registration_mode="individual",
     )
-    add(
+    clinic = add(
         "health_clinic",
         "健康义诊",
         "多功能厅",
-        _at(monday + timedelta(days=10), 8, 30),
+        day(10, 8, 30),
         3,
         description="区医院专家义诊：血压、血糖、骨密度。请带医保卡。",
         capacity=40,
+        registration_mode="individual",
     )
     add(
         "poetry_contest",
         "“诗歌抒情怀”原创诗词比赛",
         "阅览室",
-        _at(monday + timedelta(days=16), 9),
+        day(16, 9),
         3,
         description="晓月诗社承办；评审：立意、格律、语言、意境。",
         capacity=60,
+        registration_mode="individual",
+        asks_title=True,
+        asks_text=True,
     )
-    add(
+    gateball = add(
         "ball_game",
         "全区离退休干部门球比赛",
         "门球场",
-        _at(monday + timedelta(days=12), 8),
+        day(12, 8),
         8,
-        description="16支队伍分4组循环后进行淘汰赛。",
+        description="16支队伍分4组循环后进行淘汰赛。每队5名队员，最多3名替补。",
         capacity=16,
+        registration_mode="team",
+        capacity_counts="entries",
+        roster_min=5,
+        roster_max=5,
+        substitutes_max=3,
+        max_entries_per_organisation=2,
     )
     add(
-        "ball_game", "乒乓球友谊赛", "多功能厅", _at(monday + timedelta(days=19), 9), 4, capacity=32
+        "ball_game",
+        "乒乓球友谊赛",
+        "多功能厅",
+        day(19, 9),
+        4,
+        capacity=32,
+        registration_mode="individual",
     )
     add(
         "performance",
         "重阳节慰问演出",
         "多功能厅",
-        _at(monday + timedelta(days=17), 14, 30),
+        day(17, 14, 30),
         2,
         description="金秋艺术团、戏曲班联合演出。",
         capacity=300,
+        registration_mode="individual",
     )
-    add(
-        "exhibition",
-        "摄影作品展",
-        "影像厅",
-        _at(monday + timedelta(days=3), 9),
-        8,
-        description="摄影协会年度作品展。",
-    )
+    add("exhibition", "摄影作品展", "影像厅", day(3, 9), 8, description="摄影协会年度作品展。")
     add(
         "knowledge_contest",
         "“不忘初心”知识竞赛",
         "影像厅",
-        _at(monday + timedelta(days=24), 14),
+        day(24, 14),
         2,
         capacity=100,
+        registration_mode="individual",
         publish=False,
+    )
+    _register_demo_people(organizer, clinic, gateball)
+
+
+def _register_demo_people(organizer: User, clinic: Event, gateball: Event) -> None:
+    people = list(
+        db.session.scalars(select(User).where(User.login != "organizer").order_by(User.id))
+    )
+    opened = clinic.registration_opens_at
+    assert opened is not None
+    for person in people[:12]:
+        registrations.register(clinic, person, by=organizer, now=opened)
+    team = registrations.TeamEntry(
+        team_name="卢沟桥门球队",
+        player_ids=tuple(p.id for p in people[13:17]),
+        substitute_ids=(people[17].id,),
+    )
+    assert gateball.registration_opens_at is not None
+    registrations.register_team(
+        gateball, people[12], team, by=organizer, now=gateball.registration_opens_at
     )

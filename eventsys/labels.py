@@ -29,6 +29,25 @@ VENUE_KIND_LABELS = {
     "court": _l("Court"),
     "outdoor": _l("Outdoor"),
 }
+REGISTRATION_MODE_LABELS = {
+    "none": _l("No registration: people just come"),
+    "individual": _l("Each person registers"),
+    "team": _l("Teams or troupes enter"),
+}
+CAPACITY_COUNT_LABELS = {"people": _l("people"), "entries": _l("entries (teams)")}
+REGISTRATION_STATUS_LABELS = {
+    "pending": _l("Awaiting approval"),
+    "confirmed": _l("Confirmed"),
+    "waiting": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+    "rejected": _l("Not accepted"),
+}
+MEMBER_ROLE_LABELS = {
+    "captain": _l("Captain"),
+    "player": _l("Player"),
+    "substitute": _l("Substitute"),
+    "performer": _l("Performer"),
+}
 ROLE_LABELS = {"organizer": _l("Organizer"), "judge": _l("Judge"), "participant": _l("Participant")}
 
 
@@ -50,3 +69,11 @@ def venue_kind_label(kind: str) -> str:
 
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
+
+
+def registration_status_label(status: str) -> str:
+    return str(REGISTRATION_STATUS_LABELS.get(status, status))
+
+
+def member_role_label(role: str) -> str:
+    return str(MEMBER_ROLE_LABELS.get(role, role))

@@ -15,7 +15,15 @@ from eventsys.domain.recurrence import Sitting, first_clash, weekly_sittings
 from eventsys.errors import Clash, EventsysError, NotFound
 from eventsys.extensions import db
 from eventsys.labels import status_label
-from eventsys.models import EVENT_KINDS, Event, Occurrence, User, Venue
+from eventsys.models import (
+    CAPACITY_COUNTS,
+    EVENT_KINDS,
+    REGISTRATION_MODES,
+    Event,
+    Occurrence,
+    User,
+    Venue,
+)
 from eventsys.services import audit
 from eventsys.timeutil import LOCAL_TZ
 
@@ -31,6 +39,17 @@ EVENT_FIELDS = (
     "capacity",
     "registration_opens_at",
     "registration_closes_at",
+    "registration_mode",
+    "capacity_counts",
+    "requires_approval",
+    "roster_min",
+    "roster_max",
+    "substitutes_max",
+    "max_entries_per_organisation",
+    "asks_title",
+    "asks_text",
+    "cancel_deadline",
+    "walk_ins",
 )
 
 
@@ -47,6 +66,17 @@ class EventData:
     capacity: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    registration_mode: str = "none"
+    capacity_counts: str = "people"
+    requires_approval: bool = False
+    roster_min: int | None = None
+    roster_max: int | None = None
+    substitutes_max: int = 0
+    max_entries_per_organisation: int | None = None
+    asks_title: bool = False
+    asks_text: bool = False
+    cancel_deadline: datetime | None = None
+    walk_ins: bool = False
 
     @property
     def repeat_weekdays(self) -> str:
@@ -126,6 +156,32 @@ def _validate(data: EventData) -> None:
     if closes and closes > data.ends_at:
         raise EventsysError(
             _("Registration must close before the event ends."), field="registration_closes_at"
+        )
+    if data.registration_mode not in REGISTRATION_MODES:
+        raise EventsysError(
+            _("Choose how people register from the list."), field="registration_mode"
+        )
+    if data.capacity_counts not in CAPACITY_COUNTS:
+        raise EventsysError(_("Choose what the places count."), field="capacity_counts")
+    if (
+        data.roster_min is not None
+        and data.roster_max is not None
+        and data.roster_min > data.roster_max
+    ):
+        raise EventsysError(
+            _("The smallest team cannot be larger than the largest."), field="roster_max"
+        )
+    numbers = (
+        data.roster_min,
+        data.roster_max,
+        data.substitutes_max,
+        data.max_entries_per_organisation,
+    )
+    if any(value is not None and value < 0 for value in numbers):
+        raise EventsysError(_("Numbers cannot be below zero."), field="roster_min")
+    if data.cancel_deadline and data.cancel_deadline > data.ends_at:
+        raise EventsysError(
+            _("The cancelling deadline must be before the event ends."), field="cancel_deadline"
         )
     if data.weekdays and data.repeat_until is None:
         raise EventsysError(_("Give the last day of the repeat."), field="repeat_until")

@@ -94,6 +94,8 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["group_kind"] = labels.group_kind_label
     app.jinja_env.filters["venue_kind"] = labels.venue_kind_label
     app.jinja_env.filters["role_label"] = labels.role_label
+    app.jinja_env.filters["registration_status"] = labels.registration_status_label
+    app.jinja_env.filters["member_role"] = labels.member_role_label
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -295,12 +295,43 @@ class EventForm(NormalisingForm):
         _l("Registration closes"), validators=[Optional()]
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    registration_mode = SelectField(_l("How people take part"), choices=[], default="none")
+    capacity_counts = SelectField(_l("The places count"), choices=[], default="people")
+    requires_approval = BooleanField(_l("An organizer approves each registration"))
+    roster_min = NormalisedIntegerField(
+        _l("Fewest players in a team (captain included)"),
+        validators=[Optional(), NumberRange(min=1, max=500)],
+    )
+    roster_max = NormalisedIntegerField(
+        _l("Most players in a team (captain included)"),
+        validators=[Optional(), NumberRange(min=1, max=500)],
+    )
+    substitutes_max = NormalisedIntegerField(
+        _l("Most substitutes in a team"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=50)],
+    )
+    max_entries_per_organisation = NormalisedIntegerField(
+        _l("Most entries per organisation (leave empty for no limit)"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
+    asks_title = BooleanField(_l("Each entry gives a title (a poem's, a programme's)"))
+    asks_text = BooleanField(_l("Each entry gives a text (the poem itself)"))
+    cancel_deadline = NormalisedDateTimeField(
+        _l("Participants may cancel until"), validators=[Optional()]
+    )
+    walk_ins = BooleanField(_l("Record walk-ins at the door"))
     submit = SubmitField(_l("Save event"))
 
     def validate_ends_at(self, field: Field) -> None:
         start: datetime | None = self.starts_at.data
         if start is not None and field.data is not None and field.data <= start:
             raise ValidationError(_l("The end must be after the start."))
+
+    def validate_roster_max(self, field: Field) -> None:
+        low: int | None = self.roster_min.data
+        if low is not None and field.data is not None and field.data < low:
+            raise ValidationError(_l("The largest team cannot be smaller than the smallest."))
 
     def validate_repeat_until(self, field: Field) -> None:
         if self.weekdays.data and field.data is None:
@@ -331,3 +362,36 @@ class ActionForm(NormalisingForm):
 class LanguageForm(NormalisingForm):
     lang = SelectField(choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(validators=[Optional(), Length(max=500)])
+
+
+class EntryForm(NormalisingForm):
+    """Registering oneself; the title and text only when the event asks for them."""
+
+    title = StringField(_l("Title of your entry"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Text of your entry"), validators=[Optional(), Length(max=20000)])
+    submit = SubmitField(_l("Register"))
+
+
+class TeamForm(NormalisingForm):
+    team_name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
+    players = TextAreaField(
+        _l("Players besides you (login names or phone numbers, one per line)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    substitutes = TextAreaField(
+        _l("Substitutes (login names or phone numbers, one per line)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    title = StringField(
+        _l("Title of your entry (programme)"), validators=[Optional(), Length(max=200)]
+    )
+    text = TextAreaField(_l("Text of your entry"), validators=[Optional(), Length(max=20000)])
+    submit = SubmitField(_l("Enter the team"))
+
+
+class OnBehalfForm(NormalisingForm):
+    person = StringField(
+        _l("Register a member who called: login name or phone number"),
+        validators=[DataRequired(), Length(max=64)],
+    )
+    submit = SubmitField(_l("Register this member"))

@@ -15,10 +15,19 @@ from wtforms import SelectChoice
 from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
-from eventsys.labels import event_kind_label, group_kind_label, role_label, venue_kind_label
+from eventsys.labels import (
+    CAPACITY_COUNT_LABELS,
+    REGISTRATION_MODE_LABELS,
+    event_kind_label,
+    group_kind_label,
+    role_label,
+    venue_kind_label,
+)
 from eventsys.models import (
+    CAPACITY_COUNTS,
     EVENT_KINDS,
     GROUP_KINDS,
+    REGISTRATION_MODES,
     ROLES,
     VENUE_KINDS,
     AuditRecord,
@@ -93,6 +102,12 @@ def events() -> Any:
 def _event_form(event: Event | None) -> EventForm:
     form = EventForm(obj=None if request.method == "POST" else event)
     form.kind.choices = options([(kind, event_kind_label(kind)) for kind in EVENT_KINDS])
+    form.registration_mode.choices = options(
+        [(mode, str(REGISTRATION_MODE_LABELS[mode])) for mode in REGISTRATION_MODES]
+    )
+    form.capacity_counts.choices = options(
+        [(count, str(CAPACITY_COUNT_LABELS[count])) for count in CAPACITY_COUNTS]
+    )
     venues = db.session.execute(
         select(Venue.id, Venue.name).where(Venue.active.is_(True)).order_by(Venue.name)
     ).all()
@@ -100,7 +115,13 @@ def _event_form(event: Event | None) -> EventForm:
         [("", _("— Choose a venue —")), *((v_id, name) for v_id, name in venues)]
     )
     if event is not None and request.method != "POST":
-        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        for name in (
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+            "cancel_deadline",
+        ):
             value = getattr(event, name)
             getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
         form.weekdays.data = [str(day) for day in event.weekdays]
@@ -124,6 +145,17 @@ def _event_data(form: EventForm) -> event_service.EventData:
         capacity=form.capacity.data,
         registration_opens_at=_utc(form.registration_opens_at.data),
         registration_closes_at=_utc(form.registration_closes_at.data),
+        registration_mode=form.registration_mode.data,
+        capacity_counts=form.capacity_counts.data,
+        requires_approval=bool(form.requires_approval.data),
+        roster_min=form.roster_min.data,
+        roster_max=form.roster_max.data,
+        substitutes_max=form.substitutes_max.data or 0,
+        max_entries_per_organisation=form.max_entries_per_organisation.data,
+        asks_title=bool(form.asks_title.data),
+        asks_text=bool(form.asks_text.data),
+        cancel_deadline=_utc(form.cancel_deadline.data),
+        walk_ins=bool(form.walk_ins.data),
     )
 
 

@@ -100,7 +100,17 @@ def event_detail(event_id: int) -> Any:
         .limit(12)
     ).all()
     total = db.session.scalar(select(func.count()).where(Occurrence.event_id == event.id))
-    return render_template("public/event_detail.html", event=event, upcoming=upcoming, total=total)
+    from eventsys.models import Registration, RegistrationMember
+    from eventsys.services.registrations import places_left
+
+    mine = None
+    if current_user.is_authenticated:
+        mine = db.session.scalars(
+            select(Registration).join(RegistrationMember)
+            .where(RegistrationMember.event_id == event.id,
+                   RegistrationMember.user_id == current_user.id)).first()
+    return render_template("public/event_detail.html", event=event, upcoming=upcoming, total=total,
+                           places_left=places_left(event), my_registration=mine)
 
 
 @bp.route("/venues")

@@ -1,7 +1,412 @@
-"""The registrations pages."""
+"""Registering for events, my registrations, and the organizers' lists, check-in and exports."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventsys.domain.text import normalise
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
+from eventsys.services import attendance as attendance_service
+from eventsys.services import exports
+from eventsys.services import registrations as service
+from eventsys.timeutil import local_midnight, local_today, utcnow
+from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm
+from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("registrations", __name__)
+
+
+def _published_event(event_id: int) -> Event:
+    event = get_or_404(Event, event_id)
+    if event.status == "draft" and not current_user.is_organizer:
+        abort(404)
+    return event
+
+
+def _checkin_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="eventsys-checkin")
+
+
+# ---- participants -------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int) -> Any:
+    event = _published_event(event_id)
+    if event.registration_mode == "team":
+        return redirect(url_for("registrations.register_team", event_id=event_id))
+    form = EntryForm()
+    existing = _my_registration(event.id)
+    if existing is not None:
+        return redirect(url_for("registrations.mine_detail", registration_id=existing.id))
+    if form.validate_on_submit():
+        try:
+            registration = service.register(
+                event,
+                current_user,
+                by=current_user,
+                now=utcnow(),
+                title=form.title.data,
+                text=form.text.data,
+            )
+        except EventsysError as refusal:
+            db.session.rollback()
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+    return render_template(
+        "registrations/register.html", event=event, form=form, left=service.places_left(event)
+    ), 422 if form.errors else 200
+
+
+def _my_registration(event_id: int) -> Registration | None:
+    return db.session.scalars(
+        select(Registration)
+        .join(RegistrationMember)
+        .where(
+            RegistrationMember.event_id == event_id, RegistrationMember.user_id == current_user.id
+        )
+    ).first()
+
+
+def _people_from_logins(text: str, field: str) -> tuple[int, ...]:
+    """Read a roster typed as login names or phone numbers, one per line or comma."""
+    ids: list[int] = []
+    for raw in normalise(text, multiline=True).replace("，", ",").replace("\n", ",").split(","):
+        key = raw.strip()
+        if not key:
+            continue
+        user_id = db.session.scalar(
+            select(User.id).where((func.lower(User.login) == key.lower()) | (User.phone == key))
+        )
+        if user_id is None:
+            raise EventsysError(
+                _("No member has the login name or phone number “%(key)s”.", key=key), field=field
+            )
+        ids.append(user_id)
+    return tuple(ids)
+
+
+@bp.route("/events/<int:event_id>/teams/new", methods=["GET", "POST"])
+@login_required
+def register_team(event_id: int) -> Any:
+    event = _published_event(event_id)
+    if event.registration_mode != "team":
+        return redirect(url_for("registrations.register", event_id=event_id))
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            entry = service.TeamEntry(
+                team_name=form.team_name.data,
+                player_ids=_people_from_logins(form.players.data or "", "players"),
+                substitute_ids=_people_from_logins(form.substitutes.data or "", "substitutes"),
+                title=form.title.data,
+                text=form.text.data,
+            )
+            registration = service.register_team(
+                event, current_user, entry, by=current_user, now=utcnow()
+            )
+        except EventsysError as refusal:
+            db.session.rollback()
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+    return render_template(
+        "registrations/team.html", event=event, form=form, left=service.places_left(event)
+    ), 422 if form.errors else 200
+
+
+@bp.route("/me/registrations")
+@login_required
+def mine() -> Any:
+    rows = db.session.scalars(
+        select(Registration)
+        .join(RegistrationMember)
+        .where(RegistrationMember.user_id == current_user.id)
+        .options(selectinload(Registration.event).selectinload(Event.venue))
+        .order_by(Registration.created_at.desc())
+    ).all()
+    # Cancelled registrations no longer have members: show the person's own cancelled ones too.
+    cancelled = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.captain_id == current_user.id,
+            Registration.status.in_(("cancelled", "rejected")),
+        )
+        .options(selectinload(Registration.event).selectinload(Event.venue))
+        .order_by(Registration.updated_at.desc())
+        .limit(20)
+    ).all()
+    notices = db.session.scalars(
+        select(Notice)
+        .where(Notice.user_id == current_user.id, Notice.seen_at.is_(None))
+        .options(selectinload(Notice.event))
+        .order_by(Notice.created_at)
+    ).all()
+    if notices:
+        service.mark_notices_seen(current_user, utcnow())
+        db.session.commit()
+    return render_template(
+        "registrations/mine.html", registrations=rows, cancelled=cancelled, notices=notices
+    )
+
+
+def _visible_registration(registration_id: int) -> Registration:
+    registration = get_or_404(Registration, registration_id)
+    member_ids = {m.user_id for m in registration.members}
+    if not (
+        current_user.is_organizer
+        or current_user.id == registration.captain_id
+        or current_user.id in member_ids
+    ):
+        abort(404)  # not 403: do not confirm that the id exists
+    return registration
+
+
+@bp.route("/me/registrations/<int:registration_id>")
+@login_required
+def mine_detail(registration_id: int) -> Any:
+    registration = _visible_registration(registration_id)
+    token = _checkin_signer().dumps(registration.id)
+    qr_url = url_for("registrations.scan", token=token, _external=True)
+    import segno
+
+    qr_svg = segno.make(qr_url, error="m").svg_inline(
+        scale=6, dark="#1a1a1a", light="#ffffff", title=_("Check-in code")
+    )
+    return render_template(
+        "registrations/detail.html",
+        registration=registration,
+        position=service.queue_position(registration),
+        can_cancel=service.can_cancel(registration, current_user, utcnow()),
+        qr_svg=qr_svg,
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel(registration_id: int) -> Any:
+    from eventsys.web.forms import ActionForm
+
+    registration = _visible_registration(registration_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.cancel(registration, by=current_user, now=utcnow())
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("The registration is cancelled."), "success")
+    if current_user.is_organizer and request.args.get("back") == "list":
+        return redirect(url_for("registrations.manage_list", event_id=registration.event_id))
+    return redirect(url_for("registrations.mine"))
+
+
+# ---- organizers ---------------------------------------------------------------------------------
+
+
+@bp.route("/manage/events/<int:event_id>/registrations", methods=["GET", "POST"])
+@role_required("organizer")
+def manage_list(event_id: int) -> Any:
+    event = get_or_404(Event, event_id)
+    form = OnBehalfForm(prefix="behalf")
+    if form.validate_on_submit():
+        try:
+            person = _find_member(form.person.data)
+            service.register(event, person, by=current_user, now=utcnow())
+        except EventsysError as refusal:
+            db.session.rollback()
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is registered.", name=person.name), "success")
+            return redirect(url_for("registrations.manage_list", event_id=event_id))
+    rows = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            selectinload(Registration.captain),
+            selectinload(Registration.organisation),
+            selectinload(Registration.members).selectinload(RegistrationMember.user),
+        )
+        .order_by(Registration.queued_at, Registration.id)
+    ).all()
+    groups: dict[str, list[Registration]] = {
+        s: [] for s in ("pending", "confirmed", "waiting", "cancelled", "rejected")
+    }
+    for row in rows:
+        groups[row.status].append(row)
+    return render_template(
+        "registrations/manage_list.html",
+        event=event,
+        groups=groups,
+        form=form,
+        taken=service.places_taken(event),
+    ), 422 if form.errors else 200
+
+
+def _find_member(key: str) -> User:
+    key = normalise(key)
+    user = db.session.scalars(
+        select(User).where((func.lower(User.login) == key.lower()) | (User.phone == key))
+    ).first()
+    if user is None:
+        raise EventsysError(_("No member has this login name or phone number."), field="person")
+    return user
+
+
+@bp.route("/manage/registrations/<int:registration_id>/<decision>", methods=["POST"])
+@role_required("organizer")
+def manage_decide(registration_id: int, decision: str) -> Any:
+    from eventsys.web.forms import ActionForm
+
+    registration = get_or_404(Registration, registration_id)
+    if decision not in ("approve", "reject") or not ActionForm().validate_on_submit():
+        abort(404 if decision not in ("approve", "reject") else 400)
+    try:
+        service.decide(registration, decision == "approve", by=current_user, now=utcnow())
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("Approved.") if decision == "approve" else _("Rejected."), "success")
+    return redirect(url_for("registrations.manage_list", event_id=registration.event_id))
+
+
+@bp.route("/manage/events/<int:event_id>/checkin", methods=["GET", "POST"])
+@role_required("organizer")
+def checkin(event_id: int) -> Any:
+    event = get_or_404(Event, event_id)
+    sittings = db.session.scalars(
+        select(Occurrence)
+        .where(Occurrence.event_id == event.id, Occurrence.skipped.is_(False))
+        .order_by(Occurrence.starts_at)
+    ).all()
+    if not sittings:
+        abort(404)
+    chosen = request.values.get("sitting", type=int)
+    today_start = local_midnight(local_today())
+    default = next((s for s in sittings if s.ends_at > today_start), sittings[-1])
+    sitting = next((s for s in sittings if s.id == chosen), default)
+    if request.method == "POST":
+        from eventsys.web.forms import ActionForm
+
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+        if person is None:
+            abort(404)
+        method = "walk_in" if request.form.get("walk_in") else "list"
+        try:
+            service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
+        except EventsysError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is checked in.", name=person.name), "success")
+        return redirect(
+            url_for(
+                "registrations.checkin",
+                event_id=event_id,
+                sitting=sitting.id,
+                q=request.form.get("q", ""),
+            )
+        )
+    query = normalise(request.args.get("q", ""))[:40]
+    people = attendance_service.checkin_list(event, sitting, query)
+    return render_template(
+        "registrations/checkin.html",
+        event=event,
+        sittings=sittings,
+        sitting=sitting,
+        people=people,
+        q=query,
+    )
+
+
+@bp.route("/checkin/<token>", methods=["GET", "POST"])
+@role_required("organizer")
+def scan(token: str) -> Any:
+    """Where a participant's QR code leads: staff confirm the check-in with one press."""
+    try:
+        registration_id = int(_checkin_signer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        abort(404)
+    registration = get_or_404(Registration, registration_id)
+    event = registration.event
+    today_start = local_midnight(local_today())
+    sitting = db.session.scalars(
+        select(Occurrence)
+        .where(
+            Occurrence.event_id == event.id,
+            Occurrence.skipped.is_(False),
+            Occurrence.ends_at > today_start,
+        )
+        .order_by(Occurrence.starts_at)
+    ).first()
+    if request.method == "POST" and sitting is not None:
+        from eventsys.web.forms import ActionForm
+
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            for member in registration.members:
+                service.check_in(sitting, member.user, by=current_user, method="qr", now=utcnow())
+        except EventsysError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is checked in.", name=registration.display_name), "success")
+            return redirect(url_for("registrations.checkin", event_id=event.id, sitting=sitting.id))
+    return render_template("registrations/scan.html", registration=registration, sitting=sitting)
+
+
+@bp.route("/manage/attendance")
+@role_required("organizer")
+def statistics() -> Any:
+    today = local_today()
+    try:
+        start = date.fromisoformat(
+            request.args.get("from") or (today - timedelta(days=30)).isoformat()
+        )
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+    except ValueError:
+        abort(400)
+    if end < start or (end - start).days > 366 or start.year < 2000 or end.year > 2100:
+        abort(400)
+    stats = attendance_service.statistics(
+        local_midnight(start), local_midnight(end + timedelta(days=1))
+    )
+    return render_template("registrations/statistics.html", stats=stats, start=start, end=end)
+
+
+@bp.route("/manage/events/<int:event_id>/export/<what>.<fmt>")
+@role_required("organizer")
+def export(event_id: int, what: str, fmt: str) -> Any:
+    event = get_or_404(Event, event_id)
+    if what not in exports.TABLES or fmt not in ("csv", "xlsx"):
+        abort(404)
+    header, rows = exports.TABLES[what](event)
+    filename = f"event-{event.id}-{what}.{fmt}"
+    return exports.respond(header, rows, fmt, filename)

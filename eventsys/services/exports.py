@@ -1,0 +1,159 @@
+"""Tables for export (registrants, teams with rosters, attendance) as CSV or XLSX bytes.
+
+CSV is UTF-8 with a byte-order mark so that Excel opens Chinese text correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import Response
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventsys.extensions import db
+from eventsys.labels import member_role_label, registration_status_label
+from eventsys.models import Attendance, Event, Registration, RegistrationMember
+from eventsys.timeutil import to_local
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def _local(value: Any) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _registrations(event: Event) -> Sequence[Registration]:
+    return db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            selectinload(Registration.captain),
+            selectinload(Registration.organisation),
+            selectinload(Registration.members).selectinload(RegistrationMember.user),
+        )
+        .order_by(Registration.queued_at, Registration.id)
+    ).all()
+
+
+def registrants(event: Event) -> Table:
+    header = [
+        _("No."),
+        _("Name"),
+        _("Phone"),
+        _("Organisation"),
+        _("Team"),
+        _("Title"),
+        _("Status"),
+        _("Registered at"),
+    ]
+    rows = [
+        [
+            r.id,
+            r.captain.name,
+            r.captain.phone or "",
+            r.organisation.name if r.organisation else "",
+            r.team_name or "",
+            r.title or "",
+            registration_status_label(r.status),
+            _local(r.created_at),
+        ]
+        for r in _registrations(event)
+    ]
+    return header, rows
+
+
+def rosters(event: Event) -> Table:
+    header = [_("Team"), _("Organisation"), _("Status"), _("Member"), _("Role"), _("Phone")]
+    rows = []
+    for r in _registrations(event):
+        for m in r.members:
+            rows.append(
+                [
+                    r.display_name,
+                    r.organisation.name if r.organisation else "",
+                    registration_status_label(r.status),
+                    m.user.name,
+                    member_role_label(m.role),
+                    m.user.phone or "",
+                ]
+            )
+    return header, rows
+
+
+def attendance(event: Event) -> Table:
+    header = [_("Sitting"), _("Name"), _("Phone"), _("How"), _("Checked in at")]
+    records = db.session.scalars(
+        select(Attendance)
+        .where(Attendance.event_id == event.id)
+        .options(selectinload(Attendance.user), selectinload(Attendance.occurrence))
+        .order_by(Attendance.checked_in_at)
+    ).all()
+    how = {"list": _("at the door"), "qr": _("QR code"), "walk_in": _("walk-in")}
+    rows = [
+        [
+            _local(a.occurrence.starts_at),
+            a.user.name,
+            a.user.phone or "",
+            how[a.method],
+            _local(a.checked_in_at),
+        ]
+        for a in records
+    ]
+    return header, rows
+
+
+TABLES: dict[str, Callable[[Event], Table]] = {
+    "registrants": registrants,
+    "rosters": rosters,
+    "attendance": attendance,
+}
+
+
+def _safe_cell(value: Any) -> Any:
+    # A cell starting with = + - @ would run as a formula in Excel: quote it.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([[_safe_cell(v) for v in row] for row in rows])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_safe_cell(v) for v in row])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def respond(header: list[str], rows: list[list[Any]], fmt: str, filename: str) -> Response:
+    """Return the table as a download."""
+    if fmt == "csv":
+        body, mimetype = to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(header, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
