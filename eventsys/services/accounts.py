@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
-from eventsys.domain.text import looks_like_phone, normalise_phone
+from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
 from eventsys.errors import Conflict, EventsysError, NotFound
 from eventsys.extensions import db
 from eventsys.models import ROLES, LoginFailure, Organisation, User
@@ -148,3 +148,15 @@ def load_user_by_session_id(session_id: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user
+
+
+def find_by_login_or_phone(key: str) -> User | None:
+    """Find a member by login name (any case) or phone number, however it was typed."""
+    key = normalise(key)
+    if not key:
+        return None
+    phone = normalise_phone(key) if looks_like_phone(key) else None
+    condition = func.lower(User.login) == key.lower()
+    if phone:
+        condition = condition | (User.phone == phone)
+    return db.session.scalars(select(User).where(condition)).first()

@@ -148,10 +148,9 @@ def _ensure_member(group: Group, user_id: int) -> None:
 
 def find_person(login_or_phone: str) -> User:
     """Find a member by login name or phone number, or refuse with a message."""
-    key = login_or_phone.strip()
-    user = db.session.scalars(
-        select(User).where((func.lower(User.login) == key.lower()) | (User.phone == key))
-    ).first()
+    from eventsys.services.accounts import find_by_login_or_phone
+
+    user = find_by_login_or_phone(login_or_phone)
     if user is None:
         raise NotFound(_("No member has this login name or phone number."), field="person")
     return user

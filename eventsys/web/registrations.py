@@ -9,15 +9,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
+from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
-from eventsys.services import exports
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
 from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm
@@ -89,9 +89,8 @@ def _people_from_logins(text: str, field: str) -> tuple[int, ...]:
         key = raw.strip()
         if not key:
             continue
-        user_id = db.session.scalar(
-            select(User.id).where((func.lower(User.login) == key.lower()) | (User.phone == key))
-        )
+        user = accounts.find_by_login_or_phone(key)
+        user_id = user.id if user is not None else None
         if user_id is None:
             raise EventsysError(
                 _("No member has the login name or phone number “%(key)s”.", key=key), field=field
@@ -264,10 +263,7 @@ def manage_list(event_id: int) -> Any:
 
 
 def _find_member(key: str) -> User:
-    key = normalise(key)
-    user = db.session.scalars(
-        select(User).where((func.lower(User.login) == key.lower()) | (User.phone == key))
-    ).first()
+    user = accounts.find_by_login_or_phone(key)
     if user is None:
         raise EventsysError(_("No member has this login name or phone number."), field="person")
     return user
