@@ -14,7 +14,7 @@ from sqlalchemy import select
 from eventsys.extensions import db
 from eventsys.models import Attendance, Event, Occurrence, Registration, User
 from eventsys.timeutil import utcnow
-from tests.conftest import csrf, login
+from tests.conftest import csrf
 
 
 @pytest.fixture
