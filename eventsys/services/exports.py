@@ -46,7 +46,7 @@ def registrants(event: Event) -> Table:
         _("Phone"),
         _("Organisation"),
         _("Team"),
-        _("Title"),
+        _("Entry title"),
         _("Status"),
         _("Registered at"),
     ]
