@@ -28,6 +28,10 @@ class Defaults:
     HELP_TELEPHONE = "010-6381 2345"
     CENTRE_NAME = "丰台区老干部活动中心"
     PAGE_SIZE = 30
+    # Calendar UIDs end in @CALENDAR_HOST and must never change once feeds are out.
+    CALENDAR_HOST = "eventsys.fengtai.local"
+    # Set to https://… behind a TLS proxy so that feed addresses are built with it.
+    CALENDAR_BASE_URL: str | None = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
 

@@ -36,8 +36,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str | None] = mapped_column(String(8))
-    # SHA-256 of the secret in the personal calendar feed's address; None until one is made.
-    calendar_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # A random seed from which the personal feed's address is derived with the app's secret key
+    # (HMAC), so the address can be shown again but not rebuilt from a stolen database alone.
+    # None until an address is made; replacing the seed retires the old address.
+    calendar_secret: Mapped[str | None] = mapped_column(String(64))
     # Bumped on password change or "sign out everywhere": old sessions stop matching.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -129,13 +129,13 @@ def upgrade():
         batch_op.create_check_constraint("substitutes_not_negative", "substitutes_max >= 0")
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('calendar_token_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('calendar_secret', sa.String(length=64), nullable=True))
 
 
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('calendar_token_hash')
+        batch_op.drop_column('calendar_secret')
 
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_event_substitutes_not_negative"), type_="check")
