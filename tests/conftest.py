@@ -81,6 +81,9 @@ def make_app(url: str, instance: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
+        # Outside requests (service tests) messages come in English, so tests can match them;
+        # requests still negotiate (Chinese unless the browser prefers English).
+        "BABEL_DEFAULT_LOCALE": "en",
         **overrides,
     }
     app = create_app(config)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from eventsys.domain.recurrence import Sitting, first_clash, weekly_sittings
 from eventsys.errors import Clash, EventsysError, NotFound
 from eventsys.extensions import db
+from eventsys.i18n import format_clock, format_when
 from eventsys.labels import status_label
 from eventsys.models import (
     CAPACITY_COUNTS,
@@ -25,7 +25,7 @@ from eventsys.models import (
     Venue,
 )
 from eventsys.services import audit
-from eventsys.timeutil import LOCAL_TZ
+from eventsys.timeutil import LOCAL_TZ, to_local
 
 EVENT_FIELDS = (
     "kind",
@@ -121,11 +121,10 @@ def _check_clashes(venue: Venue, wanted: Sequence[Sitting], *, ignore_event: int
                 "%(venue)s is already booked by “%(title)s” from %(start)s to %(end)s.",
                 venue=venue.name,
                 title=title,
-                start=format_datetime(theirs.starts_at, "medium"),
-                end=format_datetime(
-                    theirs.ends_at,
-                    "short" if theirs.starts_at.date() != theirs.ends_at.date() else "HH:mm",
-                ),
+                start=format_when(theirs.starts_at),
+                end=format_when(theirs.ends_at)
+                if to_local(theirs.starts_at).date() != to_local(theirs.ends_at).date()
+                else format_clock(theirs.ends_at),
             )
         )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from eventsys.database import write_intent
 from eventsys.extensions import login_manager
+from eventsys.i18n import format_clock, format_day, format_when, locale_code
 from eventsys.services.accounts import load_user_by_session_id
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -81,12 +81,10 @@ def init_web(app: Flask) -> None:
         ), 500
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(
-        value, _datetime_format()
-    )
-    app.jinja_env.filters["local_date"] = lambda value: format_date(value, _date_format())
-    app.jinja_env.filters["local_time"] = lambda value: format_datetime(value, "HH:mm")
-    app.jinja_env.globals["locale_code"] = _locale_code
+    app.jinja_env.filters["local_datetime"] = format_when
+    app.jinja_env.filters["local_date"] = format_day
+    app.jinja_env.filters["local_time"] = format_clock
+    app.jinja_env.globals["locale_code"] = locale_code
     from eventsys import labels
 
     app.jinja_env.filters["event_kind"] = labels.event_kind_label
@@ -103,22 +101,6 @@ def init_web(app: Flask) -> None:
             "help_telephone": app.config["HELP_TELEPHONE"],
             "centre_name": app.config["CENTRE_NAME"],
         }
-
-
-def _locale_code() -> str:
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    return "zh-CN" if locale is not None and locale.language == "zh" else "en"
-
-
-def _datetime_format() -> str:
-    # 2026年12月3日 星期四 14:00 / 3 Dec 2026, Thu 14:00
-    return "y年M月d日 EEEE HH:mm" if _locale_code() == "zh-CN" else "d MMM y, EEE HH:mm"
-
-
-def _date_format() -> str:
-    return "y年M月d日 EEEE" if _locale_code() == "zh-CN" else "EEE d MMM y"
 
 
 def register_blueprints(app: Flask) -> None:
