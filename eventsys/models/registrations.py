@@ -44,7 +44,7 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("size >= 1", name="size_positive"),
         CheckConstraint("kind IN ('individual', 'team')", name="kind_known"),
         Index("ix_registration_event_status", "event_id", "status"),
-        Index("ix_registration_queue", "event_id", "status", "queued_at", "id"),
+        Index("ix_registration_queue", "event_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,9 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     text: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(12))
-    # The waiting list is ordered by (queued_at, id); a promotion keeps the original order.
+    # When the entry joined. The waiting list is ordered by id: ids are drawn while the event's
+    # lock is held, so they follow the order in which places were decided (a clock read before
+    # the lock would not), and a promotion keeps that order.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -35,7 +35,7 @@ def _registrations(event: Event) -> Sequence[Registration]:
             selectinload(Registration.organisation),
             selectinload(Registration.members).selectinload(RegistrationMember.user),
         )
-        .order_by(Registration.queued_at, Registration.id)
+        .order_by(Registration.id)
     ).all()
 
 

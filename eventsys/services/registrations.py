@@ -378,7 +378,7 @@ def _waiting(event: Event) -> list[Registration]:
         db.session.scalars(
             select(Registration)
             .where(Registration.event_id == event.id, Registration.status == "waiting")
-            .order_by(Registration.queued_at, Registration.id)
+            .order_by(Registration.id)
         )
     )
 
@@ -391,11 +391,7 @@ def queue_position(registration: Registration) -> int | None:
         select(func.count()).where(
             Registration.event_id == registration.event_id,
             Registration.status == "waiting",
-            (Registration.queued_at < registration.queued_at)
-            | (
-                (Registration.queued_at == registration.queued_at)
-                & (Registration.id < registration.id)
-            ),
+            Registration.id < registration.id,
         )
     )
     return int(ahead or 0) + 1

@@ -246,7 +246,7 @@ def manage_list(event_id: int) -> Any:
             selectinload(Registration.organisation),
             selectinload(Registration.members).selectinload(RegistrationMember.user),
         )
-        .order_by(Registration.queued_at, Registration.id)
+        .order_by(Registration.id)
     ).all()
     groups: dict[str, list[Registration]] = {
         s: [] for s in ("pending", "confirmed", "waiting", "cancelled", "rejected")

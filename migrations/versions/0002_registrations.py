@@ -66,7 +66,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_registration_captain_id'), ['captain_id'], unique=False)
         batch_op.create_index('ix_registration_event_status', ['event_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_index('ix_registration_queue', ['event_id', 'status', 'queued_at', 'id'], unique=False)
+        batch_op.create_index('ix_registration_queue', ['event_id', 'status', 'id'], unique=False)
 
     op.create_table('attendance',
     sa.Column('id', sa.Integer(), nullable=False),
