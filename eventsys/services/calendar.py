@@ -17,9 +17,10 @@ where `match_items(scope)` returns items with UIDs from `make_uid("match", match
 and LOCATION naming the court. The scope kinds are "event", "contest", "venue", "programme" and
 "personal" (scope.ident is then the user's id; judges' sessions plug in the same way).
 
-Personal feeds are reached by a secret address. Only the SHA-256 of its token is stored; tokens
-are compared in constant time, an unknown user is compared against a dummy so that the answer
-takes as long, and a new token makes the old address answer 404."""
+Personal feeds are reached by a secret address whose token is an HMAC of a stored random seed
+under the application's secret key (so the address can be shown again, but not rebuilt from
+the database alone). Tokens are compared in constant time, an unknown user is compared against
+a dummy so that the answer takes as long, and a new seed makes the old address answer 404."""
 
 from __future__ import annotations
 

@@ -1,7 +1,778 @@
-"""The tournaments pages."""
+"""The tournaments pages: draw, bracket, standings, order of play, team pages, result entry."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-bp = Blueprint("tournaments", __name__)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional
+
+from eventsys.domain.standings import CRITERIA
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.models import Event, Registration, User
+from eventsys.models.tournaments import (
+    SPORTS,
+    Tournament,
+    TournamentCourt,
+    TournamentMatch,
+    TournamentReferee,
+)
+from eventsys.services import tournament_results as results
+from eventsys.services import tournaments as service
+from eventsys.services.tournament_standings import criterion_label, tournament_tables
+from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web.forms import (
+    ActionForm,
+    DataRequired,
+    NormalisedDateTimeField,
+    NormalisedIntegerField,
+    NormalisingForm,
+    coerce_optional_int,
+    options,
+)
+from eventsys.web.util import attach_error, get_or_404, role_required
+
+bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
+
+SPORT_LABELS = {
+    "table_tennis": _l("Table tennis"),
+    "gateball": _l("Gateball"),
+    "billiards": _l("Billiards"),
+    "score": _l("Other (score)"),
+}
+FORMAT_LABELS = {
+    "round_robin": _l("Round robin"),
+    "double_round_robin": _l("Double round robin"),
+    "groups_knockout": _l("Groups, then a knockout"),
+    "knockout": _l("Knockout"),
+}
+OUTCOME_LABELS = {
+    "played": _l("Played to the end"),
+    "walkover": _l("Walkover (not played)"),
+    "retired": _l("A player retired"),
+}
+MAX_GAMES = 7
+CRITERIA_SLOTS = 5
+
+
+def sport_label(sport: str) -> str:
+    return str(SPORT_LABELS.get(sport, sport))
+
+
+@bp.app_template_filter("sport_label")
+def _sport_label_filter(sport: str) -> str:
+    return sport_label(sport)
+
+
+# ---- forms ---------------------------------------------------------------------------------------
+
+
+class SettingsForm(NormalisingForm):
+    sport = SelectField(_l("Sport"), choices=[])
+    best_of = SelectField(
+        _l("Table tennis: best of"),
+        coerce=coerce_optional_int,
+        validate_choice=False,
+        choices=options([(3, "3"), (5, "5"), (7, "7")]),
+        default=5,
+    )
+    race_to = NormalisedIntegerField(
+        _l("Billiards: race to (frames)"), validators=[Optional(), NumberRange(min=1, max=50)]
+    )
+    points_win = NormalisedIntegerField(
+        _l("Match points for a win"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+    points_draw = NormalisedIntegerField(
+        _l("Match points for a draw (empty: no draws)"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    points_loss = NormalisedIntegerField(
+        _l("Match points for a loss"), validators=[Optional(), NumberRange(min=0, max=100)]
+    )
+    points_walkover_loss = NormalisedIntegerField(
+        _l("Match points for losing by walkover"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    criterion_1 = SelectField(_l("Standings: first criterion"), choices=[], validate_choice=False)
+    criterion_2 = SelectField(_l("then"), choices=[], validate_choice=False)
+    criterion_3 = SelectField(_l("then"), choices=[], validate_choice=False)
+    criterion_4 = SelectField(_l("then"), choices=[], validate_choice=False)
+    criterion_5 = SelectField(_l("then"), choices=[], validate_choice=False)
+    first_slot_at = NormalisedDateTimeField(_l("First match starts"), validators=[DataRequired()])
+    slot_minutes = NormalisedIntegerField(
+        _l("Minutes per match slot"), validators=[DataRequired(), NumberRange(min=5, max=600)]
+    )
+    min_rest_slots = NormalisedIntegerField(
+        _l("Slots of rest between a team's matches"),
+        validators=[Optional(), NumberRange(min=0, max=20)],
+    )
+    third_place_match = BooleanField(_l("Play a match for third place"))
+    submit = SubmitField(_l("Save tournament"))
+
+
+class DrawForm(NormalisingForm):
+    format = SelectField(_l("Format"), choices=[])
+    groups = NormalisedIntegerField(
+        _l("Number of groups"), validators=[Optional(), NumberRange(min=1, max=64)]
+    )
+    qualifiers = NormalisedIntegerField(
+        _l("Teams of each group going through"),
+        validators=[Optional(), NumberRange(min=1, max=16)],
+    )
+    submit = SubmitField(_l("Make the draw"))
+
+
+class CourtForm(NormalisingForm):
+    name = StringField(_l("Court or table name"), validators=[DataRequired(), Length(max=60)])
+    submit = SubmitField(_l("Add court"))
+
+
+class RefereeForm(NormalisingForm):
+    person = StringField(
+        _l("Login name or phone number of the referee"),
+        validators=[DataRequired(), Length(max=64)],
+    )
+    submit = SubmitField(_l("Appoint referee"))
+
+
+class MoveForm(NormalisingForm):
+    court_id = SelectField(_l("Court"), coerce=coerce_optional_int, choices=[])
+    slot = SelectField(_l("Time"), coerce=coerce_optional_int, choices=[])
+    version = HiddenField()
+    submit = SubmitField(_l("Move match"))
+
+
+def _game_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for number in range(1, MAX_GAMES + 1):
+        for side in ("a", "b"):
+            fields[f"game_{number}_{side}"] = NormalisedIntegerField(
+                validators=[Optional(), NumberRange(min=0, max=99)]
+            )
+    return fields
+
+
+class _ResultFormBase(NormalisingForm):
+    outcome = SelectField(_l("How the match ended"), choices=[])
+    winner_id = SelectField(_l("Walkover to"), coerce=coerce_optional_int, choices=[])
+    retired_id = SelectField(_l("Who retired"), coerce=coerce_optional_int, choices=[])
+    score_a = NormalisedIntegerField(validators=[Optional(), NumberRange(min=0, max=999)])
+    score_b = NormalisedIntegerField(validators=[Optional(), NumberRange(min=0, max=999)])
+    balls_a = StringField(validators=[Optional(), Length(max=40)])
+    balls_b = StringField(validators=[Optional(), Length(max=40)])
+    tiebreak_winner_id = SelectField(
+        _l("Winner of the play-off or tie-break (only on a level score)"),
+        coerce=coerce_optional_int,
+        choices=[],
+    )
+    reason = StringField(_l("Reason for the correction"), validators=[Optional(), Length(max=200)])
+    confirm = HiddenField()
+    version = HiddenField()
+    submit = SubmitField(_l("Save result"))
+
+
+ResultForm = type("ResultForm", (_ResultFormBase,), _game_fields())
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _visible(tournament: Tournament) -> None:
+    """404 for a tournament of an unpublished event, except for organizers."""
+    if tournament.event.status == "published":
+        return
+    if current_user.is_authenticated and current_user.is_organizer:
+        return
+    abort(404)
+
+
+def _load(tournament_id: int) -> Tournament:
+    tournament = get_or_404(Tournament, tournament_id)
+    _visible(tournament)
+    return tournament
+
+
+def _refused(form: Any, refusal: EventsysError) -> None:
+    db.session.rollback()
+    if form is None or not attach_error(form, refusal):
+        flash(str(refusal), "error")
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+def _css() -> str:
+    return url_for("static", filename="css/tournaments.css")
+
+
+def _common(tournament: Tournament) -> dict[str, Any]:
+    return {
+        "tournament": tournament,
+        "event": tournament.event,
+        "names": service.team_names(tournament),
+        "tournament_css": _css(),
+        "can_enter": service.can_enter_results(
+            current_user if current_user.is_authenticated else None, tournament
+        ),
+        "is_organizer": current_user.is_authenticated and current_user.is_organizer,
+    }
+
+
+def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[TournamentMatch]]]:
+    rounds: dict[int, list[TournamentMatch]] = {}
+    for match in matches:
+        rounds.setdefault(match.round_index, []).append(match)
+    return [(index, sorted(rounds[index], key=lambda m: m.match_index)) for index in sorted(rounds)]
+
+
+# ---- public pages -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index() -> Any:
+    query = select(Tournament).join(Event, Event.id == Tournament.event_id)
+    if not (current_user.is_authenticated and current_user.is_organizer):
+        query = query.where(Event.status == "published")
+    rows = db.session.scalars(query.order_by(Event.starts_at.desc()).limit(200)).all()
+    return render_template("tournaments/index.html", tournaments=rows, tournament_css=_css())
+
+
+@bp.route("/<int:tournament_id>")
+def overview(tournament_id: int) -> Any:
+    tournament = _load(tournament_id)
+    matches = service.all_matches(tournament)
+    tables = tournament_tables(tournament)
+    return render_template(
+        "tournaments/overview.html",
+        tables=tables,
+        matches=matches,
+        action_form=ActionForm(),
+        **_common(tournament),
+    )
+
+
+@bp.route("/<int:tournament_id>/bracket")
+def bracket(tournament_id: int) -> Any:
+    tournament = _load(tournament_id)
+    stages = [stage for stage in tournament.stages if stage.kind == "knockout"]
+    matches = service.all_matches(tournament)
+    brackets = [
+        (stage, _bracket_rounds([m for m in matches if m.stage_id == stage.id])) for stage in stages
+    ]
+    return render_template("tournaments/bracket.html", brackets=brackets, **_common(tournament))
+
+
+@bp.route("/<int:tournament_id>/standings")
+def standings(tournament_id: int) -> Any:
+    tournament = _load(tournament_id)
+    return render_template(
+        "tournaments/standings.html",
+        tables=tournament_tables(tournament),
+        criteria=[criterion_label(name) for name in tournament.criteria_list],
+        **_common(tournament),
+    )
+
+
+@bp.route("/<int:tournament_id>/screen")
+def screen(tournament_id: int) -> Any:
+    tournament = _load(tournament_id)
+    return render_template(
+        "tournaments/screen.html",
+        tables=tournament_tables(tournament),
+        upcoming=[m for m in service.order_of_play(tournament) if not m.is_decided][:6],
+        **_common(tournament),
+    )
+
+
+@bp.route("/<int:tournament_id>/schedule")
+def schedule(tournament_id: int) -> Any:
+    tournament = _load(tournament_id)
+    return render_template(
+        "tournaments/schedule.html",
+        matches=service.order_of_play(tournament),
+        **_common(tournament),
+    )
+
+
+@bp.route("/<int:tournament_id>/teams/<int:registration_id>")
+def team(tournament_id: int, registration_id: int) -> Any:
+    tournament = _load(tournament_id)
+    if registration_id not in {entry.registration_id for entry in tournament.entries}:
+        abort(404)
+    registration = get_or_404(Registration, registration_id)
+    matches = service.matches_of(tournament, registration_id)
+    return render_template(
+        "tournaments/team.html",
+        registration=registration,
+        matches=matches,
+        next_match=service.next_match(matches),
+        **_common(tournament),
+    )
+
+
+# ---- organizers: settings, entries, courts, referees, draw, schedule ----------------------------
+
+
+def _settings_form(tournament: Tournament | None, event: Event) -> SettingsForm:
+    form = SettingsForm()
+    form.sport.choices = options([(sport, sport_label(sport)) for sport in SPORTS])
+    criteria = options([("", _("— none —")), *((name, criterion_label(name)) for name in CRITERIA)])
+    for number in range(1, CRITERIA_SLOTS + 1):
+        getattr(form, f"criterion_{number}").choices = criteria
+    if request.method != "POST":
+        source = tournament
+        if source is None:
+            defaults = service.TournamentSettings.for_sport("gateball")
+            values: dict[str, Any] = {
+                name: getattr(defaults, name) for name in service.SETTINGS_FIELDS
+            }
+            values["first_slot_at"] = event.starts_at
+        else:
+            values = {name: getattr(source, name) for name in service.SETTINGS_FIELDS}
+            values["criteria"] = tuple(source.criteria_list)
+        for name, value in values.items():
+            if name == "criteria":
+                for number in range(1, CRITERIA_SLOTS + 1):
+                    getattr(form, f"criterion_{number}").data = (
+                        value[number - 1] if number <= len(value) else ""
+                    )
+            elif name == "first_slot_at":
+                form.first_slot_at.data = to_local(value).replace(tzinfo=None)
+            elif hasattr(form, name):
+                getattr(form, name).data = value
+    return form
+
+
+def _settings_data(form: SettingsForm) -> service.TournamentSettings:
+    criteria = tuple(
+        value
+        for number in range(1, CRITERIA_SLOTS + 1)
+        if (value := getattr(form, f"criterion_{number}").data)
+    )
+
+    def number(field: Any, default: int) -> int:
+        return int(field.data) if field.data is not None else default
+
+    return service.TournamentSettings(
+        sport=form.sport.data,
+        best_of=form.best_of.data,
+        race_to=form.race_to.data,
+        points_win=number(form.points_win, 2),
+        points_draw=form.points_draw.data,
+        points_loss=number(form.points_loss, 0),
+        points_walkover_loss=number(form.points_walkover_loss, 0),
+        criteria=criteria,
+        min_rest_slots=number(form.min_rest_slots, 0),
+        slot_minutes=number(form.slot_minutes, 30),
+        first_slot_at=local_to_utc(form.first_slot_at.data),
+        third_place_match=bool(form.third_place_match.data),
+    )
+
+
+@bp.route("/new/<int:event_id>", methods=["GET", "POST"])
+@role_required("organizer")
+def create(event_id: int) -> Any:
+    event = get_or_404(Event, event_id)
+    existing = db.session.scalar(select(Tournament).where(Tournament.event_id == event.id))
+    if existing is not None:
+        return redirect(url_for("tournaments.overview", tournament_id=existing.id))
+    form = _settings_form(None, event)
+    if form.validate_on_submit():
+        try:
+            tournament = service.create_tournament(event, _settings_data(form), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("The tournament is set up. Now enter the teams and their seeds."), "success")
+            return redirect(url_for("tournaments.entries", tournament_id=tournament.id))
+    return render_template(
+        "tournaments/settings_form.html",
+        form=form,
+        event=event,
+        tournament=None,
+        tournament_css=_css(),
+    ), _status(form)
+
+
+@bp.route("/<int:tournament_id>/settings", methods=["GET", "POST"])
+@role_required("organizer")
+def settings(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    form = _settings_form(tournament, tournament.event)
+    if form.validate_on_submit():
+        try:
+            service.update_settings(tournament, _settings_data(form), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            tournament = get_or_404(Tournament, tournament_id)
+        else:
+            db.session.commit()
+            flash(_("The tournament settings are saved."), "success")
+            return redirect(url_for("tournaments.manage", tournament_id=tournament.id))
+    return render_template(
+        "tournaments/settings_form.html",
+        form=form,
+        event=tournament.event,
+        tournament=tournament,
+        tournament_css=_css(),
+    ), _status(form)
+
+
+@bp.route("/<int:tournament_id>/manage")
+@role_required("organizer")
+def manage(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    return render_template(
+        "tournaments/manage.html",
+        court_form=CourtForm(),
+        referee_form=RefereeForm(),
+        draw_form=_draw_form(),
+        has_results=service.has_results(tournament),
+        action_form=ActionForm(),
+        format_labels=FORMAT_LABELS,
+        **_common(tournament),
+    )
+
+
+@bp.route("/<int:tournament_id>/entries", methods=["GET", "POST"])
+@role_required("organizer")
+def entries(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    confirmed = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == tournament.event_id, Registration.status == "confirmed")
+        .order_by(Registration.id)
+    ).all()
+    current = {entry.registration_id: entry.seed for entry in tournament.entries}
+    form = ActionForm()
+    error: str | None = None
+    values = {registration.id: current.get(registration.id) for registration in confirmed}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        seeds: dict[int, int] = {}
+        for registration in confirmed:
+            raw = (request.form.get(f"seed-{registration.id}") or "").strip()
+            raw = raw.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+            if not raw:
+                values[registration.id] = None
+                continue
+            if not raw.isdigit() or not 1 <= int(raw) <= 999:
+                error = _("A seed is a whole number from 1.")
+                break
+            seeds[registration.id] = int(raw)
+            values[registration.id] = int(raw)
+        if error is None:
+            try:
+                service.set_entries(tournament, seeds, actor=current_user)
+            except EventsysError as refusal:
+                db.session.rollback()
+                error = str(refusal)
+            else:
+                db.session.commit()
+                flash(_("The teams and seeds are saved."), "success")
+                return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+    return render_template(
+        "tournaments/entries.html",
+        tournament=tournament,
+        event=tournament.event,
+        registrations=confirmed,
+        values=values,
+        form=form,
+        error=error,
+        tournament_css=_css(),
+    ), (422 if error else 200)
+
+
+@bp.route("/<int:tournament_id>/courts", methods=["POST"])
+@role_required("organizer")
+def court_add(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    form = CourtForm()
+    if form.validate_on_submit():
+        try:
+            service.add_court(tournament, form.name.data, actor=current_user)
+        except EventsysError as refusal:
+            _refused(None, refusal)
+        else:
+            db.session.commit()
+            flash(_("The court is added."), "success")
+    else:
+        flash(_("Give the court a name."), "error")
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
+@bp.route("/courts/<int:court_id>/delete", methods=["POST"])
+@role_required("organizer")
+def court_delete(court_id: int) -> Any:
+    court = get_or_404(TournamentCourt, court_id)
+    tournament_id = court.tournament_id
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.remove_court(court, actor=current_user)
+    except EventsysError as refusal:
+        _refused(None, refusal)
+    else:
+        db.session.commit()
+        flash(_("The court is removed."), "success")
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
+@bp.route("/<int:tournament_id>/referees", methods=["POST"])
+@role_required("organizer")
+def referee_add(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    form = RefereeForm()
+    if form.validate_on_submit():
+        person = db.session.scalar(
+            select(User).where(or_(User.login == form.person.data, User.phone == form.person.data))
+        )
+        if person is None:
+            flash(_("Nobody has that login name or phone number."), "error")
+        else:
+            try:
+                service.appoint_referee(tournament, person, actor=current_user)
+            except EventsysError as refusal:
+                _refused(None, refusal)
+            else:
+                db.session.commit()
+                flash(_("%(name)s can now enter results.", name=person.name), "success")
+    else:
+        flash(_("Give the referee's login name or phone number."), "error")
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
+@bp.route("/referees/<int:referee_id>/delete", methods=["POST"])
+@role_required("organizer")
+def referee_delete(referee_id: int) -> Any:
+    referee = get_or_404(TournamentReferee, referee_id)
+    tournament_id = referee.tournament_id
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.remove_referee(referee, actor=current_user)
+    db.session.commit()
+    flash(_("The referee is removed."), "success")
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
+def _draw_form() -> DrawForm:
+    form = DrawForm()
+    form.format.choices = options(list(FORMAT_LABELS.items()))
+    return form
+
+
+@bp.route("/<int:tournament_id>/draw", methods=["POST"])
+@role_required("organizer")
+def draw(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    form = _draw_form()
+    if form.validate_on_submit():
+        try:
+            service.make_draw(
+                tournament,
+                form.format.data,
+                groups=form.groups.data,
+                qualifiers=form.qualifiers.data,
+                actor=current_user,
+            )
+        except EventsysError as refusal:
+            _refused(None, refusal)
+        else:
+            db.session.commit()
+            flash(_("The draw is made."), "success")
+            return redirect(url_for("tournaments.overview", tournament_id=tournament_id))
+    else:
+        flash(
+            _(
+                "Please check the draw settings: %(errors)s",
+                errors="; ".join(str(e) for errs in form.errors.values() for e in errs),
+            ),
+            "error",
+        )
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
+@bp.route("/<int:tournament_id>/schedule/make", methods=["POST"])
+@role_required("organizer")
+def schedule_make(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        slots = service.make_schedule(tournament, actor=current_user)
+    except EventsysError as refusal:
+        _refused(None, refusal)
+        return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+    db.session.commit()
+    flash(_("The order of play is made: %(count)d time slots.", count=slots), "success")
+    return redirect(url_for("tournaments.schedule", tournament_id=tournament_id))
+
+
+# ---- matches: result and move -------------------------------------------------------------------
+
+
+def _side_choices(match: TournamentMatch, names: dict[int, str]) -> list[Any]:
+    return options(
+        [("", _("— choose —"))]
+        + [(side, names.get(side, "")) for side in match.sides if side is not None]
+    )
+
+
+def _parse_balls(text: str | None) -> tuple[int, ...] | None:
+    if not text or not text.strip():
+        return None
+    parts = text.replace(",", " ").replace("，", " ").replace("、", " ").split()
+    if not all(part.isdigit() for part in parts):
+        raise EventsysError(_("Write each ball's points as numbers, like 5 3 0 1 2."))
+    return tuple(int(part) for part in parts)
+
+
+@bp.route("/matches/<int:match_id>/result", methods=["GET", "POST"])
+@login_required
+def result(match_id: int) -> Any:
+    match = get_or_404(TournamentMatch, match_id)
+    tournament = db.session.get(Tournament, match.tournament_id)
+    if not service.can_enter_results(current_user, tournament):
+        abort(403)
+    names = service.team_names(tournament)
+    form = ResultForm()
+    outcomes = ["played", "walkover"] + (["retired"] if tournament.sport == "table_tennis" else [])
+    form.outcome.choices = options([(o, str(OUTCOME_LABELS[o])) for o in outcomes])
+    for name in ("winner_id", "retired_id", "tiebreak_winner_id"):
+        getattr(form, name).choices = _side_choices(match, names)
+    needs_confirm: list[TournamentMatch] = []
+    refused = False
+    if request.method != "POST":
+        form.version.data = str(match.version)
+        if match.status in ("played", "walkover"):
+            form.outcome.data = match.status
+            form.score_a.data, form.score_b.data = match.score_a, match.score_b
+            detail = match.detail or {}
+            if detail.get("retired"):
+                form.outcome.data = "retired"
+                form.retired_id.data = getattr(match, f"side_{detail['retired']}_id")
+            if match.status == "walkover":
+                form.winner_id.data = match.winner_id
+            for number, game in enumerate(detail.get("games", []), start=1):
+                getattr(form, f"game_{number}_a").data = game[0]
+                getattr(form, f"game_{number}_b").data = game[1]
+            for side in ("a", "b"):
+                if detail.get(f"balls_{side}"):
+                    getattr(form, f"balls_{side}").data = " ".join(
+                        str(v) for v in detail[f"balls_{side}"]
+                    )
+    elif form.validate_on_submit():
+        try:
+            games = []
+            for number in range(1, MAX_GAMES + 1):
+                a = getattr(form, f"game_{number}_a").data
+                b = getattr(form, f"game_{number}_b").data
+                if a is None and b is None:
+                    continue
+                if a is None or b is None:
+                    raise EventsysError(
+                        _("Game %(number)d: give both scores.", number=number), field="outcome"
+                    )
+                games.append((a, b))
+            data = results.ResultInput(
+                outcome=form.outcome.data,
+                winner_id=form.winner_id.data,
+                retired_id=form.retired_id.data,
+                games=tuple(games),
+                score_a=form.score_a.data,
+                score_b=form.score_b.data,
+                balls_a=_parse_balls(form.balls_a.data),
+                balls_b=_parse_balls(form.balls_b.data),
+                tiebreak_winner_id=form.tiebreak_winner_id.data,
+            )
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            outcome = results.record_result(
+                match,
+                data,
+                actor=current_user,
+                expected_version=version,
+                confirm=form.confirm.data == "1",
+                reason=form.reason.data or "",
+            )
+        except results.NeedsConfirmation as warning:
+            db.session.rollback()
+            match = get_or_404(TournamentMatch, match_id)
+            needs_confirm = warning.matches or [match]
+            flash(str(warning), "error")
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            refused = True
+            match = get_or_404(TournamentMatch, match_id)
+        else:
+            db.session.commit()
+            message = _("The result is saved.")
+            if outcome.cleared:
+                message += " " + _(
+                    "%(count)d later results were cleared and must be entered again.",
+                    count=len(outcome.cleared),
+                )
+            flash(message, "success")
+            return redirect(url_for("tournaments.overview", tournament_id=tournament.id))
+    status = 409 if needs_confirm else (422 if refused else _status(form))
+    return render_template(
+        "tournaments/result_form.html",
+        form=form,
+        match=match,
+        label=service.match_label(match, names),
+        needs_confirm=bool(needs_confirm),
+        games=range(1, (tournament.best_of or 5) + 1),
+        **_common(tournament),
+    ), status
+
+
+@bp.route("/matches/<int:match_id>/move", methods=["GET", "POST"])
+@role_required("organizer")
+def move(match_id: int) -> Any:
+    match = get_or_404(TournamentMatch, match_id)
+    tournament = db.session.get(Tournament, match.tournament_id)
+    names = service.team_names(tournament)
+    form = MoveForm()
+    form.court_id.choices = options([(court.id, court.name) for court in tournament.courts])
+    last = max((m.slot or 0 for m in service.all_matches(tournament)), default=0)
+    form.slot.choices = options(
+        [
+            (slot, to_local(service.slot_start(tournament, slot)).strftime("%Y-%m-%d %H:%M"))
+            for slot in range(0, last + 6)
+        ]
+    )
+    if request.method != "POST":
+        form.court_id.data, form.slot.data = match.court_id, match.slot
+        form.version.data = str(match.version)
+    elif form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            service.move_match(
+                match,
+                court_id=form.court_id.data,
+                slot=form.slot.data,
+                actor=current_user,
+                expected_version=version,
+            )
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            match = get_or_404(TournamentMatch, match_id)
+        else:
+            db.session.commit()
+            flash(_("The match is moved."), "success")
+            return redirect(url_for("tournaments.schedule", tournament_id=tournament.id))
+    return render_template(
+        "tournaments/move_form.html",
+        form=form,
+        match=match,
+        label=service.match_label(match, names),
+        **_common(tournament),
+    ), _status(form)

@@ -1,0 +1,264 @@
+"""Group and round-robin standings, computed by the sport's rules in eventsys.domain.
+
+Table tennis groups follow ITTF 3.7.5 (eventsys.domain.table_tennis); gateball, billiards and
+generic score sports use the tournament's ordered criteria (eventsys.domain.standings). What no
+rule separates needs a lot, which organizers draw and record per team (TournamentPoolMember.lot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventsys.domain import standings as engine
+from eventsys.domain import table_tennis
+from eventsys.extensions import db
+from eventsys.models.tournaments import (
+    Tournament,
+    TournamentMatch,
+    TournamentPool,
+    TournamentStage,
+)
+
+#: Labels of the criteria that can decide a place (standings keys and ITTF steps).
+CRITERION_LABELS: Mapping[str, object] = {
+    "match_points": _l("match points"),
+    "wins": _l("matches won"),
+    "score_difference": _l("score difference"),
+    "points_scored": _l("points scored"),
+    "finished_balls": _l("finished balls"),
+    "head_to_head": _l("head-to-head match points"),
+    "head_to_head_score_difference": _l("head-to-head score difference"),
+    "head_to_head_points_scored": _l("head-to-head points scored"),
+    table_tennis.Criterion.MATCH_POINTS.value: _l("match points"),
+    table_tennis.Criterion.MATCH_POINTS_BETWEEN_TIED.value: _l("match points between the tied"),
+    table_tennis.Criterion.GAMES_RATIO_BETWEEN_TIED.value: _l("games ratio between the tied"),
+    table_tennis.Criterion.POINTS_RATIO_BETWEEN_TIED.value: _l("points ratio between the tied"),
+    table_tennis.Criterion.LOT.value: _l("lot"),
+    "lot_drawn": _l("lot drawn"),
+}
+
+
+def criterion_label(key: str | None) -> str:
+    if key is None:
+        return ""
+    return str(CRITERION_LABELS.get(key, key))
+
+
+@dataclass
+class StandingLine:
+    place: int
+    registration_id: int
+    played: int = 0
+    won: int = 0
+    drawn: int = 0
+    lost: int = 0
+    points: int = 0
+    score_for: int = 0
+    score_against: int = 0
+    # Table tennis only: points won and lost in all games.
+    rally_for: int = 0
+    rally_against: int = 0
+    decided_by: str | None = None
+    shared: bool = False
+
+    @property
+    def decided_by_label(self) -> str:
+        return criterion_label(self.decided_by)
+
+    @property
+    def score_diff(self) -> int:
+        return self.score_for - self.score_against
+
+
+@dataclass
+class PoolTable:
+    pool: TournamentPool
+    lines: list[StandingLine]
+    complete: bool
+    played: int
+    total: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def needs_lot(self) -> bool:
+        return any(line.shared for line in self.lines)
+
+
+def _scheme(tournament: Tournament) -> engine.PointsScheme:
+    return engine.PointsScheme(
+        win=tournament.points_win,
+        draw=tournament.points_draw,
+        loss=tournament.points_loss,
+        walkover_loss=tournament.points_walkover_loss,
+    )
+
+
+def _tt_result(match: TournamentMatch) -> table_tennis.MatchResult[int]:
+    assert match.side_a_id is not None and match.side_b_id is not None
+    detail = match.detail or {}
+    retired = detail.get("retired")
+    return table_tennis.MatchResult(
+        match.side_a_id,
+        match.side_b_id,
+        games=tuple(tuple(game) for game in detail.get("games", ())),  # type: ignore[misc]
+        walkover_winner=match.winner_id if match.status == "walkover" else None,
+        retired={"a": match.side_a_id, "b": match.side_b_id}.get(retired) if retired else None,
+    )
+
+
+def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
+    """Return a decided match in the standings engine's neutral form."""
+    assert match.side_a_id is not None and match.side_b_id is not None
+    detail = match.detail or {}
+    return engine.MatchRecord(
+        home=match.side_a_id,
+        away=match.side_b_id,
+        home_score=match.score_a or 0,
+        away_score=match.score_b or 0,
+        winner=match.winner_id,
+        walkover=match.status == "walkover",
+        home_extras=detail.get("extras_a", {}),
+        away_extras=detail.get("extras_b", {}),
+    )
+
+
+def _base_stats(
+    members: Sequence[int], decided: Iterable[TournamentMatch], tournament: Tournament
+) -> dict[int, StandingLine]:
+    lines = {member: StandingLine(place=0, registration_id=member) for member in members}
+    for match in decided:
+        assert match.side_a_id is not None and match.side_b_id is not None
+        sides = (
+            (match.side_a_id, match.score_a or 0, match.score_b or 0, 0),
+            (match.side_b_id, match.score_b or 0, match.score_a or 0, 1),
+        )
+        for team, scored, conceded, index in sides:
+            line = lines[team]
+            line.played += 1
+            line.score_for += scored
+            line.score_against += conceded
+            if match.winner_id is None:
+                line.drawn += 1
+                line.points += tournament.points_draw or 0
+            elif match.winner_id == team:
+                line.won += 1
+                line.points += tournament.points_win
+            else:
+                line.lost += 1
+                unplayed = match.status == "walkover" or (
+                    tournament.sport == "table_tennis" and (match.detail or {}).get("retired")
+                )
+                line.points += (
+                    tournament.points_walkover_loss if unplayed else tournament.points_loss
+                )
+            for game in (match.detail or {}).get("games", ()):
+                line.rally_for += game[index]
+                line.rally_against += game[1 - index]
+    return lines
+
+
+def pool_table(
+    tournament: Tournament, pool: TournamentPool, matches: Sequence[TournamentMatch]
+) -> PoolTable:
+    """Rank one group from its matches (those of other groups are ignored)."""
+    members = [member.registration_id for member in pool.members]
+    lots = {member.registration_id: member.lot for member in pool.members}
+    mine = [match for match in matches if match.pool_id == pool.id]
+    decided = [match for match in mine if match.status in ("played", "walkover")]
+    lines = _base_stats(members, decided, tournament)
+    ordered: list[StandingLine] = []
+    if tournament.sport == "table_tennis":
+        groups = table_tennis.group_ranking_explained(
+            members, [_tt_result(match) for match in decided], tournament.best_of or 5
+        )
+        for group, criterion in groups:
+            place = len(ordered) + 1
+            for team in group:
+                line = lines[team]
+                line.place = place
+                line.shared = len(group) > 1
+                line.decided_by = criterion.value
+                ordered.append(line)
+    else:
+        rows = engine.rank(
+            members,
+            [match_record(match) for match in decided],
+            tournament.criteria_list,
+            _scheme(tournament),
+        )
+        for row in rows:
+            line = lines[row.team]
+            line.place = row.place
+            line.shared = row.shared
+            line.decided_by = row.decided_by
+            ordered.append(line)
+        # A row's criterion separated it from the row below; show it on both rows' place.
+    ordered = _apply_lots(ordered, lots)
+    return PoolTable(
+        pool=pool,
+        lines=ordered,
+        complete=len(decided) == len(mine),
+        played=len(decided),
+        total=len(mine),
+    )
+
+
+def _apply_lots(lines: list[StandingLine], lots: Mapping[int, int | None]) -> list[StandingLine]:
+    """Order teams sharing a place by the lot drawn for them, when one was drawn for all."""
+    result: list[StandingLine] = []
+    index = 0
+    while index < len(lines):
+        block = [lines[index]]
+        while (
+            index + len(block) < len(lines)
+            and lines[index + len(block)].shared
+            and lines[index + len(block)].place == block[0].place
+        ):
+            block.append(lines[index + len(block)])
+        if len(block) > 1 and all(lots.get(line.registration_id) is not None for line in block):
+            block.sort(key=lambda line: lots[line.registration_id] or 0)
+            for offset, line in enumerate(block):
+                line.place = block[0].place + offset
+                line.shared = False
+                line.decided_by = "lot_drawn"
+        result.extend(block)
+        index += len(block)
+    return result
+
+
+def final_order(table: PoolTable) -> list[int | None]:
+    """Return the team in each place of a finished group; None where a lot is still needed."""
+    if not table.complete:
+        return [None] * len(table.lines)
+    return [None if line.shared else line.registration_id for line in table.lines]
+
+
+def load_pools(tournament: Tournament) -> list[tuple[TournamentStage, list[TournamentPool]]]:
+    """Return the stages that have groups, with their groups and members (two queries)."""
+    stages = db.session.scalars(
+        select(TournamentStage)
+        .where(TournamentStage.tournament_id == tournament.id)
+        .options(selectinload(TournamentStage.pools).selectinload(TournamentPool.members))
+        .order_by(TournamentStage.position)
+    ).all()
+    return [(stage, list(stage.pools)) for stage in stages if stage.pools]
+
+
+def tournament_tables(tournament: Tournament) -> list[PoolTable]:
+    """Return the table of every group of every stage, in a bounded number of queries."""
+    matches = db.session.scalars(
+        select(TournamentMatch).where(
+            TournamentMatch.tournament_id == tournament.id,
+            TournamentMatch.pool_id.is_not(None),
+        )
+    ).all()
+    tables: list[PoolTable] = []
+    for _stage, pools in load_pools(tournament):
+        for pool in pools:
+            tables.append(pool_table(tournament, pool, matches))
+    return tables
