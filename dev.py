@@ -65,7 +65,7 @@ def flask(*args: str) -> None:
 def cmd_run(argv: list[str]) -> None:
     ensure_environment()
     say("bringing the database to the latest migration")
-    flask("db", "upgrade", "heads")
+    flask("db", "upgrade")
     flask("demo")
     host = os.environ.get("EVENTSYS_HOST", "127.0.0.1")
     port = os.environ.get("EVENTSYS_PORT", "5000")

@@ -1,7 +1,672 @@
-"""The contests pages."""
+"""The contests pages: set-up, the judges' panel, score sheets, results, scoreboard, exports.
+
+Organizers set up and publish (/contests/...), judges mark (/judging/...), everybody reads
+published results and the hall's scoreboard. In blind contests nothing a judge is shown names
+an entrant or an organisation."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from eventsys.domain import scoring
+from eventsys.domain.text import normalise, normalise_number
+from eventsys.errors import EventsysError
+from eventsys.extensions import db
+from eventsys.models import Event, User
+from eventsys.models.contests import JUDGED_KINDS, Contest
+from eventsys.services import contests as contest_service
+from eventsys.services import judging, results
+from eventsys.timeutil import to_local
+from eventsys.web.forms import (
+    ActionForm,
+    MultiCheckboxField,
+    NormalisedIntegerField,
+    NormalisingForm,
+    options,
+)
+from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("contests", __name__)
+
+AGGREGATION_LABELS = {
+    "trimmed_mean": _l("Trimmed mean (drop highest and lowest)"),
+    "mean": _l("Mean of all judges"),
+    "median": _l("Median of the judges"),
+    "skating": _l("Skating System (judges give placings)"),
+}
+ORDER_LABELS = {
+    "per_judge_total_then_trim": _l("Weight each judge's sheet, then trim the totals"),
+    "per_criterion_trim_then_weight": _l("Trim each criterion, then weight"),
+}
+PRIZE_MODE_LABELS = {
+    "count": _l("By number of winners"),
+    "share": _l("By share of the field (%)"),
+    "threshold": _l("By minimum score"),
+}
+TIE_POLICY_LABELS = {
+    "competition_rank": _l("Tied entries share the higher prize"),
+    "quota_extends": _l("A tie extends the prize's quota"),
+    "exact_quota_secondary_key": _l("Exact quotas, ties ordered by the tie-breaks"),
+}
+BASIS_LABELS = {"tier": _l("Points per prize"), "place": _l("Points per place")}
+SHEET_STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
+
+
+class SetupForm(NormalisingForm):
+    aggregation = SelectField(_l("How marks are combined"), choices=[])
+    weighting_order = SelectField(_l("Order of weighting and trimming"), choices=[])
+    drop_highest = NormalisedIntegerField(
+        _l("Highest marks dropped"), default=1, validators=[Optional(), NumberRange(0, 5)]
+    )
+    drop_lowest = NormalisedIntegerField(
+        _l("Lowest marks dropped"), default=1, validators=[Optional(), NumberRange(0, 5)]
+    )
+    decimals = NormalisedIntegerField(
+        _l("Decimals shown (rounded half up)"),
+        default=2,
+        validators=[Optional(), NumberRange(0, 4)],
+    )
+    rank_on_rounded = BooleanField(_l("Rank on the rounded score"), default=True)
+    criteria = TextAreaField(
+        _l("Criteria: one per line, “name, highest mark, weight”"),
+        validators=[Optional(), Length(max=3000)],
+    )
+    tiebreaks = StringField(_l("Tie-breaks, in order"), validators=[Optional(), Length(max=200)])
+    prize_mode = SelectField(_l("How prizes are given"), choices=[])
+    tie_policy = SelectField(_l("Ties at a prize boundary"), choices=[])
+    tiers = TextAreaField(
+        _l("Prizes: one per line, best first, “name, number (or % or minimum score), points”"),
+        validators=[Optional(), Length(max=3000)],
+    )
+    org_points_basis = SelectField(_l("Organisation totals count"), choices=[])
+    place_points = StringField(
+        _l("Points for 1st, 2nd, 3rd... place"), validators=[Optional(), Length(max=200)]
+    )
+    dances = StringField(
+        _l("Dances of the final (Skating System), separated by commas"),
+        validators=[Optional(), Length(max=200)],
+    )
+    blind = BooleanField(_l("Blind judging: judges see entry codes, never names"))
+
+
+class PanelForm(NormalisingForm):
+    judges = MultiCheckboxField(_l("Judges"), choices=[], validators=[Optional()])
+
+
+class SheetForm(NormalisingForm):
+    version = HiddenField()
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+def _refused(form: Any, refusal: EventsysError) -> None:
+    db.session.rollback()
+    if not attach_error(form, refusal):
+        flash(str(refusal), "error")
+
+
+def _contest_or_404(contest_id: int) -> Contest:
+    contest: Contest = get_or_404(Contest, contest_id)
+    return contest
+
+
+def _pairs(labels: dict[str, Any]) -> list[Any]:
+    return options([(key, str(label)) for key, label in labels.items()])
+
+
+# ---- set-up (organizers) -----------------------------------------------------------------
+
+
+def _split_line(line: str) -> list[str]:
+    return [part.strip() for part in normalise(line.replace("，", ",")).split(",")]
+
+
+def _decimal(text: str, field_name: str) -> Decimal:
+    try:
+        value = Decimal(normalise_number(text).rstrip("%"))
+    except InvalidOperation:
+        raise EventsysError(_("“%(text)s” is not a number.", text=text), field=field_name) from None
+    if not value.is_finite():
+        raise EventsysError(_("“%(text)s” is not a number.", text=text), field=field_name)
+    return value
+
+
+def _criteria(text: str) -> tuple[contest_service.CriterionData, ...]:
+    rows = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = _split_line(line)
+        if len(parts) not in (2, 3) or not parts[0]:
+            raise EventsysError(
+                _("Write each criterion as “name, highest mark, weight”, e.g. “立意, 30, 1”."),
+                field="criteria",
+            )
+        weight = _decimal(parts[2], "criteria") if len(parts) == 3 else Decimal(1)
+        rows.append(
+            contest_service.CriterionData(
+                parts[0][:60], _decimal(parts[1], "criteria"), weight=weight
+            )
+        )
+    return tuple(rows)
+
+
+def _tiers(text: str, mode: str) -> tuple[contest_service.TierData, ...]:
+    rows = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = _split_line(line)
+        if len(parts) not in (2, 3) or not parts[0]:
+            raise EventsysError(
+                _("Write each prize as “name, number, points”, e.g. “一等奖, 3, 7”."),
+                field="tiers",
+            )
+        amount = _decimal(parts[1], "tiers")
+        points = _decimal(parts[2], "tiers") if len(parts) == 3 else Decimal(0)
+        name = parts[0][:40]
+        if mode == "share":
+            rows.append(contest_service.TierData(name, points, share=amount / 100))
+        elif mode == "threshold":
+            rows.append(contest_service.TierData(name, points, threshold=amount))
+        else:
+            if amount != amount.to_integral_value():
+                raise EventsysError(_("The number of winners is a whole number."), field="tiers")
+            rows.append(contest_service.TierData(name, points, quota=int(amount)))
+    return tuple(rows)
+
+
+def _settings(form: SetupForm) -> contest_service.ContestSettings:
+    place_points = tuple(
+        _decimal(part, "place_points") for part in _split_line(form.place_points.data or "") if part
+    )
+    return contest_service.ContestSettings(
+        aggregation=form.aggregation.data,
+        weighting_order=form.weighting_order.data,
+        drop_highest=form.drop_highest.data if form.drop_highest.data is not None else 0,
+        drop_lowest=form.drop_lowest.data if form.drop_lowest.data is not None else 0,
+        decimals=form.decimals.data if form.decimals.data is not None else 2,
+        rank_on_rounded=bool(form.rank_on_rounded.data),
+        tiebreaks=tuple(part for part in _split_line(form.tiebreaks.data or "") if part),
+        prize_mode=form.prize_mode.data,
+        tie_policy=form.tie_policy.data,
+        org_points_basis=form.org_points_basis.data,
+        place_points=place_points,
+        dances=tuple(part for part in _split_line(form.dances.data or "") if part),
+        blind=bool(form.blind.data),
+        criteria=_criteria(form.criteria.data),
+        tiers=_tiers(form.tiers.data, form.prize_mode.data),
+    )
+
+
+def _fill(form: SetupForm, contest: Contest) -> None:
+    for name in (
+        "aggregation",
+        "weighting_order",
+        "drop_highest",
+        "drop_lowest",
+        "decimals",
+        "rank_on_rounded",
+        "prize_mode",
+        "tie_policy",
+        "org_points_basis",
+        "blind",
+    ):
+        getattr(form, name).data = getattr(contest, name)
+    form.tiebreaks.data = ", ".join(contest.tiebreak_list)
+    form.place_points.data = ", ".join(p for p in contest.place_points.split(",") if p)
+    form.dances.data = ", ".join(contest.dance_list)
+    form.criteria.data = "\n".join(
+        f"{c.name}, {judging._plain(c.max_mark)}, {judging._plain(c.weight)}"
+        for c in contest.criteria
+    )
+
+    def amount(tier: Any) -> str:
+        if contest.prize_mode == "share" and tier.share is not None:
+            return judging._plain(tier.share * 100) + "%"
+        if contest.prize_mode == "threshold" and tier.threshold is not None:
+            return judging._plain(tier.threshold)
+        return str(tier.quota or 0)
+
+    form.tiers.data = "\n".join(
+        f"{t.name}, {amount(t)}, {judging._plain(t.points)}" for t in contest.tiers
+    )
+
+
+@bp.route("/contests/events/<int:event_id>/setup", methods=["GET", "POST"])
+@role_required("organizer")
+def setup(event_id: int) -> Any:
+    event: Event = get_or_404(Event, event_id)
+    if event.kind not in JUDGED_KINDS:
+        abort(404)
+    contest = contest_service.contest_for_event(event)
+    form = SetupForm()
+    form.aggregation.choices = _pairs(AGGREGATION_LABELS)
+    form.weighting_order.choices = _pairs(ORDER_LABELS)
+    form.prize_mode.choices = _pairs(PRIZE_MODE_LABELS)
+    form.tie_policy.choices = _pairs(TIE_POLICY_LABELS)
+    form.org_points_basis.choices = _pairs(BASIS_LABELS)
+    if request.method == "GET":
+        if contest is not None:
+            _fill(form, contest)
+        else:
+            form.criteria.data = "立意, 30, 1\n格律, 30, 1\n语言, 20, 1\n意境, 20, 1"
+            form.tiers.data = "一等奖, 3, 7\n二等奖, 6, 5\n三等奖, 7, 3\n优秀奖, 8, 1"
+    if form.validate_on_submit():
+        try:
+            contest = contest_service.set_up_contest(event, _settings(form), actor=current_user)
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            contest = contest_service.contest_for_event(db.session.get(Event, event_id))
+        else:
+            db.session.commit()
+            flash(_("The contest is saved."), "success")
+            return redirect(url_for("contests.overview", contest_id=contest.id))
+    return render_template(
+        "contests/setup.html",
+        form=form,
+        event=db.session.get(Event, event_id),
+        contest=contest,
+        generic_tiebreaks=contest_service.GENERIC_TIEBREAKS,
+    ), _status(form)
+
+
+@bp.route("/contests/<int:contest_id>")
+@role_required("organizer")
+def overview(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    outcome = results.compute(contest)
+    return render_template(
+        "contests/overview.html",
+        contest=contest,
+        results=outcome,
+        action_form=ActionForm(),
+        aggregation_label=AGGREGATION_LABELS.get(contest.aggregation, ""),
+    )
+
+
+@bp.route("/contests/<int:contest_id>/panel", methods=["GET", "POST"])
+@role_required("organizer")
+def panel(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    judges = db.session.scalars(
+        select(User)
+        .where(User.is_judge.is_(True), User.active.is_(True))
+        .order_by(User.name_pinyin)
+    ).all()
+    form = PanelForm()
+    form.judges.choices = options(
+        [
+            (
+                str(j.id),
+                f"{j.name}" + (f"（{j.organisation.name}）" if j.organisation else ""),
+            )
+            for j in judges
+        ]
+    )
+    if request.method == "GET":
+        form.judges.data = [str(a.judge_id) for a in contest.panel]
+    if form.validate_on_submit():
+        try:
+            contest_service.appoint_panel(
+                contest, [int(value) for value in form.judges.data or []], actor=current_user
+            )
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            contest = _contest_or_404(contest_id)
+        else:
+            db.session.commit()
+            flash(_("The panel is saved."), "success")
+            return redirect(url_for("contests.overview", contest_id=contest_id))
+    entries = contest_service.entries(contest)
+    exclusions = {
+        a.judge_id: [e for e in entries if contest_service.is_excluded(a.judge, e)]
+        for a in contest.panel
+    }
+    return render_template(
+        "contests/panel.html", form=form, contest=contest, exclusions=exclusions
+    ), _status(form)
+
+
+@bp.route("/contests/<int:contest_id>/matrix")
+@role_required("organizer")
+def matrix(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    outcome = results.compute(contest)
+    return render_template(
+        "contests/matrix.html",
+        contest=contest,
+        results=outcome,
+        results_rows=results.ordered(outcome),
+        exact=_exact_text,
+        plain=lambda value: "" if value is None else judging._plain(value),
+    )
+
+
+def _exact_text(value: Any) -> str:
+    """Show an exact value: a finite decimal as is, a repeating one as 76.6666… (4 places)."""
+    if isinstance(value, Fraction):
+        as_decimal = scoring.exact_result(value, [])
+        if isinstance(as_decimal, Decimal):
+            return judging._plain(as_decimal)
+        return f"{scoring.round_half_up(value, 4)}…"
+    return judging._plain(value)
+
+
+@bp.route("/contests/<int:contest_id>/publish", methods=["POST"])
+@role_required("organizer")
+def publish(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        results.publish(contest, actor=current_user)
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("The results are published and the marks are locked."), "success")
+    return redirect(url_for("contests.overview", contest_id=contest_id))
+
+
+@bp.route("/contests/<int:contest_id>/unpublish", methods=["POST"])
+@role_required("organizer")
+def unpublish(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        results.unpublish(contest, actor=current_user)
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(_("The results are withdrawn; judges can correct their sheets."), "success")
+    return redirect(url_for("contests.overview", contest_id=contest_id))
+
+
+@bp.route("/contests/<int:contest_id>/export/<what>.<fmt>")
+@role_required("organizer")
+def export(contest_id: int, what: str, fmt: str) -> Any:
+    contest = _contest_or_404(contest_id)
+    if what not in ("results", "matrix") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    outcome = results.compute(contest)
+    header, rows = (results.result_table if what == "results" else results.matrix_table)(outcome)
+    filename = f"contest-{contest.id}-{what}.{fmt}"
+    if fmt == "csv":
+        body = results.to_csv(header, rows)
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        try:
+            body = results.to_xlsx(what, header, rows)
+        except ImportError:  # openpyxl missing on this machine
+            abort(404)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/contests/<int:contest_id>/certificates")
+@role_required("organizer")
+def certificates(contest_id: int) -> Any:
+    contest = _contest_or_404(contest_id)
+    if not contest.is_published:
+        flash(_("Certificates can be printed once the results are published."), "error")
+        return redirect(url_for("contests.overview", contest_id=contest_id))
+    outcome = results.compute(contest)
+    winners = [row for row in results.ordered(outcome) if row.tier]
+    return render_template(
+        "contests/certificates.html",
+        contest=contest,
+        winners=winners,
+        issued=to_local(contest.published_at),
+    )
+
+
+# ---- public ------------------------------------------------------------------------------
+
+
+def _visible_results(contest_id: int) -> Contest:
+    contest = _contest_or_404(contest_id)
+    organizer = current_user.is_authenticated and current_user.is_organizer
+    if contest.event.status != "published" and not organizer:
+        abort(404)
+    return contest
+
+
+@bp.route("/contests/<int:contest_id>/results")
+def public_results(contest_id: int) -> Any:
+    contest = _visible_results(contest_id)
+    if not contest.is_published and not (
+        current_user.is_authenticated and current_user.is_organizer
+    ):
+        return render_template("contests/not_yet.html", contest=contest), 200
+    outcome = results.compute(contest)
+    return render_template(
+        "contests/results.html", contest=contest, results=outcome, rows=results.ordered(outcome)
+    )
+
+
+@bp.route("/contests/<int:contest_id>/scoreboard")
+def scoreboard(contest_id: int) -> Any:
+    contest = _visible_results(contest_id)
+    etag = f"contest-{contest.id}-{contest.results_version}"
+    if request.if_none_match and etag in request.if_none_match:
+        return Response(status=304)
+    outcome = results.compute(contest)
+    hide_names = contest.blind and not contest.is_published
+    response = Response(
+        render_template(
+            "contests/scoreboard.html",
+            contest=contest,
+            rows=[row for row in results.ordered(outcome) if row.place is not None],
+            hide_names=hide_names,
+            results=outcome,
+        )
+    )
+    response.set_etag(etag)
+    return response
+
+
+# ---- judging (judges) --------------------------------------------------------------------
+
+
+@bp.route("/judging/")
+@role_required("judge")
+def judging_home() -> Any:
+    return render_template(
+        "judging/home.html", contests=contest_service.judged_contests(current_user)
+    )
+
+
+def _my_contest(contest_id: int) -> Contest:
+    contest = _contest_or_404(contest_id)
+    if contest_service.panel_position(contest, current_user) is None:
+        abort(403)
+    return contest
+
+
+@bp.route("/judging/<int:contest_id>")
+@role_required("judge")
+def judging_list(contest_id: int) -> Any:
+    contest = _my_contest(contest_id)
+    if contest.is_skating:
+        sheets = {
+            dance: judging.placing_sheet_for(contest, current_user, dance)
+            for dance in contest.dance_list
+        }
+        return render_template(
+            "judging/dances.html", contest=contest, sheets=sheets, labels=SHEET_STATUS_LABELS
+        )
+    rows = judging.sheets_of(contest, current_user)
+    return render_template(
+        "judging/list.html",
+        contest=contest,
+        rows=rows,
+        labels=SHEET_STATUS_LABELS,
+        label_of=lambda entry: contest_service.entry_label(contest, entry, for_judge=True),
+        done=sum(1 for r in rows if r.sheet is not None and r.sheet.status == "submitted"),
+        todo=sum(1 for r in rows if not r.excluded),
+    )
+
+
+def _version(form: SheetForm) -> int:
+    text = normalise_number(form.version.data or "0")
+    return int(text) if text.isdigit() and len(text) < 9 else -1
+
+
+@bp.route("/judging/<int:contest_id>/entries/<int:registration_id>", methods=["GET", "POST"])
+@role_required("judge")
+def sheet(contest_id: int, registration_id: int) -> Any:
+    contest = _my_contest(contest_id)
+    if contest.is_skating:
+        abort(404)
+    try:
+        entry = contest_service.entry_of(contest, registration_id)
+    except EventsysError:
+        abort(404)
+    if contest_service.is_excluded(current_user, entry):
+        abort(403)
+    form = SheetForm()
+    saved = judging.sheet_for(contest, current_user, entry)
+    typed: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        typed = {
+            c.id: str(request.form.get(judging.mark_field(c), ""))[:20] for c in contest.criteria
+        }
+        submit = request.form.get("action") == "submit"
+        try:
+            judging.save_sheet(
+                contest, current_user, entry, typed, version=_version(form), submit=submit
+            )
+        except judging.MarkErrors as refusal:
+            db.session.rollback()
+            errors = refusal.errors
+            flash(str(refusal), "error")
+            status = 422
+        except EventsysError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            conflict = str(refusal)
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _("Your marks are submitted.") if submit else _("Your draft is saved."), "success"
+            )
+            return redirect(url_for("contests.judging_list", contest_id=contest_id))
+        contest = _contest_or_404(contest_id)
+        entry = contest_service.entry_of(contest, registration_id)
+        saved = judging.sheet_for(contest, current_user, entry)
+    saved_marks = (
+        {m.criterion_id: judging._plain(m.value) for m in saved.marks} if saved is not None else {}
+    )
+    values = typed or saved_marks
+    form.version.data = str(saved.version if saved is not None else 0)
+    return render_template(
+        "judging/sheet.html",
+        contest=contest,
+        entry=entry,
+        label=contest_service.entry_label(contest, entry, for_judge=True),
+        form=form,
+        values=values,
+        saved_marks=saved_marks if (conflict or errors) else {},
+        saved=saved,
+        errors=errors,
+        conflict=conflict,
+        plain=judging._plain,
+        labels=SHEET_STATUS_LABELS,
+        total_max=sum((c.weight * c.max_mark for c in contest.criteria), Decimal(0)),
+    ), status
+
+
+@bp.route("/judging/<int:contest_id>/dances/<int:dance_index>", methods=["GET", "POST"])
+@role_required("judge")
+def placings(contest_id: int, dance_index: int) -> Any:
+    contest = _my_contest(contest_id)
+    dances = contest.dance_list
+    if not contest.is_skating or not 0 <= dance_index < len(dances):
+        abort(404)
+    dance = dances[dance_index]
+    couples = contest_service.entries(contest)
+    form = SheetForm()
+    saved = judging.placing_sheet_for(contest, current_user, dance)
+    typed: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        typed = {c.id: str(request.form.get(f"place_{c.id}", ""))[:10] for c in couples}
+        submit = request.form.get("action") == "submit"
+        try:
+            judging.save_placings(
+                contest, current_user, dance, typed, version=_version(form), submit=submit
+            )
+        except judging.MarkErrors as refusal:
+            db.session.rollback()
+            errors = refusal.errors
+            flash(str(refusal), "error")
+            status = 422
+        except EventsysError as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            status = 409
+        else:
+            db.session.commit()
+            flash(
+                _("Your placings are submitted.") if submit else _("Your draft is saved."),
+                "success",
+            )
+            return redirect(url_for("contests.judging_list", contest_id=contest_id))
+        contest = _contest_or_404(contest_id)
+        couples = contest_service.entries(contest)
+        saved = judging.placing_sheet_for(contest, current_user, dance)
+    saved_places = (
+        {p.registration_id: str(p.place) for p in saved.placements} if saved is not None else {}
+    )
+    form.version.data = str(saved.version if saved is not None else 0)
+    return render_template(
+        "judging/placings.html",
+        contest=contest,
+        dance=dance,
+        couples=couples,
+        label_of=lambda entry: contest_service.entry_label(contest, entry, for_judge=True),
+        form=form,
+        values=typed or saved_places,
+        errors=errors,
+        saved=saved,
+        labels=SHEET_STATUS_LABELS,
+    ), status

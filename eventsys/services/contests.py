@@ -1,0 +1,567 @@
+"""Set up judged contests: criteria, method, tie-breaks, prize tiers, the judges' panel.
+
+The rules themselves live in eventsys.domain (scoring, prizes, ranking, skating); this module
+checks what organizers type against them and stores it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from eventsys.domain import prizes as prize_rules
+from eventsys.errors import EventsysError, Forbidden, NotFound
+from eventsys.extensions import db
+from eventsys.models import Event, Registration, User
+from eventsys.models.contests import (
+    AGGREGATIONS,
+    JUDGED_KINDS,
+    ORG_POINTS_BASES,
+    PRIZE_MODES,
+    TIE_POLICIES,
+    WEIGHTING_ORDERS,
+    Contest,
+    Criterion,
+    JudgeAssignment,
+    Mark,
+    PlacingSheet,
+    PrizeTier,
+    ScoreSheet,
+)
+from eventsys.services import audit
+
+# Tie-breaks other than "criterion:<n>" (the n-th criterion's own aggregated score).
+GENERIC_TIEBREAKS = ("untrimmed_mean", "median", "lower_spread")
+SETTINGS_FIELDS = (
+    "aggregation",
+    "weighting_order",
+    "drop_highest",
+    "drop_lowest",
+    "decimals",
+    "rank_on_rounded",
+    "tiebreaks",
+    "prize_mode",
+    "tie_policy",
+    "org_points_basis",
+    "place_points",
+    "dances",
+    "blind",
+)
+MAX_MARK_DIGITS = 2
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    name: str
+    max_mark: Decimal
+    weight: Decimal = Decimal(1)
+    min_mark: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class TierData:
+    name: str
+    points: Decimal = Decimal(0)
+    quota: int | None = None
+    share: Decimal | None = None
+    threshold: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ContestSettings:
+    aggregation: str = "trimmed_mean"
+    weighting_order: str = "per_judge_total_then_trim"
+    drop_highest: int = 1
+    drop_lowest: int = 1
+    decimals: int = 2
+    rank_on_rounded: bool = True
+    tiebreaks: tuple[str, ...] = ()
+    prize_mode: str = "count"
+    tie_policy: str = "competition_rank"
+    org_points_basis: str = "tier"
+    place_points: tuple[Decimal, ...] = ()
+    dances: tuple[str, ...] = ()
+    blind: bool = False
+    criteria: tuple[CriterionData, ...] = ()
+    tiers: tuple[TierData, ...] = field(default_factory=tuple)
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+
+def contest_for_event(event: Event) -> Contest | None:
+    """Return the contest of *event*, or None if it has not been set up."""
+    return db.session.scalars(select(Contest).where(Contest.event_id == event.id)).first()
+
+
+def entries(contest: Contest) -> list[Registration]:
+    """Return the contest's entries (confirmed registrations), in registration order."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .options(joinedload(Registration.organisation), joinedload(Registration.captain))
+            .where(Registration.event_id == contest.event_id, Registration.status == "confirmed")
+            .order_by(Registration.id)
+        )
+    )
+
+
+def entry_count(contest: Contest) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == contest.event_id, Registration.status == "confirmed")
+        )
+        or 0
+    )
+
+
+def entry_of(contest: Contest, registration_id: int) -> Registration:
+    """Return the contest's entry *registration_id*, refusing anything else."""
+    entry = db.session.get(Registration, registration_id)
+    if entry is None or entry.event_id != contest.event_id or entry.status != "confirmed":
+        raise NotFound(_("This entry is not in the contest."))
+    return entry
+
+
+def is_excluded(judge: User, entry: Registration) -> bool:
+    """Tell whether *judge* must stand aside for *entry* (回避: same organisation)."""
+    return judge.organisation_id is not None and judge.organisation_id == entry.organisation_id
+
+
+def panel_position(contest: Contest, judge: User) -> int | None:
+    """Return the judge's number on the panel (1, 2, ...), or None if not on it."""
+    for number, assignment in enumerate(contest.panel, start=1):
+        if assignment.judge_id == judge.id:
+            return number
+    return None
+
+
+def require_on_panel(contest: Contest, judge: User) -> None:
+    if panel_position(contest, judge) is None:
+        raise Forbidden(_("You are not on the judges' panel of this contest."))
+
+
+def judged_contests(judge: User) -> list[Contest]:
+    """Return the contests whose panel *judge* sits on, newest event first."""
+    return list(
+        db.session.scalars(
+            select(Contest)
+            .join(JudgeAssignment, JudgeAssignment.contest_id == Contest.id)
+            .join(Event, Event.id == Contest.event_id)
+            .options(joinedload(Contest.event))
+            .where(JudgeAssignment.judge_id == judge.id, Event.status != "cancelled")
+            .order_by(Event.starts_at.desc())
+        )
+    )
+
+
+def has_marks(contest: Contest) -> bool:
+    marks = db.session.scalar(
+        select(func.count())
+        .select_from(Mark)
+        .join(ScoreSheet, ScoreSheet.id == Mark.sheet_id)
+        .where(ScoreSheet.contest_id == contest.id)
+    )
+    placings = db.session.scalar(
+        select(func.count()).select_from(PlacingSheet).where(PlacingSheet.contest_id == contest.id)
+    )
+    return bool(marks) or bool(placings)
+
+
+# ---- checking ----------------------------------------------------------------------------
+
+
+def _check_decimal(value: Decimal, field_name: str, what: str) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise EventsysError(_("%(what)s must be a number.", what=what), field=field_name)
+
+
+def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
+    """Refuse settings the rules cannot work with, naming the field to correct."""
+    if settings.aggregation not in AGGREGATIONS:
+        raise EventsysError(_("Choose a method from the list."), field="aggregation")
+    if settings.weighting_order not in WEIGHTING_ORDERS:
+        raise EventsysError(_("Choose an order from the list."), field="weighting_order")
+    if settings.prize_mode not in PRIZE_MODES:
+        raise EventsysError(_("Choose how prizes are given from the list."), field="prize_mode")
+    if settings.tie_policy not in TIE_POLICIES:
+        raise EventsysError(_("Choose a tie policy from the list."), field="tie_policy")
+    if settings.org_points_basis not in ORG_POINTS_BASES:
+        raise EventsysError(_("Choose a basis from the list."), field="org_points_basis")
+    for name in ("drop_highest", "drop_lowest"):
+        count = getattr(settings, name)
+        if not 0 <= count <= 5:
+            raise EventsysError(_("Drop between 0 and 5 marks."), field=name)
+    if not 0 <= settings.decimals <= 4:
+        raise EventsysError(_("Round to between 0 and 4 decimals."), field="decimals")
+    skating = settings.aggregation == "skating"
+    if skating:
+        dances = [dance for dance in settings.dances if dance]
+        if not dances:
+            raise EventsysError(_("Name at least one dance of the final."), field="dances")
+        if len(set(dances)) != len(dances):
+            raise EventsysError(_("Each dance may be named only once."), field="dances")
+        if any(len(dance) > 40 or "," in dance for dance in dances):
+            raise EventsysError(_("A dance name is at most 40 characters."), field="dances")
+    else:
+        _check_criteria(settings.criteria)
+    _check_tiebreaks(settings)
+    _check_tiers(settings, n_entries=n_entries)
+    for points in settings.place_points:
+        _check_decimal(points, "place_points", _("Points"))
+        if points < 0:
+            raise EventsysError(_("Points cannot be below zero."), field="place_points")
+    if settings.org_points_basis == "place" and not settings.place_points:
+        raise EventsysError(
+            _("Give the points for 1st, 2nd, 3rd... place, separated by commas."),
+            field="place_points",
+        )
+
+
+def _check_criteria(criteria: Sequence[CriterionData]) -> None:
+    if not criteria:
+        raise EventsysError(_("Give at least one criterion."), field="criteria")
+    names = [c.name for c in criteria]
+    if any(not name for name in names):
+        raise EventsysError(_("Every criterion needs a name."), field="criteria")
+    if len(set(names)) != len(names):
+        raise EventsysError(_("Each criterion may be named only once."), field="criteria")
+    for criterion in criteria:
+        for value in (criterion.weight, criterion.max_mark, criterion.min_mark):
+            _check_decimal(value, "criteria", criterion.name)
+        if criterion.weight < 0:
+            raise EventsysError(
+                _("The weight of “%(name)s” cannot be below zero.", name=criterion.name),
+                field="criteria",
+            )
+        if criterion.max_mark <= criterion.min_mark:
+            raise EventsysError(
+                _(
+                    "The highest mark of “%(name)s” must be above its lowest mark.",
+                    name=criterion.name,
+                ),
+                field="criteria",
+            )
+        for value in (criterion.max_mark, criterion.min_mark):
+            if value < 0 or value >= 100000 or -value.as_tuple().exponent > MAX_MARK_DIGITS:  # type: ignore[operator]
+                raise EventsysError(
+                    _(
+                        "The marks of “%(name)s” must lie between 0 and 99999.99.",
+                        name=criterion.name,
+                    ),
+                    field="criteria",
+                )
+    if sum((c.weight for c in criteria), Decimal(0)) == 0:
+        raise EventsysError(_("At least one criterion must have a weight."), field="criteria")
+
+
+def _check_tiebreaks(settings: ContestSettings) -> None:
+    keys = list(settings.tiebreaks)
+    if len(set(keys)) != len(keys):
+        raise EventsysError(_("Each tie-break may be named only once."), field="tiebreaks")
+    for key in keys:
+        if settings.aggregation == "skating":
+            raise EventsysError(
+                _("The Skating System breaks its own ties; leave the tie-breaks empty."),
+                field="tiebreaks",
+            )
+        if key in GENERIC_TIEBREAKS:
+            continue
+        number = key.removeprefix("criterion:")
+        if (
+            key.startswith("criterion:")
+            and number.isdigit()
+            and 1 <= int(number) <= len(settings.criteria)
+        ):
+            continue
+        raise EventsysError(_("Unknown tie-break “%(key)s”.", key=key), field="tiebreaks")
+    if (
+        settings.tie_policy == "exact_quota_secondary_key"
+        and settings.prize_mode != "threshold"
+        and settings.aggregation != "skating"
+        and not keys
+    ):
+        raise EventsysError(
+            _("Exact quotas need at least one tie-break to order tied entries."),
+            field="tiebreaks",
+        )
+
+
+def _check_tiers(settings: ContestSettings, *, n_entries: int) -> None:
+    tiers = settings.tiers
+    names = [tier.name for tier in tiers]
+    if any(not name for name in names):
+        raise EventsysError(_("Every prize needs a name."), field="tiers")
+    if len(set(names)) != len(names):
+        raise EventsysError(_("Each prize may be named only once."), field="tiers")
+    for tier in tiers:
+        _check_decimal(tier.points, "tiers", tier.name)
+        if tier.points < 0:
+            raise EventsysError(_("Points cannot be below zero."), field="tiers")
+    mode = settings.prize_mode
+    if mode == "count":
+        if any(tier.quota is None or tier.quota < 0 for tier in tiers):
+            raise EventsysError(
+                _("Give every prize the number of winners (0 or more)."), field="tiers"
+            )
+        check_tier_plan(n_entries, [(t.name, t.quota or 0) for t in tiers])
+    elif mode == "share":
+        shares = [tier.share for tier in tiers]
+        if any(share is None or not Decimal(0) <= share <= Decimal(1) for share in shares):
+            raise EventsysError(
+                _("Give every prize its share of the field, between 0 and 100 %."), field="tiers"
+            )
+        if sum((share or Decimal(0) for share in shares), Decimal(0)) > 1:
+            raise EventsysError(
+                _("The shares of the prizes add up to more than the whole field."), field="tiers"
+            )
+    else:
+        thresholds = [tier.threshold for tier in tiers]
+        if any(value is None for value in thresholds):
+            raise EventsysError(_("Give every prize its minimum score."), field="tiers")
+        if any(
+            high is not None and low is not None and not high > low
+            for high, low in pairwise(thresholds)
+        ):
+            raise EventsysError(
+                _("Each prize must need a higher score than the next, best prize first."),
+                field="tiers",
+            )
+
+
+def check_tier_plan(n_entries: int, tiers: Sequence[tuple[str, int]]) -> None:
+    """Refuse a plan with more prizes than entries, in words the organizer can act on."""
+    if n_entries <= 0:
+        return
+    try:
+        prize_rules.check_tier_plan(n_entries, tiers)
+    except (ValueError, TypeError) as error:
+        prizes = sum(quota for _name, quota in tiers)
+        raise EventsysError(
+            _(
+                "The prizes add up to %(prizes)s winners but there are only %(entries)s "
+                "entries. Lower the numbers of winners.",
+                prizes=prizes,
+                entries=n_entries,
+            ),
+            field="tiers",
+        ) from error
+
+
+# ---- changing ----------------------------------------------------------------------------
+
+
+def bump(contest: Contest) -> None:
+    """Raise the results version, so caches and open scoreboards notice the change."""
+    db.session.execute(
+        update(Contest)
+        .where(Contest.id == contest.id)
+        .values(results_version=Contest.results_version + 1)
+    )
+    db.session.refresh(contest, ["results_version"])
+
+
+def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> Contest:
+    """Create or change the contest of *event* with its criteria and prize tiers."""
+    if event.kind not in JUDGED_KINDS:
+        raise EventsysError(
+            _("Only poetry, troupe, performance, knowledge and exhibition events are judged.")
+        )
+    contest = contest_for_event(event)
+    if contest is not None and contest.is_published:
+        raise EventsysError(_("The results are published; the contest can no longer change."))
+    n_entries = entry_count(contest) if contest is not None else 0
+    if contest is None:
+        n_entries = int(
+            db.session.scalar(
+                select(func.count())
+                .select_from(Registration)
+                .where(Registration.event_id == event.id, Registration.status == "confirmed")
+            )
+            or 0
+        )
+    check_settings(settings, n_entries=n_entries)
+    created = contest is None
+    before = None if created else audit.snapshot(contest, SETTINGS_FIELDS)
+    if contest is None:
+        contest = Contest(event_id=event.id, results_version=1)
+        db.session.add(contest)
+    elif has_marks(contest):
+        _refuse_scheme_change(contest, settings)
+    contest.aggregation = settings.aggregation
+    contest.weighting_order = settings.weighting_order
+    contest.drop_highest = settings.drop_highest
+    contest.drop_lowest = settings.drop_lowest
+    contest.decimals = settings.decimals
+    contest.rank_on_rounded = settings.rank_on_rounded
+    contest.tiebreaks = ",".join(settings.tiebreaks)
+    contest.prize_mode = settings.prize_mode
+    contest.tie_policy = settings.tie_policy
+    contest.org_points_basis = settings.org_points_basis
+    contest.place_points = ",".join(str(p) for p in settings.place_points)
+    contest.dances = ",".join(d for d in settings.dances if d)
+    contest.blind = settings.blind
+    _replace_criteria(contest, settings.criteria)
+    contest.tiers.clear()
+    db.session.flush()
+    for position, tier in enumerate(settings.tiers, start=1):
+        contest.tiers.append(
+            PrizeTier(
+                name=tier.name,
+                position=position,
+                points=tier.points,
+                quota=tier.quota if settings.prize_mode == "count" else None,
+                share=tier.share if settings.prize_mode == "share" else None,
+                threshold=tier.threshold if settings.prize_mode == "threshold" else None,
+            )
+        )
+    contest.results_version = (contest.results_version or 1) + (0 if created else 1)
+    db.session.flush()
+    if contest.blind and contest.panel:
+        assign_blind_codes(contest)
+    audit.record(
+        actor,
+        "contest.create" if created else "contest.update",
+        "contest",
+        contest.id,
+        before=before,
+        after={
+            **audit.snapshot(contest, SETTINGS_FIELDS),
+            "criteria": [
+                [c.name, str(c.weight), str(c.min_mark), str(c.max_mark)] for c in contest.criteria
+            ],
+            "tiers": [
+                [t.name, t.quota, str(t.share), str(t.threshold), str(t.points)]
+                for t in contest.tiers
+            ],
+        },
+    )
+    return contest
+
+
+def _refuse_scheme_change(contest: Contest, settings: ContestSettings) -> None:
+    """Once marks exist, the criteria (names and ranges) and the kind of marks stay as they are."""
+    old = [(c.name, c.min_mark, c.max_mark) for c in contest.criteria]
+    new = [(c.name, c.min_mark, c.max_mark) for c in settings.criteria]
+    same_kind = (contest.aggregation == "skating") == (settings.aggregation == "skating")
+    same_dances = contest.dance_list == [d for d in settings.dances if d]
+    if (
+        not same_kind
+        or (contest.aggregation != "skating" and old != new)
+        or (contest.aggregation == "skating" and not same_dances)
+    ):
+        raise EventsysError(
+            _(
+                "Judges have already entered marks, so the criteria, their ranges and the "
+                "dances can no longer change (weights, prizes and tie-breaks still can)."
+            ),
+            field="criteria",
+        )
+
+
+def _replace_criteria(contest: Contest, criteria: Sequence[CriterionData]) -> None:
+    existing = {c.name: c for c in contest.criteria}
+    wanted = {c.name for c in criteria}
+    for criterion in list(contest.criteria):
+        if criterion.name not in wanted:
+            contest.criteria.remove(criterion)
+    db.session.flush()
+    for position, data in enumerate(criteria, start=1):
+        row = existing.get(data.name)
+        if row is None:
+            row = Criterion(name=data.name)
+            contest.criteria.append(row)
+        row.position = position
+        row.weight = data.weight
+        row.min_mark = data.min_mark
+        row.max_mark = data.max_mark
+
+
+def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) -> None:
+    """Make the panel exactly *judge_ids*, in that order; judges with marks cannot leave."""
+    if contest.is_published:
+        raise EventsysError(_("The results are published; the panel can no longer change."))
+    ids = list(dict.fromkeys(judge_ids))
+    judges = (
+        {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids))) if ids}
+        if ids
+        else {}
+    )
+    for judge_id in ids:
+        user = judges.get(judge_id)
+        if user is None or not user.is_judge or not user.active:
+            raise EventsysError(
+                _("Only people with the judge role can sit on a panel."), field="judges"
+            )
+    before = [a.judge_id for a in contest.panel]
+    leaving = [a for a in contest.panel if a.judge_id not in ids]
+    if leaving:
+        busy = set(
+            db.session.scalars(
+                select(ScoreSheet.judge_id).where(
+                    ScoreSheet.contest_id == contest.id,
+                    ScoreSheet.judge_id.in_([a.judge_id for a in leaving]),
+                )
+            )
+        ) | set(
+            db.session.scalars(
+                select(PlacingSheet.judge_id).where(
+                    PlacingSheet.contest_id == contest.id,
+                    PlacingSheet.judge_id.in_([a.judge_id for a in leaving]),
+                )
+            )
+        )
+        if busy:
+            raise EventsysError(
+                _("A judge who has already entered marks cannot leave the panel."), field="judges"
+            )
+    for assignment in leaving:
+        contest.panel.remove(assignment)
+    current = {a.judge_id: a for a in contest.panel}
+    for position, judge_id in enumerate(ids, start=1):
+        assignment = current.get(judge_id)
+        if assignment is None:
+            assignment = JudgeAssignment(judge_id=judge_id)
+            contest.panel.append(assignment)
+        assignment.position = position
+    db.session.flush()
+    if contest.blind:
+        assign_blind_codes(contest)
+    bump(contest)
+    audit.record(
+        actor,
+        "contest.panel",
+        "contest",
+        contest.id,
+        before={"judges": before},
+        after={"judges": ids},
+    )
+
+
+def assign_blind_codes(contest: Contest) -> None:
+    """Give every entry without one a random code (A01...), so judges never see names."""
+    rows = entries(contest)
+    taken = {entry.blind_code for entry in rows if entry.blind_code}
+    width = max(2, len(str(len(rows) * 3)))
+    pool = [f"A{number:0{width}d}" for number in range(1, len(rows) * 3 + 10)]
+    free = [code for code in pool if code not in taken]
+    secrets.SystemRandom().shuffle(free)
+    for entry in rows:
+        if not entry.blind_code:
+            entry.blind_code = free.pop()
+    db.session.flush()
+
+
+def entry_label(contest: Contest, entry: Registration, *, for_judge: bool) -> str:
+    """Return what a page shows for an entry: the code to judges of a blind contest."""
+    if contest.blind and for_judge:
+        return entry.blind_code or _("Entry %(id)s", id=entry.id)
+    return entry.display_name
