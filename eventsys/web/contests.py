@@ -94,7 +94,7 @@ class SetupForm(NormalisingForm):
     prize_mode = SelectField(_l("How prizes are given"), choices=[])
     tie_policy = SelectField(_l("Ties at a prize boundary"), choices=[])
     tiers = TextAreaField(
-        _l("Prizes: one per line, best first, “name, number (or % or minimum score), points”"),
+        _l("Prizes: one per line, best first, “name, number (or a percentage or a minimum score), points”"),
         validators=[Optional(), Length(max=3000)],
     )
     org_points_basis = SelectField(_l("Organisation totals count"), choices=[])
@@ -474,9 +474,71 @@ def public_results(contest_id: int) -> Any:
     )
 
 
+SKATING_RULES = {
+    "R5": _l("Rule 5: the only couple with a majority of judges placing it this well or better."),
+    "R6": _l("Rule 6: of several couples with a majority, the larger majority wins."),
+    "R7": _l(
+        "Rule 7: equal majorities; the lower sum of those marks wins, else the next column "
+        "decides (a tie that never breaks shares the places)."
+    ),
+    "R9": _l("Rule 9: the places of all dances are added up; the lowest total wins."),
+    "R10": _l(
+        "Rule 10: equal totals; most dances placed this well or better wins, then the lower "
+        "sum of those places."
+    ),
+    "R11": _l(
+        "Rule 11: still tied; all judges' marks of all dances are counted as one dance "
+        "(rules 5 to 8)."
+    ),
+}
+
+
+def _judge_letter(index: int) -> str:
+    """Judges of a Skating System final are lettered A, B, C... as on a scrutineer's sheet."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@bp.route("/contests/<int:contest_id>/skating")
+def skating(contest_id: int) -> Any:
+    """The Skating System calculation: each dance's majority table and the final summary."""
+    contest = _visible_results(contest_id)
+    organizer = current_user.is_authenticated and current_user.is_organizer
+    if not contest.is_skating:
+        abort(404)
+    if not contest.is_published and not organizer:
+        return render_template("contests/not_yet.html", contest=contest), 200
+    outcome = results.compute(contest)
+    explanation = outcome.skating_explanation
+    names = {row.entry.id: row.entry.display_name for row in outcome.rows}
+    single = len(contest.dance_list) == 1
+    return render_template(
+        "contests/skating.html",
+        contest=contest,
+        results=outcome,
+        explanation=explanation,
+        names=names,
+        single=single,
+        letters=[_judge_letter(i) for i in range(len(outcome.judges))],
+        show_judges=organizer,
+        rules=SKATING_RULES,
+        place_text=lambda value: format(value.normalize(), "f"),
+        used_rule10=explanation is not None
+        and any(cell for row in explanation.rows for cell in row.rule10),
+        used_rule11=explanation is not None
+        and any(cell for row in explanation.rows for cell in row.rule11),
+    )
+
+
 @bp.route("/contests/<int:contest_id>/scoreboard")
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
+    if contest.blind and not contest.is_published:
+        _code_entries(contest)  # the hall's screen shows codes, never registration numbers
     etag = f"contest-{contest.id}-{contest.results_version}"
     if request.if_none_match and etag in request.if_none_match:
         return Response(status=304)
@@ -510,7 +572,14 @@ def _my_contest(contest_id: int) -> Contest:
     contest = _contest_or_404(contest_id)
     if contest_service.panel_position(contest, current_user) is None:
         abort(403)
+    _code_entries(contest)
     return contest
+
+
+def _code_entries(contest: Contest) -> None:
+    """In a blind contest, code the entries that came in after the panel was set."""
+    if contest_service.ensure_blind_codes(contest):
+        db.session.commit()
 
 
 @bp.route("/judging/<int:contest_id>")

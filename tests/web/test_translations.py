@@ -46,3 +46,10 @@ def test_every_extracted_string_is_translated_into_chinese(tmp_path: Path) -> No
         assert sorted(PLACEHOLDER.findall(str(msgid))) == sorted(
             PLACEHOLDER.findall(str(msgstr))
         ), msgid
+
+
+def test_the_chinese_catalog_compiles_without_errors() -> None:
+    with (ROOT / "eventsys/translations/zh/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert problems == []
