@@ -217,6 +217,23 @@ def event_status(event_id: int, status: str) -> Any:
     return redirect(url_for("public.event_detail", event_id=event_id))
 
 
+@bp.route("/events/<int:event_id>/cancel")
+def event_cancel(event_id: int) -> Any:
+    """Ask before cancelling: it cannot be undone and frees the room."""
+    event = get_or_404(Event, event_id)
+    if event.status == "cancelled":
+        return redirect(url_for("public.event_detail", event_id=event_id))
+    from eventsys.models import Registration
+    from eventsys.services.registrations import HOLDING
+
+    sittings = sum(1 for o in event.occurrences if o.blocks_venue)
+    registered = db.session.scalar(
+        select(func.count()).where(Registration.event_id == event.id,
+                                   Registration.status.in_(HOLDING))) or 0
+    return render_template("manage/event_cancel.html", event=event, sittings=sittings,
+                           registered=registered)
+
+
 @bp.route("/events/<int:event_id>/sittings")
 def occurrences(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
