@@ -91,50 +91,43 @@ class NormalisedIntegerField(IntegerField):
             raise ValueError(self.gettext("Not a valid integer value."))
 
 
-class NormalisedDateTimeField(DateTimeLocalField):
+class _ReadableDates:
+    """Read dates as people type them (any width, 14：00), and keep years plausible."""
+
+    formats: tuple[str, ...] = ()
+    example: Any = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", list(self.formats))
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = [_normalise_datetime(valuelist[0])]
+            if not valuelist[0]:
+                self.data = None
+                return
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError as error:
+            raise ValueError(self.example) from error
+        if self.data is not None and not (2000 <= self.data.year <= 2100):
+            self.data = None
+            raise ValueError(_l("Enter a year between 2000 and 2100."))
+
+
+class NormalisedDateTimeField(_ReadableDates, DateTimeLocalField):
     """A date-and-time field that reads what browsers send and what people type."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-        )
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            valuelist = [_normalise_datetime(valuelist[0])]
-            if not valuelist[0]:
-                self.data = None
-                return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date and time like 2026-12-03 14:00.")) from error
-        if self.data is not None and not (2000 <= self.data.year <= 2100):
-            self.data = None
-            raise ValueError(_l("Enter a year between 2000 and 2100."))
+    formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+    example = _l("Enter a date and time like 2026-12-03 14:00.")
 
 
-class NormalisedDateField(DateField):
+class NormalisedDateField(_ReadableDates, DateField):
     """A date field that accepts full-width digits."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%d", "%Y/%m/%d"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            valuelist = [_normalise_datetime(valuelist[0])]
-            if not valuelist[0]:
-                self.data = None
-                return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date like 2026-12-03.")) from error
-        if self.data is not None and not (2000 <= self.data.year <= 2100):
-            self.data = None
-            raise ValueError(_l("Enter a year between 2000 and 2100."))
+    formats = ("%Y-%m-%d", "%Y/%m/%d")
+    example = _l("Enter a date like 2026-12-03.")
 
 
 class MultiCheckboxField(SelectMultipleField):
