@@ -38,7 +38,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Generic, TypeVar
 
-from eventsys.domain.standings import FINISHED_BALLS, MatchRecord
+from eventsys.domain.standings import (
+    FINISHED_BALLS,
+    THROUGH_GATE_1,
+    THROUGH_GATE_2,
+    THROUGH_GATE_3,
+    MatchRecord,
+)
 
 T = TypeVar("T", bound=Hashable)
 
@@ -48,10 +54,8 @@ GATES = 3
 MAX_BALL_POINTS = GATES + FINISH_POINTS
 MAX_TEAM_SCORE = BALLS_PER_TEAM * MAX_BALL_POINTS
 
-#: Extras keys filled in by `to_match_record`, one per progression step after finishing.
-THROUGH_GATE_3 = "through_gate_3"
-THROUGH_GATE_2 = "through_gate_2"
-THROUGH_GATE_1 = "through_gate_1"
+#: The extras keys `to_match_record` fills in (defined with the standings criteria that read
+#: them) are FINISHED_BALLS, THROUGH_GATE_3, THROUGH_GATE_2 and THROUGH_GATE_1.
 
 
 class BallProgress(IntEnum):

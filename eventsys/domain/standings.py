@@ -34,8 +34,13 @@ from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T", bound=Hashable)
 
-#: Extras key that gateball results fill in: balls that hit the goal pole (上がり).
+#: Extras keys that gateball results fill in, one per step of progression (進度): balls that hit
+#: the goal pole (上がり), then balls that got at least through gate 3, gate 2 and gate 1. A ball
+#: that finished also counts as through every gate, as eventsys.domain.gateball counts them.
 FINISHED_BALLS = "finished_balls"
+THROUGH_GATE_3 = "through_gate_3"
+THROUGH_GATE_2 = "through_gate_2"
+THROUGH_GATE_1 = "through_gate_1"
 
 
 def _check_count(value: object, what: str) -> int:
@@ -299,9 +304,31 @@ def _points_scored(group: Sequence[T], context: RankingContext[T]) -> dict[T, in
     return {team: context.overall[team].score_for for team in group}
 
 
-def _finished_balls(group: Sequence[T], context: RankingContext[T]) -> dict[T, int]:
-    """Gateball balls that hit the goal pole, summed over all matches."""
-    return {team: context.overall[team].extras.get(FINISHED_BALLS, 0) for team in group}
+def _progression(key: str, doc: str) -> Criterion:
+    """Return a criterion that sums the extras count *key* over all matches."""
+
+    def criterion(group: Sequence[T], context: RankingContext[T]) -> dict[T, int]:
+        return {team: context.overall[team].extras.get(key, 0) for team in group}
+
+    criterion.__doc__ = doc
+    return criterion
+
+
+_finished_balls = _progression(
+    FINISHED_BALLS, "Gateball balls that hit the goal pole, summed over all matches."
+)
+# With equal points scored and equal counts at the steps before it, the gate-1 count is equal
+# too (a team's score is 2·finished + gate 3 + gate 2 + gate 1), so it separates teams only in
+# tournaments whose regulations list it before, or without, points scored.
+_through_gate_3 = _progression(
+    THROUGH_GATE_3, "Gateball balls that passed gate 3 (finished ones included), summed."
+)
+_through_gate_2 = _progression(
+    THROUGH_GATE_2, "Gateball balls that passed gate 2 (finished ones included), summed."
+)
+_through_gate_1 = _progression(
+    THROUGH_GATE_1, "Gateball balls that passed gate 1 (finished ones included), summed."
+)
 
 
 def _head_to_head(group: Sequence[T], context: RankingContext[T]) -> dict[T, int]:
@@ -330,6 +357,9 @@ CRITERIA: Mapping[str, Criterion] = MappingProxyType(
         "score_difference": _score_difference,
         "points_scored": _points_scored,
         "finished_balls": _finished_balls,
+        "through_gate_3": _through_gate_3,
+        "through_gate_2": _through_gate_2,
+        "through_gate_1": _through_gate_1,
         "head_to_head": _head_to_head,
         "head_to_head_score_difference": _head_to_head_score_difference,
         "head_to_head_points_scored": _head_to_head_points_scored,
@@ -337,7 +367,15 @@ CRITERIA: Mapping[str, Criterion] = MappingProxyType(
 )
 
 #: Criteria that read an extras key, which every played match must then report for both sides.
-_EXTRAS_NEEDED = {"finished_balls": FINISHED_BALLS}
+_EXTRAS_NEEDED = {
+    "finished_balls": FINISHED_BALLS,
+    "through_gate_3": THROUGH_GATE_3,
+    "through_gate_2": THROUGH_GATE_2,
+    "through_gate_1": THROUGH_GATE_1,
+}
+
+#: The criteria that count gateball ball progress (the per-ball points must be recorded).
+PROGRESSION_CRITERIA = tuple(_EXTRAS_NEEDED)
 
 
 @dataclass

@@ -17,13 +17,14 @@ from sqlalchemy import select
 
 from eventsys.domain import billiards, gateball, table_tennis
 from eventsys.domain.gateball import TeamProgress
+from eventsys.domain.standings import PROGRESSION_CRITERIA
 from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.models.tournaments import Tournament, TournamentMatch, TournamentPool
 from eventsys.services import audit
 from eventsys.services.tournament_standings import final_order, pool_table
-from eventsys.services.tournaments import can_enter_results, match_label, team_names
+from eventsys.services.tournaments import can_enter_results, claim, match_label, team_names
 from eventsys.timeutil import utcnow
 
 OUTCOMES = ("played", "walkover", "retired")
@@ -221,9 +222,14 @@ def _gateball(tournament: Tournament, match: TournamentMatch, data: ResultInput)
                 ),
                 field=field_name,
             )
-    if "finished_balls" in tournament.criteria_list and progress_a is None:
+    if progress_a is None and any(
+        name in PROGRESSION_CRITERIA for name in tournament.criteria_list
+    ):
         raise EventsysError(
-            _("This tournament ranks by finished balls: give each ball's points for both teams."),
+            _(
+                "This tournament ranks by how far the balls got: "
+                "give each ball's points for both teams."
+            ),
             field="balls_a",
         )
     if data.score_a == data.score_b and progress_a is None:
@@ -507,6 +513,11 @@ def record_result(
         )
     decided = check_result(tournament, match, data)
     savepoint = db.session.begin_nested()
+    if not claim(match, expected_version):
+        savepoint.rollback()
+        raise Conflict(
+            _("This result was changed by someone else meanwhile. Please look at it again.")
+        )
     cascade = _Cascade(confirm=confirm, actor=actor, reason=reason)
     before = audit.snapshot(match, RESULT_FIELDS)
     old_winner = match.winner_id
@@ -520,7 +531,6 @@ def record_result(
     match.decided_by = decided.decided_by
     match.result_by_id = actor.id
     match.result_at = now or utcnow()
-    match.version += 1
     if match.pool_id is None:
         if correcting and old_winner is not None and old_winner != decided.winner_id:
             cascade.withdraw(match, old_winner, old_loser)

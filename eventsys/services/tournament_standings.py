@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsys.domain import gateball, table_tennis
 from eventsys.domain import standings as engine
-from eventsys.domain import table_tennis
 from eventsys.extensions import db
 from eventsys.models.tournaments import (
     Tournament,
@@ -31,6 +31,9 @@ CRITERION_LABELS: Mapping[str, object] = {
     "score_difference": _l("score difference"),
     "points_scored": _l("points scored"),
     "finished_balls": _l("finished balls"),
+    "through_gate_3": _l("balls through gate 3"),
+    "through_gate_2": _l("balls through gate 2"),
+    "through_gate_1": _l("balls through gate 1"),
     "head_to_head": _l("head-to-head match points"),
     "head_to_head_score_difference": _l("head-to-head score difference"),
     "head_to_head_points_scored": _l("head-to-head points scored"),
@@ -39,7 +42,7 @@ CRITERION_LABELS: Mapping[str, object] = {
     table_tennis.Criterion.GAMES_RATIO_BETWEEN_TIED.value: _l("games ratio between the tied"),
     table_tennis.Criterion.POINTS_RATIO_BETWEEN_TIED.value: _l("points ratio between the tied"),
     table_tennis.Criterion.LOT.value: _l("lot"),
-    "lot_drawn": _l("lot drawn"),
+    "lot_drawn": _l("by lot"),
 }
 
 
@@ -88,6 +91,22 @@ class PoolTable:
     def needs_lot(self) -> bool:
         return any(line.shared for line in self.lines)
 
+    @property
+    def lot_drawn(self) -> bool:
+        return any(line.decided_by == "lot_drawn" for line in self.lines)
+
+    def tied_blocks(self) -> list[list[StandingLine]]:
+        """Return the runs of teams that share a place, each a lot to draw (best place first)."""
+        blocks: list[list[StandingLine]] = []
+        for line in self.lines:
+            if not line.shared:
+                continue
+            if blocks and blocks[-1][0].place == line.place:
+                blocks[-1].append(line)
+            else:
+                blocks.append([line])
+        return blocks
+
 
 def _scheme(tournament: Tournament) -> engine.PointsScheme:
     return engine.PointsScheme(
@@ -111,6 +130,21 @@ def _tt_result(match: TournamentMatch) -> table_tennis.MatchResult[int]:
     )
 
 
+def _progress_extras(detail: Mapping[str, object], side: str) -> Mapping[str, int]:
+    """Return one side's progression counts, from its balls' points when they were recorded."""
+    balls = detail.get(f"balls_{side}")
+    if isinstance(balls, list) and balls:
+        progress = gateball.TeamProgress.from_points(balls)
+        return {
+            engine.FINISHED_BALLS: progress.finished,
+            engine.THROUGH_GATE_3: progress.reached(gateball.BallProgress.GATE_3),
+            engine.THROUGH_GATE_2: progress.reached(gateball.BallProgress.GATE_2),
+            engine.THROUGH_GATE_1: progress.reached(gateball.BallProgress.GATE_1),
+        }
+    extras = detail.get(f"extras_{side}")
+    return extras if isinstance(extras, Mapping) else {}
+
+
 def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
     """Return a decided match in the standings engine's neutral form."""
     assert match.side_a_id is not None and match.side_b_id is not None
@@ -122,8 +156,8 @@ def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
         away_score=match.score_b or 0,
         winner=match.winner_id,
         walkover=match.status == "walkover",
-        home_extras=detail.get("extras_a", {}),
-        away_extras=detail.get("extras_b", {}),
+        home_extras=_progress_extras(detail, "a"),
+        away_extras=_progress_extras(detail, "b"),
     )
 
 
@@ -163,9 +197,15 @@ def _base_stats(
 
 
 def pool_table(
-    tournament: Tournament, pool: TournamentPool, matches: Sequence[TournamentMatch]
+    tournament: Tournament,
+    pool: TournamentPool,
+    matches: Sequence[TournamentMatch],
+    *,
+    use_lots: bool = True,
 ) -> PoolTable:
-    """Rank one group from its matches (those of other groups are ignored)."""
+    """Rank one group from its matches (those of other groups are ignored).
+
+    With *use_lots* false the lots drawn are left out, which shows the ties they break."""
     members = [member.registration_id for member in pool.members]
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
@@ -198,7 +238,8 @@ def pool_table(
             line.decided_by = row.decided_by
             ordered.append(line)
         # A row's criterion separated it from the row below; show it on both rows' place.
-    ordered = _apply_lots(ordered, lots)
+    if use_lots:
+        ordered = _apply_lots(ordered, lots)
     return PoolTable(
         pool=pool,
         lines=ordered,

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsys.domain import draws
-from eventsys.domain.standings import CRITERIA, PointsScheme
+from eventsys.domain.standings import CRITERIA, PROGRESSION_CRITERIA, PointsScheme
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.i18n import format_clock, format_when
+from eventsys.models import Event, Occurrence, Registration, User
 from eventsys.models.tournaments import (
     SPORTS,
     Tournament,
@@ -240,10 +242,35 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
             _("Results have been entered: the sport and the match length can no longer change."),
             field="sport",
         )
+    if data.sport != tournament.sport and has_draw(tournament):
+        raise EventsysError(
+            _("The draw is made: delete it before changing the sport."), field="sport"
+        )
+    added = [
+        name
+        for name in data.criteria
+        if name in PROGRESSION_CRITERIA and name not in tournament.criteria_list
+    ]
+    if added and _played_without_balls(tournament):
+        raise EventsysError(
+            _(
+                "Some gateball results were saved without each ball's points, so the standings "
+                "cannot count how far the balls got. Correct those results first."
+            ),
+            field="criteria",
+        )
     before = audit.snapshot(tournament, SETTINGS_FIELDS)
+    savepoint = db.session.begin_nested()
     _apply_settings(tournament, data, tournament.event)
     tournament.version += 1
     _retime(tournament)
+    db.session.flush()
+    try:
+        _refuse_outside_booking(tournament, field="first_slot_at")
+    except EventsysError:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
     audit.record(
         actor,
         "tournament.update",
@@ -253,6 +280,18 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
         after=audit.snapshot(tournament, SETTINGS_FIELDS),
     )
     db.session.flush()
+
+
+def _played_without_balls(tournament: Tournament) -> bool:
+    """Tell whether a played (not walkover) match has no per-ball points recorded."""
+    for detail in db.session.scalars(
+        select(TournamentMatch.detail).where(
+            TournamentMatch.tournament_id == tournament.id, TournamentMatch.status == "played"
+        )
+    ):
+        if not (detail or {}).get("balls_a"):
+            return True
+    return False
 
 
 def _retime(tournament: Tournament) -> None:
@@ -683,6 +722,73 @@ def _seat(match: TournamentMatch, side: str, source: _Direct | _Feed) -> None:
 # ---- schedule ------------------------------------------------------------------------------------
 
 
+def booked_spans(tournament: Tournament) -> list[tuple[datetime, datetime]]:
+    """Return the times the tournament's event has booked its room (its occurrences)."""
+    rows = db.session.execute(
+        select(Occurrence.starts_at, Occurrence.ends_at)
+        .where(Occurrence.event_id == tournament.event_id, Occurrence.blocks_venue.is_(True))
+        .order_by(Occurrence.starts_at)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def _inside(start: datetime, minutes: int, spans: Sequence[tuple[datetime, datetime]]) -> bool:
+    end = start + timedelta(minutes=minutes)
+    return any(begins <= start and end <= ends for begins, ends in spans)
+
+
+def outside_booking(
+    tournament: Tournament, matches: Iterable[TournamentMatch]
+) -> list[TournamentMatch]:
+    """Return the timed matches that would not fit in the time the event has booked its room."""
+    spans = booked_spans(tournament)
+    return [
+        match
+        for match in matches
+        if match.starts_at is not None
+        and not _inside(match.starts_at, tournament.slot_minutes, spans)
+    ]
+
+
+def _outside_refusal(
+    tournament: Tournament, what: str, start: datetime, *, field: str | None = None
+) -> EventsysError:
+    """Say that *what* at *start* falls outside the event's booking, and what can be done."""
+    spans = booked_spans(tournament)
+    if not spans:
+        return EventsysError(
+            _(
+                "The event has no time booked for its room, so no match can be placed. "
+                "Give the event its dates first."
+            ),
+            field=field,
+        )
+    booked = "; ".join(f"{format_when(begins)}–{format_clock(ends)}" for begins, ends in spans[:3])
+    if len(spans) > 3:
+        booked += " …"
+    return EventsysError(
+        _(
+            "%(match)s would be played at %(when)s, outside the time the event has booked its "
+            "room (%(booked)s): the room may be someone else's then. Add courts, shorten the "
+            "slots or the rest, start earlier, or lengthen the event first.",
+            match=what,
+            when=format_when(start),
+            booked=booked,
+        ),
+        field=field,
+    )
+
+
+def _refuse_outside_booking(tournament: Tournament, *, field: str | None = None) -> None:
+    """Raise EventsysError if a scheduled match falls outside the event's booked time."""
+    timed = [match for match in all_matches(tournament) if match.starts_at is not None]
+    outside = outside_booking(tournament, timed)
+    if outside:
+        first = min(outside, key=lambda match: match.starts_at or tournament.first_slot_at)
+        assert first.starts_at is not None
+        raise _outside_refusal(tournament, match_label(first), first.starts_at, field=field)
+
+
 def _stage_matches(stage: TournamentStage) -> list[TournamentMatch]:
     return list(
         db.session.scalars(
@@ -712,6 +818,7 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
         )
     rest = tournament.min_rest_slots
     next_free = used = 0
+    savepoint = db.session.begin_nested()
     for stage in tournament.stages:
         matches = _stage_matches(stage)
         for match in matches:
@@ -741,7 +848,14 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
                 )
                 used = max(used, last + 1)
                 next_free = last + 1 + rest
+    db.session.flush()
+    try:
+        _refuse_outside_booking(tournament)
+    except EventsysError:
+        savepoint.rollback()
+        raise
     tournament.version += 1
+    savepoint.commit()
     db.session.flush()
     audit.record(actor, "tournament.schedule", "tournament", tournament.id, after={"slots": used})
     return used
@@ -842,6 +956,25 @@ def match_label(match: TournamentMatch, names: Mapping[int, str] | None = None) 
     return f"{where}: {teams}"
 
 
+def claim(match: TournamentMatch, expected_version: int | None) -> bool:
+    """Raise *match*'s version in one conditional UPDATE; False if someone else changed it first.
+
+    The UPDATE ... WHERE version = :v is atomic: on PostgreSQL a second writer waits for the
+    first one's row lock and then finds the version moved on; on SQLite writers are serialised by
+    the immediate transaction. Either way exactly one of two simultaneous saves wins."""
+    version = match.version if expected_version is None else expected_version
+    claimed = db.session.execute(
+        update(TournamentMatch)
+        .where(TournamentMatch.id == match.id, TournamentMatch.version == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    set_committed_value(match, "version", version + 1)
+    return True
+
+
 def move_match(
     match: TournamentMatch,
     *,
@@ -923,10 +1056,15 @@ def move_match(
                 ),
                 field="slot",
             )
+    if not _inside(slot_start(tournament, slot), tournament.slot_minutes, booked_spans(tournament)):
+        raise _outside_refusal(
+            tournament, match_label(match), slot_start(tournament, slot), field="slot"
+        )
+    if not claim(match, expected_version):
+        raise Conflict(_("This match was changed by someone else meanwhile. Please look again."))
     before = {"slot": match.slot, "court_id": match.court_id}
     match.slot, match.court_id = slot, court_id
     match.starts_at = slot_start(tournament, slot)
-    match.version += 1
     tournament.version += 1
     db.session.flush()
     audit.record(

@@ -21,11 +21,17 @@ from eventsys.models.tournaments import (
     Tournament,
     TournamentCourt,
     TournamentMatch,
+    TournamentPool,
     TournamentReferee,
 )
 from eventsys.services import tournament_results as results
 from eventsys.services import tournaments as service
-from eventsys.services.tournament_standings import criterion_label, tournament_tables
+from eventsys.services.tournament_standings import (
+    StandingLine,
+    criterion_label,
+    pool_table,
+    tournament_tables,
+)
 from eventsys.timeutil import local_to_utc, to_local
 from eventsys.web.forms import (
     ActionForm,
@@ -317,6 +323,34 @@ def team(tournament_id: int, registration_id: int) -> Any:
     )
 
 
+@bp.route("/my-team/<int:registration_id>")
+@login_required
+def my_team(registration_id: int) -> Any:
+    """Send a team's captain or player to their team page: next match, court and time."""
+    registration = get_or_404(Registration, registration_id)
+    members = {member.user_id for member in registration.members}
+    if not (
+        current_user.is_organizer
+        or current_user.id == registration.captain_id
+        or current_user.id in members
+    ):
+        abort(404)
+    tournament = db.session.scalar(
+        select(Tournament).where(Tournament.event_id == registration.event_id)
+    )
+    if tournament is not None and any(
+        entry.registration_id == registration.id for entry in tournament.entries
+    ):
+        return redirect(
+            url_for(
+                "tournaments.team", tournament_id=tournament.id, registration_id=registration.id
+            )
+        )
+    return render_template(
+        "tournaments/my_team.html", registration=registration, tournament_css=_css()
+    )
+
+
 # ---- organizers: settings, entries, courts, referees, draw, schedule ----------------------------
 
 
@@ -601,6 +635,22 @@ def draw(tournament_id: int) -> Any:
     return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
 
 
+@bp.route("/<int:tournament_id>/draw/delete", methods=["POST"])
+@role_required("organizer")
+def draw_delete(tournament_id: int) -> Any:
+    tournament = get_or_404(Tournament, tournament_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_draw(tournament, actor=current_user)
+    except EventsysError as refusal:
+        _refused(None, refusal)
+    else:
+        db.session.commit()
+        flash(_("The draw is deleted."), "success")
+    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+
+
 @bp.route("/<int:tournament_id>/schedule/make", methods=["POST"])
 @role_required("organizer")
 def schedule_make(tournament_id: int) -> Any:
@@ -615,6 +665,86 @@ def schedule_make(tournament_id: int) -> Any:
     db.session.commit()
     flash(_("The order of play is made: %(count)d time slots.", count=slots), "success")
     return redirect(url_for("tournaments.schedule", tournament_id=tournament_id))
+
+
+# ---- drawing lots -------------------------------------------------------------------------------
+
+
+def _lot_values(blocks: list[list[StandingLine]], pool: TournamentPool) -> dict[int, int | None]:
+    """Return each tied team's drawn number within its tie (1 first), None where none is drawn."""
+    lots = {member.registration_id: member.lot for member in pool.members}
+    values: dict[int, int | None] = {}
+    for block in blocks:
+        drawn = [lots.get(line.registration_id) for line in block]
+        if any(lot is None for lot in drawn):
+            values.update(dict.fromkeys((line.registration_id for line in block), None))
+            continue
+        ranked = sorted(block, key=lambda line: lots[line.registration_id] or 0)
+        values.update({line.registration_id: n for n, line in enumerate(ranked, start=1)})
+    return values
+
+
+def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) -> list[int]:
+    """Read the numbers typed for each tie into one order; raise EventsysError if one is wrong."""
+    order: list[int] = []
+    for block in blocks:
+        numbers: dict[int, int] = {}
+        for line in block:
+            raw = (request.form.get(f"lot-{line.registration_id}") or "").strip()
+            raw = raw.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+            values[line.registration_id] = int(raw) if raw.isdigit() else None
+            if raw.isdigit():
+                numbers[line.registration_id] = int(raw)
+        if sorted(numbers.values()) != list(range(1, len(block) + 1)) or len(numbers) != len(block):
+            raise EventsysError(
+                _(
+                    "For the teams tied in place %(place)d, give the numbers 1 to %(count)d "
+                    "as drawn, each once.",
+                    place=block[0].place,
+                    count=len(block),
+                )
+            )
+        order.extend(sorted(numbers, key=lambda team: numbers[team]))
+    return order
+
+
+@bp.route("/pools/<int:pool_id>/lot", methods=["GET", "POST"])
+@role_required("organizer")
+def lot(pool_id: int) -> Any:
+    pool = get_or_404(TournamentPool, pool_id)
+    tournament = pool.stage.tournament
+    matches = db.session.scalars(
+        select(TournamentMatch).where(TournamentMatch.pool_id == pool.id)
+    ).all()
+    blocks = pool_table(tournament, pool, matches, use_lots=False).tied_blocks()
+    values = _lot_values(blocks, pool)
+    form = ActionForm()
+    error: str | None = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if not blocks:
+            flash(_("No tie in this group needs a lot."), "error")
+            return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
+        try:
+            order = _read_lots(blocks, values)
+            results.set_lots(pool, order, actor=current_user)
+        except EventsysError as refusal:
+            db.session.rollback()
+            error = str(refusal)
+        else:
+            db.session.commit()
+            flash(_("The lot is recorded: the standings show the order it decided."), "success")
+            return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
+    return render_template(
+        "tournaments/lot_form.html",
+        pool=pool,
+        blocks=blocks,
+        values=values,
+        form=form,
+        error=error,
+        **_common(tournament),
+    ), (422 if error else 200)
 
 
 # ---- matches: result and move -------------------------------------------------------------------

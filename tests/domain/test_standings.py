@@ -205,6 +205,77 @@ def test_finished_balls_separate_gateball_teams_level_on_points_and_scores() -> 
     assert summary(without)[:2] == [("Y", 1, True, None), ("X", 1, True, "match_points")]
 
 
+def gateball_win(
+    team: str, balls: list[int], loser: str, loser_balls: list[int]
+) -> MatchRecord[str]:
+    """Record a gateball match from each ball's points (5 finished, else the gates passed)."""
+    return to_match_record(
+        GateballResult(
+            team,
+            loser,
+            sum(balls),
+            sum(loser_balls),
+            TeamProgress.from_points(balls),
+            TeamProgress.from_points(loser_balls),
+        )
+    )
+
+
+GATEBALL_BASE = ["match_points", "score_difference", "points_scored", "finished_balls"]
+
+
+def test_balls_through_gate_3_separate_teams_level_on_points_scores_and_finished_balls() -> None:
+    # X and Y both beat Z 10:7 with one finished ball. X's balls 5 3 2 0 0 put two balls
+    # through gate 3 (the finished one and the 3); Y's 5 2 1 1 1 only one.
+    matches = [
+        gateball_win("X", [5, 3, 2, 0, 0], "Z", [3, 2, 2, 0, 0]),
+        gateball_win("Y", [5, 2, 1, 1, 1], "Z", [3, 2, 2, 0, 0]),
+    ]
+    criteria = [*GATEBALL_BASE, "through_gate_3", "through_gate_2"]
+    rows = rank(["Y", "X", "Z"], matches, criteria, TWO_ONE_ZERO)
+    assert summary(rows) == [
+        ("X", 1, False, "through_gate_3"),
+        ("Y", 2, False, "match_points"),
+        ("Z", 3, False, None),
+    ]
+    assert rows[0].stats.extras["through_gate_3"] == 2
+    assert rows[1].stats.extras["through_gate_3"] == 1
+    # Z passed gate 3 once in each match.
+    assert rows[2].stats.extras["through_gate_3"] == 2
+
+
+def test_balls_through_gate_2_then_gate_1_follow_in_the_order_the_tournament_lists() -> None:
+    # A and B both beat C 9:4, no ball finished, one ball each through gate 3.
+    # A: 3 2 2 2 0 -> through gate 2: 4, through gate 1: 4 (0 + 1 + 4 + 4 = 9 with 2 per finish).
+    # B: 3 2 2 1 1 -> through gate 2: 3, through gate 1: 5 (0 + 1 + 3 + 5 = 9).
+    matches = [
+        gateball_win("A", [3, 2, 2, 2, 0], "C", [2, 2, 0, 0, 0]),
+        gateball_win("B", [3, 2, 2, 1, 1], "C", [2, 2, 0, 0, 0]),
+    ]
+    gate_2 = rank(
+        ["B", "A", "C"],
+        matches,
+        [*GATEBALL_BASE, "through_gate_3", "through_gate_2", "through_gate_1"],
+        TWO_ONE_ZERO,
+    )
+    assert summary(gate_2)[:2] == [
+        ("A", 1, False, "through_gate_2"),
+        ("B", 2, False, "match_points"),
+    ]
+    # A tournament that counts balls through gate 1 straight after match points ranks B first.
+    gate_1 = rank(["A", "B", "C"], matches, ["match_points", "through_gate_1"], TWO_ONE_ZERO)
+    assert summary(gate_1)[:2] == [
+        ("B", 1, False, "through_gate_1"),
+        ("A", 2, False, "match_points"),
+    ]
+
+
+@pytest.mark.parametrize("criterion", ["through_gate_3", "through_gate_2", "through_gate_1"])
+def test_a_gate_criterion_refuses_a_played_match_without_ball_progress(criterion: str) -> None:
+    with pytest.raises(ValueError, match=criterion):
+        rank(["A", "B"], [won("A", "B", 3, 1)], ["match_points", criterion], TWO_ONE_ZERO)
+
+
 def test_walkover_losers_get_walkover_points() -> None:
     table_tennis = PointsScheme(win=2, draw=None, loss=1, walkover_loss=0)
     matches = [
@@ -325,7 +396,8 @@ def test_points_schemes_where_losing_pays_are_refused(
 
 # --- properties --------------------------------------------------------------------------------
 
-OVERALL = ["match_points", "wins", "score_difference", "points_scored", "finished_balls"]
+PROGRESS = ["finished_balls", "through_gate_3", "through_gate_2", "through_gate_1"]
+OVERALL = ["match_points", "wins", "score_difference", "points_scored", *PROGRESS]
 HEAD_TO_HEAD = [name for name in CRITERIA if name not in OVERALL]
 
 
@@ -355,8 +427,8 @@ def groups(draw: st.DrawFn) -> tuple[list[str], list[MatchRecord[str]]]:
                 home_score,
                 away_score,
                 winner,
-                home_extras={"finished_balls": draw(st.integers(0, 2))},
-                away_extras={"finished_balls": draw(st.integers(0, 2))},
+                home_extras={key: draw(st.integers(0, 2)) for key in PROGRESS},
+                away_extras={key: draw(st.integers(0, 2)) for key in PROGRESS},
             )
         )
     return teams, matches

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
@@ -320,3 +321,281 @@ def test_a_tournament_needs_a_ball_game_event(
         service.create_tournament(
             event, service.TournamentSettings.for_sport("score"), actor=organizer
         )
+
+
+def test_a_gateball_place_decided_by_balls_through_gate_3_is_named_in_the_standings(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, (x, y, z) = setup_tournament(
+        make_event,
+        organizer,
+        "gateball",
+        ["红队", "白队", "蓝队"],
+        criteria=("match_points", "points_scored", "finished_balls", "through_gate_3"),
+    )
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    # 红 and 白 beat 蓝 10:7 each with one finished ball; 红's 5 3 2 0 0 has two balls through
+    # gate 3, 白's 5 2 1 1 1 one. 红 v 白 is a 6:6 draw decided by nothing (same balls).
+    level = (3, 3, 0, 0, 0)
+    record_result(
+        find_match(tournament, x, z),
+        _balls(find_match(tournament, x, z), x, (5, 3, 2, 0, 0), (3, 2, 2, 0, 0)),
+        actor=organizer,
+    )
+    record_result(
+        find_match(tournament, y, z),
+        _balls(find_match(tournament, y, z), y, (5, 2, 1, 1, 1), (3, 2, 2, 0, 0)),
+        actor=organizer,
+    )
+    record_result(
+        find_match(tournament, x, y),
+        _balls(find_match(tournament, x, y), x, level, level),
+        actor=organizer,
+    )
+    (table,) = tournament_tables(tournament)
+    assert [(line.registration_id, line.place, line.decided_by) for line in table.lines] == [
+        (x, 1, "through_gate_3"),
+        (y, 2, "match_points"),
+        (z, 3, None),
+    ]
+    assert table.lines[0].decided_by_label == "balls through gate 3"
+
+
+def _balls(
+    match: TournamentMatch, first: int, balls_first: tuple[int, ...], balls_other: tuple[int, ...]
+) -> ResultInput:
+    """A played gateball result with *first*'s balls and the other side's, in match order."""
+    a, b = (balls_first, balls_other) if match.side_a_id == first else (balls_other, balls_first)
+    return ResultInput(score_a=sum(a), score_b=sum(b), balls_a=a, balls_b=b)
+
+
+def test_a_gateball_tournament_ranking_by_gates_needs_each_balls_points(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(
+        make_event,
+        organizer,
+        "gateball",
+        ["红队", "白队"],
+        criteria=("match_points", "through_gate_2"),
+    )
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    (match,) = service.all_matches(tournament)
+    with pytest.raises(EventsysError, match="how far the balls got"):
+        record_result(match, ResultInput(score_a=12, score_b=7), actor=organizer)
+    assert match.status == "scheduled"
+
+
+def test_an_order_of_play_running_past_the_events_booking_is_refused_and_nothing_is_placed(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    # The event books its room 14:00-16:00; six 30-minute matches on one court need three hours.
+    tournament, _teams = setup_tournament(
+        make_event, organizer, "score", ["甲", "乙", "丙", "丁"], courts=1, hours=2
+    )
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    with pytest.raises(EventsysError, match="outside the time the event has booked its room"):
+        service.make_schedule(tournament, actor=organizer)
+    assert all(match.slot is None for match in service.all_matches(tournament))
+    # On two courts the three rounds fit: 14:00, 14:30, 15:00.
+    service.add_court(tournament, "2号场", actor=organizer)
+    assert service.make_schedule(tournament, actor=organizer) == 3
+    assert service.outside_booking(tournament, service.all_matches(tournament)) == []
+
+
+def test_a_match_cannot_be_moved_or_retimed_outside_the_events_booking(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, (a, b, *_others) = setup_tournament(
+        make_event, organizer, "score", ["甲", "乙", "丙", "丁"], courts=2, hours=2
+    )
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    service.make_schedule(tournament, actor=organizer)
+    match = find_match(tournament, a, b)
+    court = tournament.courts[0]
+    # Slot 3 is 15:30-16:00, the last half hour booked; slot 4 would end at 16:30.
+    with pytest.raises(EventsysError, match="outside the time") as refused:
+        service.move_match(match, court_id=court.id, slot=4, actor=organizer)
+    assert refused.value.field == "slot"
+    service.move_match(match, court_id=court.id, slot=3, actor=organizer)
+    assert match.slot == 3
+    later = service.TournamentSettings.for_sport(
+        "score", first_slot_at=tournament.first_slot_at + timedelta(minutes=30)
+    )
+    with pytest.raises(EventsysError, match="outside the time") as refused:
+        service.update_settings(tournament, later, actor=organizer)
+    assert refused.value.field == "first_slot_at"
+    db.session.refresh(tournament)
+    db.session.refresh(match)
+    assert tournament.first_slot_at == tournament.event.starts_at
+    assert match.starts_at == service.slot_start(tournament, 3)
+
+
+# ---- settings and referees ------------------------------------------------------------------
+
+
+def _audit(action: str) -> list[AuditRecord]:
+    return list(
+        db.session.scalars(
+            select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
+        )
+    )
+
+
+def test_changing_points_criteria_and_timing_is_saved_audited_and_retimes_the_matches(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "gateball", ["甲", "乙", "丙"])
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    service.make_schedule(tournament, actor=organizer)
+    version = tournament.version
+    changed = service.TournamentSettings.for_sport(
+        "gateball",
+        points_win=3,
+        points_draw=None,
+        criteria=("match_points", "finished_balls", "through_gate_3", "through_gate_2"),
+        slot_minutes=40,
+        first_slot_at=tournament.first_slot_at + timedelta(minutes=30),
+    )
+    service.update_settings(tournament, changed, actor=organizer)
+    assert (tournament.points_win, tournament.points_draw) == (3, None)
+    assert tournament.criteria_list == [
+        "match_points",
+        "finished_balls",
+        "through_gate_3",
+        "through_gate_2",
+    ]
+    assert tournament.version == version + 1
+    for match in service.all_matches(tournament):
+        assert match.starts_at == tournament.event.starts_at + timedelta(
+            minutes=30 + 40 * match.slot
+        )
+    (record,) = _audit("tournament.update")
+    assert record.actor_id == organizer.id
+    assert record.before["points_win"] == 2 and record.after["points_win"] == 3
+    assert record.after["criteria"] == "match_points,finished_balls,through_gate_3,through_gate_2"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"criteria": ("match_points", "nonsense")}, "criteria", "Unknown standings criterion"),
+        ({"criteria": ("match_points", "match_points")}, "criteria", "only once"),
+        ({"criteria": ()}, "criteria", "at least one"),
+        ({"points_win": 0, "points_loss": 1}, "points_win", "cannot be used"),
+        ({"slot_minutes": 2}, "slot_minutes", "5 to 600"),
+        ({"min_rest_slots": 21}, "min_rest_slots", "0 to 20"),
+    ],
+)
+def test_impossible_settings_are_refused_and_change_nothing(
+    organizer: User,
+    make_event: Callable[..., int],
+    overrides: dict[str, object],
+    field: str,
+    message: str,
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "gateball", ["甲", "乙"])
+    before = (tournament.criteria, tournament.points_win, tournament.slot_minutes)
+    with pytest.raises(EventsysError, match=message) as refused:
+        service.update_settings(
+            tournament,
+            service.TournamentSettings.for_sport("gateball", **overrides),
+            actor=organizer,
+        )
+    assert refused.value.field == field
+    assert (tournament.criteria, tournament.points_win, tournament.slot_minutes) == before
+    assert _audit("tournament.update") == []
+
+
+def test_the_sport_cannot_change_once_the_draw_is_made(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "gateball", ["甲", "乙"])
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    table_tennis = service.TournamentSettings.for_sport("table_tennis")
+    with pytest.raises(EventsysError, match="delete it before changing the sport") as refused:
+        service.update_settings(tournament, table_tennis, actor=organizer)
+    assert refused.value.field == "sport" and tournament.sport == "gateball"
+    service.delete_draw(tournament, actor=organizer)
+    service.update_settings(tournament, table_tennis, actor=organizer)
+    assert (tournament.sport, tournament.best_of, tournament.points_loss) == ("table_tennis", 5, 1)
+
+
+def test_the_match_length_cannot_change_once_results_exist(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, (a, b) = setup_tournament(
+        make_event, organizer, "table_tennis", ["甲", "乙"], best_of=5
+    )
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    play_tt(tournament, a, b, ((11, 5), (11, 5), (11, 5)), organizer)
+    with pytest.raises(EventsysError, match="match length can no longer change"):
+        service.update_settings(
+            tournament,
+            service.TournamentSettings.for_sport("table_tennis", best_of=7),
+            actor=organizer,
+        )
+    assert tournament.best_of == 5
+    with pytest.raises(EventsysError, match="draw can no longer be deleted"):
+        service.delete_draw(tournament, actor=organizer)
+
+
+def test_ranking_by_gates_cannot_be_added_after_results_saved_without_ball_points(
+    organizer: User, make_event: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "gateball", ["甲", "乙"])
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    (match,) = service.all_matches(tournament)
+    play_score(tournament, match, 12, 7, organizer)
+    gates = service.TournamentSettings.for_sport(
+        "gateball", criteria=("match_points", "through_gate_3")
+    )
+    with pytest.raises(EventsysError, match="without each ball's points") as refused:
+        service.update_settings(tournament, gates, actor=organizer)
+    assert refused.value.field == "criteria" and tournament.criteria_list[-1] != "through_gate_3"
+    record_result(
+        match,
+        ResultInput(score_a=12, score_b=7, balls_a=(5, 5, 2, 0, 0), balls_b=(3, 2, 2, 0, 0)),
+        actor=organizer,
+        reason="补记每球得分",
+    )
+    service.update_settings(tournament, gates, actor=organizer)
+    (table,) = tournament_tables(tournament)
+    assert table.lines[0].registration_id == match.side_a_id
+
+
+def test_only_organizers_change_settings_appoint_or_remove_referees(
+    organizer: User, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "score", ["甲", "乙"])
+    judge = db.session.get(User, make_user(roles=("judge",)))
+    with pytest.raises(Forbidden):
+        service.update_settings(
+            tournament, service.TournamentSettings.for_sport("score"), actor=judge
+        )
+    with pytest.raises(Forbidden):
+        service.appoint_referee(tournament, judge, actor=judge)
+    referee = service.appoint_referee(tournament, judge, actor=organizer)
+    with pytest.raises(Forbidden):
+        service.remove_referee(referee, actor=judge)
+    assert [r.user_id for r in tournament.referees] == [judge.id]
+
+
+def test_a_removed_referee_can_no_longer_enter_results_and_the_removal_is_audited(
+    organizer: User, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> None:
+    tournament, _teams = setup_tournament(make_event, organizer, "score", ["甲", "乙"])
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    (match,) = service.all_matches(tournament)
+    judge = db.session.get(User, make_user(roles=("judge",)))
+    referee = service.appoint_referee(tournament, judge, actor=organizer)
+    with pytest.raises(EventsysError, match="already a referee"):
+        service.appoint_referee(tournament, judge, actor=organizer)
+    assert service.can_enter_results(judge, tournament)
+    service.remove_referee(referee, actor=organizer)
+    assert tournament.referees == []
+    assert not service.can_enter_results(judge, tournament)
+    with pytest.raises(Forbidden):
+        record_result(match, ResultInput(score_a=1, score_b=0), actor=judge)
+    (record,) = _audit("tournament.referee_remove")
+    assert record.before == {"user_id": judge.id} and record.actor_id == organizer.id

@@ -44,10 +44,13 @@ def setup_tournament(
     names: Sequence[str],
     *,
     courts: int = 1,
+    hours: float = 8,
     **settings: object,
 ) -> tuple[Tournament, list[int]]:
-    """A published ball-game event made a tournament, with seeded teams and courts."""
-    event_id = make_event(kind="ball_game", title="门球赛", organizer_id=organizer.id)
+    """A published ball-game event made a tournament, with seeded teams and courts.
+
+    The event books its room for *hours* from 14:00 on 3 December: matches must fit in it."""
+    event_id = make_event(kind="ball_game", title="门球赛", organizer_id=organizer.id, hours=hours)
     event = db.session.get(Event, event_id)
     tournament = service.create_tournament(
         event, service.TournamentSettings.for_sport(sport, **settings), actor=organizer

@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from eventsys.extensions import db
-from eventsys.models import User
+from eventsys.models import AuditRecord, User
 from eventsys.models.tournaments import Tournament, TournamentMatch
 from eventsys.services import tournaments as service
+from eventsys.services.tournament_standings import tournament_tables
 from tests.conftest import csrf_from
 from tests.services.test_tournaments_helpers import play_score, setup_tournament
 
@@ -265,3 +266,213 @@ def test_bad_draw_input_is_refused_with_a_message_not_a_500(
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(TournamentMatch)) == 0
+
+
+def _three_way_tie(
+    app: Flask, organizer_id: int, make_event: Callable[..., int]
+) -> tuple[int, int, list[int]]:
+    """A table tennis round robin of three where each beat the next 3-0 with the same games."""
+    from tests.services.test_tournaments_helpers import play_tt
+
+    with app.app_context():
+        organizer = db.session.get(User, organizer_id)
+        tournament, players = setup_tournament(
+            make_event, organizer, "table_tennis", ["甲", "乙", "丙"], best_of=5
+        )
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        easy = ((11, 5), (11, 5), (11, 5))
+        p1, p2, p3 = players
+        for winner, loser in ((p1, p2), (p2, p3), (p3, p1)):
+            play_tt(tournament, winner, loser, easy, organizer)
+        pool_id = tournament.stages[0].pools[0].id
+        db.session.commit()
+        return tournament.id, pool_id, players
+
+
+def test_an_organizer_records_a_lot_and_the_standings_show_the_order_decided_by_lot(
+    app: Flask,
+    client: FlaskClient,
+    organizer_client: FlaskClient,
+    signed_in: Callable[..., FlaskClient],
+    make_event: Callable[..., int],
+) -> None:
+    tid, pool_id, (p1, p2, p3) = _three_way_tie(
+        app,
+        organizer_client.user_id,  # type: ignore[attr-defined]
+        make_event,
+    )
+    en = {"Accept-Language": "en"}
+    standings = organizer_client.get(f"/tournaments/{tid}/standings", headers=en)
+    html = standings.get_data(as_text=True)
+    assert "a lot is needed" in html and f"/tournaments/pools/{pool_id}/lot" in html
+    url = f"/tournaments/pools/{pool_id}/lot"
+    assert client.get(url).status_code == 302
+    assert signed_in("participant").get(url).status_code == 403
+    assert organizer_client.get("/tournaments/pools/999999/lot").status_code == 404
+    page = organizer_client.get(url, headers=en)
+    assert page.status_code == 200 and "Tied for place 1" in page.get_data(as_text=True)
+    token = csrf_from(page.get_data(as_text=True))
+    draw = {f"lot-{p1}": "3", f"lot-{p2}": "1", f"lot-{p3}": "2"}
+    assert organizer_client.post(url, data=draw).status_code == 400  # no CSRF token
+    twice = organizer_client.post(
+        url, data={"csrf_token": token, **draw, f"lot-{p1}": "1"}, headers=en
+    )
+    assert twice.status_code == 422 and "1 to 3" in twice.get_data(as_text=True)
+    junk = organizer_client.post(url, data={"csrf_token": token, **draw, f"lot-{p3}": "x"})
+    assert junk.status_code == 422
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(AuditRecord)
+                .where(AuditRecord.action == "pool.lot")
+            )
+            == 0
+        )
+    saved = organizer_client.post(
+        url, data={"csrf_token": token, f"lot-{p1}": "３", f"lot-{p2}": "1", f"lot-{p3}": "2"}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        table = tournament_tables(db.session.get(Tournament, tid))[0]
+        assert [(line.registration_id, line.place) for line in table.lines] == [
+            (p2, 1),
+            (p3, 2),
+            (p1, 3),
+        ]
+        assert [line.decided_by for line in table.lines] == ["lot_drawn"] * 3
+        actions = db.session.scalars(db.select(AuditRecord.action)).all()
+        assert "pool.lot" in actions
+    after = organizer_client.get(f"/tournaments/{tid}/standings", headers=en).get_data(as_text=True)
+    assert "by lot" in after and "a lot is needed" not in after and "Change the lot" in after
+    again = organizer_client.get(url).get_data(as_text=True)
+    assert f'name="lot-{p2}" inputmode="numeric" autocomplete="off" value="1"' in again
+
+
+def test_a_group_without_ties_has_no_lot_to_record(
+    app: Flask, organizer_client: FlaskClient, make_event: Callable[..., int]
+) -> None:
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, _teams = setup_tournament(make_event, organizer, "score", ["甲", "乙"])
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        (match,) = service.all_matches(tournament)
+        play_score(tournament, match, 3, 1, organizer)
+        pool_id, tid = tournament.stages[0].pools[0].id, tournament.id
+        db.session.commit()
+    url = f"/tournaments/pools/{pool_id}/lot"
+    page = organizer_client.get(url, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "No tie in this group needs a lot" in page.get_data(
+        as_text=True
+    )
+    token = csrf_from(organizer_client.get(f"/tournaments/{tid}/manage").get_data(as_text=True))
+    assert organizer_client.post(url, data={"csrf_token": token}).status_code == 302
+
+
+def test_the_standings_page_names_balls_through_gate_3_as_deciding_a_place(
+    app: Flask, client: FlaskClient, organizer_client: FlaskClient, make_event: Callable[..., int]
+) -> None:
+    from eventsys.services.tournament_results import ResultInput, record_result
+
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, (x, y, z) = setup_tournament(
+            make_event,
+            organizer,
+            "gateball",
+            ["红队", "白队", "蓝队"],
+            criteria=("match_points", "score_difference", "finished_balls", "through_gate_3"),
+        )
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        balls = {x: (5, 3, 2, 0, 0), y: (5, 2, 1, 1, 1), z: (3, 2, 2, 0, 0)}
+        for match in service.all_matches(tournament):
+            if set(match.sides) == {x, y}:
+                a = b = (3, 3, 0, 0, 0)
+            else:
+                a, b = balls[match.side_a_id], balls[match.side_b_id]
+            record_result(
+                match,
+                ResultInput(score_a=sum(a), score_b=sum(b), balls_a=a, balls_b=b),
+                actor=organizer,
+            )
+        db.session.commit()
+        tid = tournament.id
+    html = client.get(f"/tournaments/{tid}/standings", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "balls through gate 3" in html
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
+    assert "红队" in rows[0] and "balls through gate 3" in rows[0]
+    assert "白队" in rows[1] and "match points" in rows[1]
+    zh = client.get(f"/tournaments/{tid}/standings", headers={"Accept-Language": "zh"})
+    assert zh.status_code == 200
+
+
+def test_a_captain_or_player_finds_the_next_match_from_the_registration_page(
+    app: Flask,
+    client: FlaskClient,
+    organizer_client: FlaskClient,
+    signed_in: Callable[..., FlaskClient],
+    make_event: Callable[..., int],
+) -> None:
+    from eventsys.models import RegistrationMember
+
+    player = signed_in("participant")
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, (team, other, late) = setup_tournament(
+            make_event, organizer, "gateball", ["红队", "白队", "蓝队"], courts=2
+        )
+        service.set_entries(tournament, {team: 1, other: 2}, actor=organizer)
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        service.make_schedule(tournament, actor=organizer)
+        db.session.add(
+            RegistrationMember(
+                registration_id=team,
+                event_id=tournament.event_id,
+                user_id=player.user_id,  # type: ignore[attr-defined]
+                role="player",
+                position=2,
+            )
+        )
+        db.session.commit()
+        tid = tournament.id
+    detail = player.get(f"/me/registrations/{team}", headers={"Accept-Language": "en"})
+    assert f"/tournaments/my-team/{team}" in detail.get_data(as_text=True)
+    to_team = player.get(f"/tournaments/my-team/{team}")
+    assert to_team.status_code == 302
+    assert to_team.headers["Location"].endswith(f"/tournaments/{tid}/teams/{team}")
+    page = player.get(to_team.headers["Location"], headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert "Next match" in html and "1号场" in html and "白队" in html
+    # The organizers may look at any team's page; this one was left out of the draw.
+    waiting = organizer_client.get(
+        f"/tournaments/my-team/{late}", headers={"Accept-Language": "en"}
+    )
+    assert waiting.status_code == 200 and "not put your team in the draw" in waiting.get_data(
+        as_text=True
+    )
+    assert client.get(f"/tournaments/my-team/{team}").status_code == 302
+    assert signed_in("participant").get(f"/tournaments/my-team/{team}").status_code == 404
+    assert player.get(f"/tournaments/my-team/{late}").status_code == 404
+    assert player.get("/tournaments/my-team/999999").status_code == 404
+
+
+def test_an_organizer_deletes_a_draw_without_results_to_change_the_sport(
+    app: Flask, organizer_client: FlaskClient, make_event: Callable[..., int]
+) -> None:
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, _teams = setup_tournament(make_event, organizer, "score", ["甲", "乙"])
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        db.session.commit()
+        tid = tournament.id
+    manage = organizer_client.get(f"/tournaments/{tid}/manage", headers={"Accept-Language": "en"})
+    html = manage.get_data(as_text=True)
+    assert f"/tournaments/{tid}/draw/delete" in html
+    url = f"/tournaments/{tid}/draw/delete"
+    assert organizer_client.post(url).status_code == 400
+    assert organizer_client.post(url, data={"csrf_token": csrf_from(html)}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(TournamentMatch)) == 0
+        assert db.session.get(Tournament, tid).stages == []
