@@ -7,15 +7,22 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from eventsys.extensions import db
-from eventsys.models import Event, User, Venue
-from eventsys.services import accounts, places, registrations
+from eventsys.models import Event, Organisation, User, Venue
+from eventsys.models.tournaments import Tournament
+from eventsys.pinyin import name_pinyin
+from eventsys.services import accounts, contests, judging, places, registrations, results
 from eventsys.services import events as event_service
+from eventsys.services import tournaments as tournament_service
+from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today
 
 DEMO_LOGINS = ("organizer", "judge", "participant")
@@ -65,6 +72,68 @@ MEMBERS = (
     "林海涛",
     "罗玉兰",
 )
+CLINIC = "健康义诊"
+POETRY = "“诗歌抒情怀”原创诗词比赛"
+GATEBALL = "全区离退休干部门球比赛"
+# More units, so that sixteen gateball teams can come at most two from each.
+MORE_UNITS = ("南苑街道老干部党支部", "右安门街道离退休干部党支部", "区财政局离退休干部处")
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈彭吕苏蒋"
+    "蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟"
+    "龙万段雷钱汤尹"
+)
+GIVEN_NAMES = (
+    "建国", "秀兰", "桂芳", "玉珍", "德胜", "淑华", "国强", "凤英", "志明", "丽君",
+    "永福", "春梅", "振华", "秀珍", "宝山", "玉兰", "立新", "兰英", "福生", "桂兰",
+    "长林", "素琴", "光明", "月华", "金海", "秀云", "文斌", "淑琴", "树森", "慧敏",
+    "庆丰", "玉霞", "洪涛", "爱华", "春生", "翠萍", "占山", "美兰", "增光", "桂香",
+)  # fmt: skip
+POEMS = (  # title, text: the thirty entries of the poetry contest
+    ("重阳登高", "金风送爽菊花黄，携友登高望故乡。\n莫道桑榆时已晚，满天霞彩映重阳。"),
+    ("卢沟晓月", "石狮列阵卧长桥，晓月如钩挂碧霄。\n七七烽烟曾到此，今看车马乐逍遥。"),
+    ("秋日抒怀", "半生戎马半生忙，退隐犹存壮志长。\n笔底春秋书岁月，胸中丘壑胜秋光。"),
+    ("咏菊", "不与群芳斗艳妆，独留晚节傲寒霜。\n东篱把酒人皆醉，一缕清香满院堂。"),
+    ("晨练", "晨曦初照柳丝轻，太极推来气自平。\n老友相逢齐问好，一园笑语伴莺声。"),
+    ("门球场上", "绿茵场上夕阳红，木槌轻挥过门中。\n莫笑白头争胜负，一球击出意无穷。"),
+    ("丰台花乡", "花乡四月百花开，蝶舞蜂飞入梦来。\n昔日荒滩今锦绣，游人不绝踏歌回。"),
+    ("读书有感", "灯下翻书夜未阑，古今兴废一眸间。\n心随圣哲游千载，不觉窗前月已残。"),
+    ("红色记忆", "当年号角响山川，热血男儿赴国难。\n今日太平须记取，英雄碑下献花环。"),
+    ("老年大学", "白发同窗笔砚香，诗书琴画各擅长。\n学无止境心犹少，一曲新词唱夕阳。"),
+    ("春游园博园", "园博园中春意浓，桃红柳绿映晴空。\n相携老伴寻芳去，笑语声声入画中。"),
+    ("中秋望月", "一轮明月挂中天，万户团圆共此圆。\n遥想海峡诸骨肉，何时把酒话婵娟。"),
+    ("咏梅", "雪压枝头骨更坚，冰心一片向苍天。\n不争春色报春早，香透寒窗伴我眠。"),
+    ("回乡", "四十年来梦故园，今朝重踏旧时川。\n村头老树依然在，不见当年放牧鞭。"),
+    ("习字", "墨池挥洒意悠闲，龙走蛇飞纸上间。\n一画一钩皆骨力，写来甘苦满人寰。"),
+    ("夕阳红", "莫叹年华逝水东，桑榆未晚路犹宏。\n丹心一片酬家国，留取余晖万里红。"),
+    ("观鸟", "野鸭湖边晓雾收，白鹭翩跹戏碧流。\n举镜凝神留倩影，一湖秋色入镜头。"),
+    ("冬雪", "一夜北风雪满城，琼枝玉树照人明。\n孙儿堆罢雪人去，留下童心伴我行。"),
+    ("听戏", "锣鼓声中唱二黄，水袖轻扬韵味长。\n国粹传承需后继，老生犹记少年腔。"),
+    ("故乡的河", "故乡河水绕村流，少小曾将竹筏游。\n今日归来河更美，清波碧浪泛轻舟。"),
+    ("红船", "百年风雨路艰辛，红船启航照后人。\n不忘初心跟党走，江山万里展新春。"),
+    ("老伴", "风雨同舟五十秋，相扶相守到白头。\n粗茶淡饭皆滋味，一盏清茶话不休。"),
+    ("登香山", "红叶满山似火燃，香山顶上望燕山。\n秋风不解游人意，吹落霜林一片丹。"),
+    ("乒乓", "银球飞舞小台前，左推右挡似少年。\n一局终了相视笑，输赢都在笑声间。"),
+    ("学电脑", "七旬犹自学新知，键盘敲出满屏诗。\n孙儿笑我成网友，我笑孙儿不识词。"),
+    ("荷塘", "十里荷塘映日红，亭亭玉立水当中。\n出泥不染清廉志，留与后人作镜铜。"),
+    ("秋收", "金黄稻浪接天涯，农户丰收笑语哗。\n机械轰鸣收割忙，家家户户庆年华。"),
+    ("赞志愿者", "红马甲飘街巷中，扶危济困暖心胸。\n银龄岂肯闲中老，奉献余热别样红。"),
+    ("长城", "万里长城万里长，龙盘虎踞镇八荒。\n今朝登上烽台望，国泰民安天地长。"),
+    ("晚晴", "雨霁长空现彩虹，晚晴天气意融融。\n人生亦似黄昏好，不负韶华不负翁。"),
+)
+# Marks out of 10 with weights 3:3:2:2 (立意 30 %, 格律 30 %, 语言 20 %, 意境 20 %): a judge's
+# sheet total is out of 100.
+POETRY_CRITERIA = (("立意", 3), ("格律", 3), ("语言", 2), ("意境", 2))
+POETRY_PRIZES = (("一等奖", 3, 7), ("二等奖", 6, 5), ("三等奖", 7, 3), ("优秀奖", 8, 1))
+POETRY_JUDGES = ("王振华", "陈思远", "刘文博", "赵淑敏", "孙启明", "周雅芳")
+# How generous each judge is (the demo judge first), in tenths of a mark.
+JUDGE_LEANINGS = (0, -2, 3, -1, 1, 2, -3)
+GATEBALL_TEAMS = (  # team name, index of its unit (at most two teams per unit)
+    ("卢沟桥一队", 1), ("活动中心一队", 0), ("方庄一队", 2), ("长辛店一队", 3),
+    ("教委一队", 4), ("卫健委一队", 5), ("候鸟队", 6), ("南苑队", 7),
+    ("右安门队", 8), ("财政局队", 9), ("卢沟桥二队", 1), ("活动中心二队", 0),
+    ("方庄二队", 2), ("长辛店二队", 3), ("教委二队", 4), ("卫健委二队", 5),
+)  # fmt: skip
+GATEBALL_FIRST_ROUND = ((15, 9), (12, 14), (18, 7), (10, 13), (16, 11), (9, 17), (14, 8), (11, 12))
 GROUPS = (  # name, kind, description
     ("金秋艺术团", "troupe", "老干部活动中心的舞蹈艺术团，参加全国及市区舞蹈比赛。"),
     ("晓月诗社", "society", "诗词楹联创作与学习；北京市原创诗歌征集活动总分全市第一。"),
@@ -96,7 +165,7 @@ def build_demo_world(instance_path: str) -> dict[str, str]:
     bureau = places.save_organisation(BUREAU, None, actor=organizer)
     units = [places.save_organisation(name, bureau.id, actor=organizer) for name in UNITS]
     organizer.organisation_id = units[0].id
-    accounts.create_user(
+    judge = accounts.create_user(
         accounts.NewUser(
             name="吴雅琴",
             login="judge",
@@ -116,18 +185,12 @@ def build_demo_world(instance_path: str) -> dict[str, str]:
         ),
         actor=organizer,
     )
+    crowd = _Crowd(organizer)
     people: list[User] = [participant]
     for index, name in enumerate(MEMBERS[1:], start=1):
         people.append(
-            accounts.create_user(
-                accounts.NewUser(
-                    name=name,
-                    login=f"member{index:02d}",
-                    password=secrets.token_urlsafe(12),
-                    phone=f"139{index:08d}",
-                    organisation_id=units[index % len(units)].id,
-                ),
-                actor=organizer,
+            crowd.member(
+                name, f"member{index:02d}", units[index % len(units)], phone=f"139{index:08d}"
             )
         )
     venues = {
@@ -152,12 +215,66 @@ def build_demo_world(instance_path: str) -> dict[str, str]:
         for person in people[index : index + 6]:
             if person.id != leader.id:
                 places.add_member(groups[name], person, actor=organizer)
-    _build_programme(organizer, venues)
+    programme = _build_programme(organizer, venues)
+    _register_for_the_clinic(organizer, programme[CLINIC])
+    _poetry_contest(organizer, judge, people, units, crowd, programme[POETRY])
+    extra_units = [
+        places.save_organisation(name, bureau.id, actor=organizer) for name in MORE_UNITS
+    ]
+    _gateball_tournament(
+        organizer, participant, [*units, *extra_units], crowd, programme[GATEBALL], venues["门球场"]
+    )
     db.session.flush()
     path = Path(instance_path) / PASSWORD_FILE
     path.write_text(json.dumps(passwords, ensure_ascii=False, indent=2))
     path.chmod(0o600)
     return passwords
+
+
+class _Crowd:
+    """Demo members nobody signs in as: one password hash shared, since hashing is slow."""
+
+    def __init__(self, organizer: User) -> None:
+        self.organizer = organizer
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(secrets.token_urlsafe(16), method=method)
+        self.names = set(MEMBERS) | {"李卫东", "吴雅琴"}
+        self.counter = 0
+
+    def member(
+        self,
+        name: str,
+        login: str,
+        organisation: Organisation | None,
+        *,
+        phone: str | None = None,
+        judge: bool = False,
+    ) -> User:
+        user = User(
+            name=name,
+            name_pinyin=name_pinyin(name),
+            login=login,
+            phone=phone,
+            organisation_id=organisation.id if organisation is not None else None,
+            password_hash=self.password_hash,
+            is_judge=judge,
+            is_participant=True,
+        )
+        db.session.add(user)
+        self.names.add(name)
+        return user
+
+    def new_name(self) -> str:
+        """A name not yet used in the demo (surname and given name drawn in turn)."""
+        while True:
+            n = self.counter
+            self.counter += 1
+            name = (
+                SURNAMES[n % len(SURNAMES)]
+                + GIVEN_NAMES[(n * 7 + n // len(SURNAMES)) % len(GIVEN_NAMES)]
+            )
+            if name not in self.names:
+                return name
 
 
 def read_demo_passwords(instance_path: str) -> dict[str, str]:
@@ -168,7 +285,7 @@ def read_demo_passwords(instance_path: str) -> dict[str, str]:
     return dict(json.loads(path.read_text()))
 
 
-def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
+def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Event]:
     today = local_today()
     monday = today - timedelta(days=today.weekday())
     ids = {name: venue.id for name, venue in venues.items()}
@@ -250,7 +367,7 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
     )
     clinic = add(
         "health_clinic",
-        "健康义诊",
+        CLINIC,
         "多功能厅",
         day(10, 8, 30),
         3,
@@ -258,9 +375,9 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
         capacity=40,
         registration_mode="individual",
     )
-    add(
+    poetry = add(
         "poetry_contest",
-        "“诗歌抒情怀”原创诗词比赛",
+        POETRY,
         "阅览室",
         day(16, 9),
         3,
@@ -272,7 +389,7 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
     )
     gateball = add(
         "ball_game",
-        "全区离退休干部门球比赛",
+        GATEBALL,
         "门球场",
         day(12, 8),
         8,
@@ -315,23 +432,151 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> None:
         registration_mode="individual",
         publish=False,
     )
-    _register_demo_people(organizer, clinic, gateball)
+    return {CLINIC: clinic, POETRY: poetry, GATEBALL: gateball}
 
 
-def _register_demo_people(organizer: User, clinic: Event, gateball: Event) -> None:
+def _register_for_the_clinic(organizer: User, clinic: Event) -> None:
     people = list(
-        db.session.scalars(select(User).where(User.login != "organizer").order_by(User.id))
+        db.session.scalars(
+            select(User).where(User.login != "organizer").order_by(User.id).limit(12)
+        )
     )
     opened = clinic.registration_opens_at
     assert opened is not None
-    for person in people[:12]:
+    for person in people:
         registrations.register(clinic, person, by=organizer, now=opened)
-    team = registrations.TeamEntry(
-        team_name="卢沟桥门球队",
-        player_ids=tuple(p.id for p in people[13:17]),
-        substitute_ids=(people[17].id,),
+
+
+def _poetry_contest(
+    organizer: User,
+    judge: User,
+    people: list[User],
+    units: list[Organisation],
+    crowd: _Crowd,
+    event: Event,
+) -> None:
+    """Thirty poems, a blind panel of seven, every sheet submitted and the results published."""
+    poets = list(people)
+    for index in range(len(POEMS) - len(poets)):
+        poets.append(
+            crowd.member(crowd.new_name(), f"poet{index + 1:02d}", units[(index * 3) % len(units)])
+        )
+    db.session.flush()
+    opened = event.registration_opens_at
+    assert opened is not None
+    entries = [
+        registrations.register(event, poet, by=organizer, now=opened, title=title, text=text)
+        for poet, (title, text) in zip(poets, POEMS, strict=True)
+    ]
+    contest = contests.set_up_contest(
+        event,
+        contests.ContestSettings(
+            aggregation="trimmed_mean",
+            drop_highest=1,
+            drop_lowest=1,
+            decimals=2,
+            tiebreaks=("criterion:1", "untrimmed_mean"),
+            blind=True,
+            criteria=tuple(
+                contests.CriterionData(name, Decimal(10), weight=Decimal(weight))
+                for name, weight in POETRY_CRITERIA
+            ),
+            tiers=tuple(
+                contests.TierData(name, Decimal(points), quota=quota)
+                for name, quota, points in POETRY_PRIZES
+            ),
+        ),
+        actor=organizer,
     )
-    assert gateball.registration_opens_at is not None
-    registrations.register_team(
-        gateball, people[12], team, by=organizer, now=gateball.registration_opens_at
+    panel = [judge]
+    for number, name in enumerate(POETRY_JUDGES, start=2):
+        panel.append(crowd.member(name, f"judge{number}", None, judge=True))
+    db.session.flush()
+    contests.appoint_panel(contest, [member.id for member in panel], actor=organizer)
+    criteria = list(contest.criteria)
+    for index, entry in enumerate(entries):
+        # A poem's quality, 9.5 down to 6.6 in tenths, in an order unrelated to registration.
+        quality = 95 - (index * 7) % len(entries)
+        for number, member in enumerate(panel):
+            if contests.is_excluded(member, entry):
+                continue  # 回避: the demo judge's own organisation
+            raw = {}
+            for position, criterion in enumerate(criteria):
+                nudge = (index * 3 + number * 5 + position * 7) % 5 - 2
+                mood = (index * number + position) % 3 - 1
+                tenths = max(50, min(100, quality + JUDGE_LEANINGS[number] + nudge + mood))
+                raw[criterion.id] = f"{tenths / 10:.1f}"
+            judging.save_sheet(contest, member, entry, raw, version=0, submit=True)
+    results.publish(contest, actor=organizer)
+
+
+def _gateball_tournament(
+    organizer: User,
+    participant: User,
+    units: list[Organisation],
+    crowd: _Crowd,
+    event: Event,
+    ground: Venue,
+) -> None:
+    """Sixteen teams, four groups of four then a knockout of eight on three courts."""
+    opened = event.registration_opens_at
+    assert opened is not None
+    teams = []
+    for number, (team_name, unit_index) in enumerate(GATEBALL_TEAMS):
+        unit = units[unit_index]
+        captain = (
+            participant
+            if number == 0
+            else crowd.member(crowd.new_name(), f"gateball{number:02d}c", unit)
+        )
+        players = [
+            crowd.member(crowd.new_name(), f"gateball{number:02d}p{seat}", unit)
+            for seat in range(1, 5)
+        ]
+        substitutes = [
+            crowd.member(crowd.new_name(), f"gateball{number:02d}s{seat}", unit)
+            for seat in range(1, number % 3 + 1)
+        ]
+        db.session.flush()
+        teams.append(
+            registrations.register_team(
+                event,
+                captain,
+                registrations.TeamEntry(
+                    team_name=team_name,
+                    player_ids=tuple(p.id for p in players),
+                    substitute_ids=tuple(p.id for p in substitutes),
+                ),
+                by=organizer,
+                now=opened,
+            )
+        )
+    tournament = tournament_service.create_tournament(
+        event,
+        tournament_service.TournamentSettings.for_sport("gateball", slot_minutes=30),
+        actor=organizer,
     )
+    tournament_service.set_entries(
+        tournament, {team.id: seed for seed, team in enumerate(teams, start=1)}, actor=organizer
+    )
+    for number in range(1, 4):
+        tournament_service.add_court(
+            tournament, f"{number}号场", venue_id=ground.id, actor=organizer
+        )
+    tournament_service.make_draw(
+        tournament, "groups_knockout", groups=4, qualifiers=2, actor=organizer
+    )
+    tournament_service.make_schedule(tournament, actor=organizer)
+    _first_round(tournament, organizer)
+
+
+def _first_round(tournament: Tournament, organizer: User) -> None:
+    """Enter the results of each group's first round, so the standings show something."""
+    first = [
+        match
+        for match in tournament_service.all_matches(tournament)
+        if match.pool_id is not None and match.round_index == 0
+    ]
+    first.sort(key=lambda match: (match.slot or 0, match.id))
+    for match, (a, b) in zip(first, GATEBALL_FIRST_ROUND, strict=True):
+        record_result(match, ResultInput(score_a=a, score_b=b), actor=organizer)

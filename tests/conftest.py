@@ -123,6 +123,8 @@ def _empty_tables(app: Flask) -> None:
                 quoted = ", ".join(f'"{name}"' for name in tables)
                 connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
             else:
+                # ON DELETE RESTRICT is checked row by row on SQLite: unhook the tree first.
+                connection.execute(text('UPDATE "organisation" SET parent_id = NULL'))
                 for name in tables:
                     connection.execute(text(f'DELETE FROM "{name}"'))
 

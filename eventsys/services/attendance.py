@@ -94,7 +94,7 @@ def statistics(start: datetime, end: datetime) -> Statistics:
     ).all()
     by_venue = db.session.execute(
         select(Venue.name, func.count())
-            .select_from(Attendance)
+        .select_from(Attendance)
         .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
         .join(Venue, Venue.id == Occurrence.venue_id)
         .where(*window)
@@ -103,7 +103,7 @@ def statistics(start: datetime, end: datetime) -> Statistics:
     ).all()
     by_event = db.session.execute(
         select(Event.title, func.count())
-            .select_from(Attendance)
+        .select_from(Attendance)
         .join(Event, Event.id == Attendance.event_id)
         .where(*window)
         .group_by(Event.title)
@@ -112,7 +112,7 @@ def statistics(start: datetime, end: datetime) -> Statistics:
     ).all()
     by_org = db.session.execute(
         select(func.coalesce(Organisation.name, "—"), func.count())
-            .select_from(Attendance)
+        .select_from(Attendance)
         .join(User, User.id == Attendance.user_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(*window)

@@ -14,6 +14,7 @@ from itertools import pairwise
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
@@ -547,17 +548,66 @@ def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) ->
 
 
 def assign_blind_codes(contest: Contest) -> None:
-    """Give every entry without one a random code (A01...), so judges never see names."""
-    rows = entries(contest)
-    taken = {entry.blind_code for entry in rows if entry.blind_code}
-    width = max(2, len(str(len(rows) * 3)))
-    pool = [f"A{number:0{width}d}" for number in range(1, len(rows) * 3 + 10)]
-    free = [code for code in pool if code not in taken]
-    secrets.SystemRandom().shuffle(free)
-    for entry in rows:
-        if not entry.blind_code:
-            entry.blind_code = free.pop()
-    db.session.flush()
+    """Give every entry without one a random code (A07...), so judges never see names.
+
+    Codes are drawn at random from a pool three times the field, so neither a code nor the
+    order of codes tells who entered when; a code once given is never changed or reused within
+    the event (withdrawn entries keep theirs). The contest row is written first, which makes
+    two judges opening sheets at the same moment take turns instead of drawing the same code."""
+    bump(contest)
+    rows = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.event_id == contest.event_id, Registration.status == "confirmed")
+            .order_by(Registration.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    missing = [entry for entry in rows if not entry.blind_code]
+    if not missing:
+        return
+    taken = set(
+        db.session.scalars(
+            select(Registration.blind_code).where(
+                Registration.event_id == contest.event_id, Registration.blind_code.is_not(None)
+            )
+        )
+    )
+    size = len(rows) * 3 + 10
+    width = max(2, len(str(size)))
+    free = [code for code in (f"A{n:0{width}d}" for n in range(1, size + 1)) if code not in taken]
+    for entry, code in zip(missing, secrets.SystemRandom().sample(free, len(missing)), strict=True):
+        given = db.session.execute(
+            update(Registration)
+            .where(Registration.id == entry.id, Registration.blind_code.is_(None))
+            .values(blind_code=code)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if given == 1:
+            set_committed_value(entry, "blind_code", code)
+        else:
+            db.session.refresh(entry, ["blind_code"])
+
+
+def ensure_blind_codes(contest: Contest) -> bool:
+    """Before a judge sees entries, code any that came in after the panel was set.
+
+    One cheap query when nothing is missing; returns True if codes were given (commit them)."""
+    if not contest.blind:
+        return False
+    uncoded = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == contest.event_id,
+            Registration.status == "confirmed",
+            Registration.blind_code.is_(None),
+        )
+    )
+    if not uncoded:
+        return False
+    assign_blind_codes(contest)
+    return True
 
 
 def entry_label(contest: Contest, entry: Registration, *, for_judge: bool) -> str:

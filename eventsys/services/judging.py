@@ -6,6 +6,7 @@ is the same UPDATE that raises the contest's results version, so it cannot race 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,8 @@ from eventsys.services import audit
 from eventsys.services.contests import entries, is_excluded, require_on_panel
 from eventsys.timeutil import utcnow
 
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
 
 class MarkErrors(EventsysError):
     """Several marks are wrong; *errors* maps each form field to its message."""
@@ -38,6 +41,9 @@ def parse_mark(raw: str, criterion: Criterion) -> Decimal | None:
     if text == "":
         return None
     try:
+        # Decimals in ASCII digits only: Decimal() would also take "NaN" or other scripts' digits.
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise InvalidOperation
         value = Decimal(text)
     except InvalidOperation:
         raise EventsysError(

@@ -41,7 +41,10 @@ from eventsys.extensions import db
 from eventsys.labels import event_kind_label
 from eventsys.models import EVENT_KINDS, Event, User, Venue
 from eventsys.services import calendar as feeds
-from eventsys.services import calendar_matches  # noqa: F401  (adds the matches)
+from eventsys.services import (
+    calendar_judging,  # noqa: F401  (adds judges' sittings)
+    calendar_matches,  # noqa: F401  (adds the matches)
+)
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_today, utcnow
 

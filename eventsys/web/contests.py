@@ -94,7 +94,10 @@ class SetupForm(NormalisingForm):
     prize_mode = SelectField(_l("How prizes are given"), choices=[])
     tie_policy = SelectField(_l("Ties at a prize boundary"), choices=[])
     tiers = TextAreaField(
-        _l("Prizes: one per line, best first, “name, number (or a percentage or a minimum score), points”"),
+        _l(
+            "Prizes: one per line, best first, "
+            "“name, number (or a percentage or a minimum score), points”"
+        ),
         validators=[Optional(), Length(max=3000)],
     )
     org_points_basis = SelectField(_l("Organisation totals count"), choices=[])

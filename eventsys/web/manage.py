@@ -227,11 +227,17 @@ def event_cancel(event_id: int) -> Any:
     from eventsys.services.registrations import HOLDING
 
     sittings = sum(1 for o in event.occurrences if o.blocks_venue)
-    registered = db.session.scalar(
-        select(func.count()).where(Registration.event_id == event.id,
-                                   Registration.status.in_(HOLDING))) or 0
-    return render_template("manage/event_cancel.html", event=event, sittings=sittings,
-                           registered=registered)
+    registered = (
+        db.session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id, Registration.status.in_(HOLDING)
+            )
+        )
+        or 0
+    )
+    return render_template(
+        "manage/event_cancel.html", event=event, sittings=sittings, registered=registered
+    )
 
 
 @bp.route("/events/<int:event_id>/sittings")

@@ -106,16 +106,27 @@ def event_detail(event_id: int) -> Any:
     mine = None
     if current_user.is_authenticated:
         mine = db.session.scalars(
-            select(Registration).join(RegistrationMember)
-            .where(RegistrationMember.event_id == event.id,
-                   RegistrationMember.user_id == current_user.id)).first()
+            select(Registration)
+            .join(RegistrationMember)
+            .where(
+                RegistrationMember.event_id == event.id,
+                RegistrationMember.user_id == current_user.id,
+            )
+        ).first()
     from eventsys.models.contests import JUDGED_KINDS
     from eventsys.services.contests import contest_for_event
 
     contest = contest_for_event(event) if event.kind in JUDGED_KINDS else None
-    return render_template("public/event_detail.html", event=event, upcoming=upcoming, total=total,
-                           places_left=places_left(event), my_registration=mine,
-                           judged_kinds=JUDGED_KINDS, contest=contest)
+    return render_template(
+        "public/event_detail.html",
+        event=event,
+        upcoming=upcoming,
+        total=total,
+        places_left=places_left(event),
+        my_registration=mine,
+        judged_kinds=JUDGED_KINDS,
+        contest=contest,
+    )
 
 
 @bp.route("/venues")

@@ -6,15 +6,16 @@ look at."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
 from tests.browser.checks import check_page
-from tests.browser.world import ORGANIZER, PARTICIPANT, World
+from tests.browser.conftest import LiveServer, _new_page
+from tests.browser.world import JUDGE, ORGANIZER, PARTICIPANT, World
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +26,8 @@ class Visit(NamedTuple):
     user: str | None = None
     status: int = 200
     screenshot: bool = False
+    views: str = "all"  # "all": both languages at both widths; "two": zh-CN phone, en desktop
+    known: tuple[tuple[str, str], ...] = ()  # (view, violation): strict xfail, e.g. "zh-phone"
 
 
 PAGES = (
@@ -65,15 +68,110 @@ PAGES = (
     Visit("person-new", "/manage/people/new", ORGANIZER),
     Visit("person", "/manage/people/{participant}", ORGANIZER),
     Visit("audit", "/manage/audit", ORGANIZER, screenshot=True),
+    # Registrations and check-in.
+    Visit("my-registrations", "/me/registrations", PARTICIPANT, screenshot=True, views="two"),
+    Visit(
+        "registration",
+        "/me/registrations/{registration}",
+        PARTICIPANT,
+        screenshot=True,
+        views="two",
+    ),
+    Visit("register", "/events/{open}/register", PARTICIPANT, screenshot=True, views="two"),
+    Visit("team-new", "/events/{teamcup}/teams/new", PARTICIPANT, screenshot=True, views="two"),
+    Visit(
+        "registrations",
+        "/manage/events/{class}/registrations",
+        ORGANIZER,
+        screenshot=True,
+        views="two",
+    ),
+    Visit("checkin", "/manage/events/{class}/checkin", ORGANIZER, screenshot=True, views="two"),
+    Visit("attendance", "/manage/attendance", ORGANIZER, views="two"),
+    # Calendars.
+    Visit("calendar", "/calendar/", screenshot=True, views="two"),
+    Visit("calendar-event", "/calendar/events/{show}", views="two"),
+    Visit("calendar-venue", "/calendar/venues/{hall}", views="two"),
+    Visit("calendar-mine", "/calendar/me", PARTICIPANT, screenshot=True, views="two"),
+    # Judged contests.
+    Visit(
+        "contest-setup", "/contests/events/{marking}/setup", ORGANIZER, screenshot=True, views="two"
+    ),
+    Visit("contest", "/contests/{contest}", ORGANIZER, views="two"),
+    Visit("contest-panel", "/contests/{marking_contest}/panel", ORGANIZER, views="two"),
+    Visit("judging", "/judging/", JUDGE, views="two"),
+    Visit("judging-list", "/judging/{marking_contest}", JUDGE, views="two"),
+    Visit(
+        "score-sheet",
+        "/judging/{marking_contest}/entries/{marking_entry}",
+        JUDGE,
+        screenshot=True,
+        views="two",
+    ),
+    Visit(
+        "contest-matrix",
+        "/contests/{contest}/matrix",
+        ORGANIZER,
+        views="two",
+        known=(
+            (
+                "zh-phone",
+                "div.table-wrap scrolls sideways (378 px of content in 328 px, 288 px at 320 px)"
+                " and axe scrollable-region-focusable: .table-wrap is not focusable",
+            ),
+        ),
+    ),
+    Visit("contest-results", "/contests/{contest}/results", screenshot=True, views="two"),
+    Visit("contest-not-yet", "/contests/{marking_contest}/results", views="two"),
+    Visit(
+        "certificates",
+        "/contests/{contest}/certificates",
+        ORGANIZER,
+        views="two",
+        known=(
+            ("zh-phone", "the first Tab stop is the link 返回比赛, not the skip link to #main"),
+            (
+                "en-desktop",
+                '<html lang="zh-CN"> on the English page; the first Tab stop is the link'
+                " Back to the contest, not the skip link to #main",
+            ),
+        ),
+    ),
+    # Tournaments.
+    Visit("tournaments", "/tournaments/", views="two"),
+    Visit("tournament", "/tournaments/{tournament}", screenshot=True, views="two"),
+    Visit("bracket", "/tournaments/{tournament}/bracket", screenshot=True, views="two"),
+    Visit("standings", "/tournaments/{tournament}/standings", screenshot=True, views="two"),
+    Visit("schedule", "/tournaments/{tournament}/schedule", views="two"),
+    Visit("tournament-team", "/tournaments/{tournament}/teams/{cup_team}", views="two"),
+    Visit(
+        "match-result",
+        "/tournaments/matches/{match}/result",
+        ORGANIZER,
+        screenshot=True,
+        views="two",
+    ),
+    Visit("tournament-manage", "/tournaments/{tournament}/manage", ORGANIZER, views="two"),
 )
-VIEWS = [("zh-CN", "phone"), ("zh-CN", "desktop"), ("en", "phone"), ("en", "desktop")]
+VIEWS = {
+    "all": [("zh-CN", "phone"), ("zh-CN", "desktop"), ("en", "phone"), ("en", "desktop")],
+    # Both languages and both widths, in two runs instead of four (keeps the suite quick).
+    "two": [("zh-CN", "phone"), ("en", "desktop")],
+}
 
 
-@pytest.mark.parametrize(
-    ("visit", "lang", "device"),
-    [(visit, lang, device) for visit in PAGES for lang, device in VIEWS],
-    ids=[f"{visit.name}-{lang[:2]}-{device}" for visit in PAGES for lang, device in VIEWS],
-)
+def _cases() -> list[Any]:
+    cases = []
+    for visit in PAGES:
+        for lang, device in VIEWS[visit.views]:
+            view = f"{lang[:2]}-{device}"
+            known = dict(visit.known).get(view)
+            marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
+            cases.append(pytest.param(visit, lang, device, marks=marks, id=f"{visit.name}-{view}"))
+    return cases
+
+
+@pytest.mark.parametrize(("visit", "lang", "device"), _cases())
 def test_page_meets_the_checklist(
     shared_page: Callable[..., Page], world: World, visit: Visit, lang: str, device: str
 ) -> None:
@@ -87,3 +185,25 @@ def test_page_meets_the_checklist(
         lang=lang,
         screenshot=f"{visit.name}-{lang[:2]}-{device}" if visit.screenshot else None,
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the hall's scoreboard (templates/contests/scoreboard.html, its own <html>): axe"
+    " meta-refresh (<meta http-equiv=refresh content=15>), no skip link as first Tab stop, and"
+    " /favicon.ico 404 logged in the console (no <link rel=icon>)",
+)
+@pytest.mark.parametrize(("lang", "device"), VIEWS["two"], ids=["zh-phone", "en-desktop"])
+def test_the_scoreboard_meets_the_checklist(
+    browser: Browser, live_server: LiveServer, world: World, lang: str, device: str
+) -> None:
+    """The scoreboard page's console errors are asserted here, not in a fixture's teardown, so
+    that its known failure is one expected failure."""
+    errors: list[str] = []
+    page = _new_page(browser, live_server, device, lang, None, errors)
+    try:
+        page.goto(f"/contests/{world.ids['contest']}/scoreboard")
+        check_page(page, lang=lang)
+        assert errors == [], errors
+    finally:
+        page.context.close()

@@ -18,16 +18,25 @@ from tests.services.test_tournaments_helpers import setup_tournament
 
 
 def test_scheduled_matches_are_in_the_contest_feed_and_the_players_feed(
-        app: Flask, make_user: Callable[..., int], make_event: Callable[..., int]) -> None:
+    app: Flask, make_user: Callable[..., int], make_event: Callable[..., int]
+) -> None:
     with app.app_context():
         organizer = db.session.get(User, make_user(roles=("organizer",)))
-        tournament, teams = setup_tournament(make_event, organizer, "table_tennis",
-                                             ["甲队", "乙队", "丙队", "丁队"], courts=2)
+        tournament, teams = setup_tournament(
+            make_event, organizer, "table_tennis", ["甲队", "乙队", "丙队", "丁队"], courts=2
+        )
         service.make_draw(tournament, "round_robin", actor=organizer)
         service.make_schedule(tournament, actor=organizer)
         player = db.session.get(User, make_user(name="张和顺"))
-        db.session.add(RegistrationMember(registration_id=teams[0], event_id=tournament.event_id,
-                                          user_id=player.id, role="player", position=1))
+        db.session.add(
+            RegistrationMember(
+                registration_id=teams[0],
+                event_id=tournament.event_id,
+                user_id=player.id,
+                role="player",
+                position=1,
+            )
+        )
         token = feeds.new_token(player, actor=player)
         event_id, player_id, tournament_id = tournament.event_id, player.id, tournament.id
         db.session.commit()
@@ -48,8 +57,12 @@ def test_scheduled_matches_are_in_the_contest_feed_and_the_players_feed(
 
     # Moving a match changes its SEQUENCE and the feed's ETag.
     etag = contest.headers["ETag"]
-    assert client.get(f"/calendar/contests/{event_id}.ics",
-                      headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(
+            f"/calendar/contests/{event_id}.ics", headers={"If-None-Match": etag}
+        ).status_code
+        == 304
+    )
     with app.app_context():
         tournament = db.session.get(Tournament, tournament_id)
         match = service.all_matches(tournament)[0]

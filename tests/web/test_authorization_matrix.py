@@ -64,6 +64,7 @@ ACCESS: dict[str, str] = {
     "contests.public_results": "public",
     "contests.publish": "organizer",
     "contests.scoreboard": "public",
+    "contests.skating": "public",
     "contests.setup": "organizer",
     "contests.sheet": "judge",
     "contests.unpublish": "organizer",

@@ -1,0 +1,106 @@
+"""Blind codes: every entry a judge can see has one, random and unique within the contest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from eventsys.extensions import db
+from eventsys.models import Registration
+from eventsys.models.contests import Contest
+from eventsys.services import contests
+from tests.conftest import in_app
+from tests.services.test_contests import World, build_world, entry, set_up
+
+
+@pytest.fixture
+def world(
+    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> Callable[..., World]:
+    def make(**kwargs: Any) -> World:
+        return build_world(ctx, make_event, make_user, **kwargs)
+
+    return make
+
+
+def late_entry(w: World, make_user: Callable[..., int], app: Flask, n: int) -> int:
+    """An entry confirmed after the panel was set (as the registration service would)."""
+    author = make_user(name=f"迟到诗人{n}", organisation_id=w.org_ids[0])
+    with in_app(app):
+        late = Registration(
+            event_id=w.event_id,
+            kind="individual",
+            captain_id=author,
+            organisation_id=w.org_ids[0],
+            title=f"晚秋{n}",
+            text="霜叶红于二月花。",
+            status="confirmed",
+            size=1,
+        )
+        db.session.add(late)
+        db.session.commit()
+        return late.id
+
+
+def test_entries_confirmed_after_the_panel_get_a_code_before_a_judge_sees_them(
+    ctx: Flask, world: Callable[..., World], make_user: Callable[..., int]
+) -> None:
+    w = world(entries=3)
+    contest = set_up(w, blind=True)
+    first_codes = {e: entry(e).blind_code for e in w.entry_ids}
+    late = [late_entry(w, make_user, ctx, n) for n in range(2)]
+    assert all(entry(e).blind_code is None for e in late)
+    version = contest.results_version
+
+    assert contests.ensure_blind_codes(contest) is True
+    db.session.commit()
+    codes = [entry(e).blind_code for e in [*w.entry_ids, *late]]
+    assert all(codes) and len(set(codes)) == len(codes)
+    # Codes already given never change, and the scoreboard's version moves on.
+    assert {e: entry(e).blind_code for e in w.entry_ids} == first_codes
+    assert db.session.get(Contest, contest.id).results_version > version
+    # Nothing missing: nothing to do.
+    assert contests.ensure_blind_codes(contest) is False
+
+
+def test_an_open_contest_gives_no_codes(
+    ctx: Flask, world: Callable[..., World], make_user: Callable[..., int]
+) -> None:
+    w = world(entries=3)
+    contest = set_up(w, blind=False)
+    assert contests.ensure_blind_codes(contest) is False
+    assert all(entry(e).blind_code is None for e in w.entry_ids)
+
+
+def test_codes_do_not_follow_the_order_of_registration(
+    ctx: Flask, world: Callable[..., World]
+) -> None:
+    w = world(entries=24, judges=1)
+    set_up(w, blind=True)
+    codes = [entry(e).blind_code for e in w.entry_ids]
+    assert all(code is not None and code.startswith("A") for code in codes)
+    assert len(set(codes)) == 24
+    # 24 random draws from a pool of 82 come out in registration order once in 24! times.
+    assert codes != sorted(codes)
+    assert max(int(code[1:]) for code in codes if code) > 24  # not simply 1..n
+
+
+def test_a_withdrawn_entry_keeps_its_code_and_nobody_else_gets_it(
+    ctx: Flask, world: Callable[..., World], make_user: Callable[..., int]
+) -> None:
+    w = world(entries=3)
+    contest = set_up(w, blind=True)
+    gone = entry(w.entry_ids[0])
+    gone.status = "cancelled"
+    db.session.commit()
+    late = [late_entry(w, make_user, ctx, n) for n in range(20)]
+    contests.ensure_blind_codes(contest)
+    db.session.commit()
+    codes = set(
+        db.session.scalars(select(Registration.blind_code).where(Registration.id.in_(late)))
+    )
+    assert len(codes) == 20 and gone.blind_code not in codes
