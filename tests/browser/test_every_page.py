@@ -113,13 +113,6 @@ PAGES = (
         "/contests/{contest}/matrix",
         ORGANIZER,
         views="two",
-        known=(
-            (
-                "zh-phone",
-                "div.table-wrap scrolls sideways (378 px of content in 328 px, 288 px at 320 px)"
-                " and axe scrollable-region-focusable: .table-wrap is not focusable",
-            ),
-        ),
     ),
     Visit("contest-results", "/contests/{contest}/results", screenshot=True, views="two"),
     Visit("contest-not-yet", "/contests/{marking_contest}/results", views="two"),
@@ -128,14 +121,6 @@ PAGES = (
         "/contests/{contest}/certificates",
         ORGANIZER,
         views="two",
-        known=(
-            ("zh-phone", "the first Tab stop is the link 返回比赛, not the skip link to #main"),
-            (
-                "en-desktop",
-                '<html lang="zh-CN"> on the English page; the first Tab stop is the link'
-                " Back to the contest, not the skip link to #main",
-            ),
-        ),
     ),
     # Tournaments.
     Visit("tournaments", "/tournaments/", views="two"),
@@ -187,12 +172,6 @@ def test_page_meets_the_checklist(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hall's scoreboard (templates/contests/scoreboard.html, its own <html>): axe"
-    " meta-refresh (<meta http-equiv=refresh content=15>), no skip link as first Tab stop, and"
-    " /favicon.ico 404 logged in the console (no <link rel=icon>)",
-)
 @pytest.mark.parametrize(("lang", "device"), VIEWS["two"], ids=["zh-phone", "en-desktop"])
 def test_the_scoreboard_meets_the_checklist(
     browser: Browser, live_server: LiveServer, world: World, lang: str, device: str
