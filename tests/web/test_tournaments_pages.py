@@ -476,3 +476,20 @@ def test_an_organizer_deletes_a_draw_without_results_to_change_the_sport(
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(TournamentMatch)) == 0
         assert db.session.get(Tournament, tid).stages == []
+
+
+def test_teams_level_before_their_group_is_finished_are_not_sent_to_draw_lots(
+    app: Flask, client: FlaskClient, make_user: Callable[..., int], make_event: Callable[..., int]
+) -> None:
+    with app.app_context():
+        organizer = db.session.get(User, make_user(roles=("organizer",)))
+        tournament, _teams = setup_tournament(
+            make_event, organizer, "gateball", ["甲队", "乙队", "丙队", "丁队"]
+        )
+        service.make_draw(tournament, "round_robin", actor=organizer)
+        db.session.commit()
+        tournament_id = tournament.id
+    page = client.get(
+        f"/tournaments/{tournament_id}/standings", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "level so far" in page and "a lot is needed" not in page
