@@ -1091,13 +1091,20 @@ def team_names(tournament: Tournament) -> dict[int, str]:
 
 
 def all_matches(tournament: Tournament) -> list[TournamentMatch]:
-    """Return every match in draw order, with their courts, in one or two queries."""
+    """Return every match in draw order, with their courts and feeding groups, in a fixed
+    number of queries."""
     return list(
         db.session.scalars(
             select(TournamentMatch)
             .join(TournamentStage, TournamentStage.id == TournamentMatch.stage_id)
             .where(TournamentMatch.tournament_id == tournament.id)
-            .options(selectinload(TournamentMatch.court))
+            .options(
+                selectinload(TournamentMatch.court),
+                # The bracket names "Group A, place 1" before the groups finish: load the groups
+                # with the matches, not one query per group.
+                selectinload(TournamentMatch.feed_a_pool),
+                selectinload(TournamentMatch.feed_b_pool),
+            )
             .order_by(
                 TournamentStage.position,
                 TournamentMatch.round_index,

@@ -44,13 +44,16 @@ def _gateball16(
     organizer_id: int,
     *,
     play_groups: bool = True,
+    groups: int = 4,
 ) -> int:
     with app.app_context():
         organizer = db.session.get(User, organizer_id)
         tournament, teams = setup_tournament(
-            make_event, organizer, "gateball", TEAMS16, courts=3, min_rest_slots=1
+            make_event, organizer, "gateball", TEAMS16[: groups * 4], courts=3, min_rest_slots=1
         )
-        service.make_draw(tournament, "groups_knockout", groups=4, qualifiers=2, actor=organizer)
+        service.make_draw(
+            tournament, "groups_knockout", groups=groups, qualifiers=2, actor=organizer
+        )
         service.make_schedule(tournament, actor=organizer)
         if play_groups:
             for match in service.all_matches(tournament):
@@ -493,3 +496,30 @@ def test_teams_level_before_their_group_is_finished_are_not_sent_to_draw_lots(
         f"/tournaments/{tournament_id}/standings", headers={"Accept-Language": "en"}
     ).get_data(as_text=True)
     assert "level so far" in page and "a lot is needed" not in page
+
+
+@pytest.mark.parametrize("page", ["", "/bracket", "/standings", "/schedule", "/screen"])
+def test_tournament_pages_query_the_same_however_many_groups(
+    app: Flask,
+    client: FlaskClient,
+    organizer_client: FlaskClient,
+    make_user: Callable[..., int],
+    make_event: Callable[..., int],
+    page: str,
+) -> None:
+    """A query per group (or per match) would make the larger draw cost more statements."""
+    counts = []
+    for groups in (2, 4):
+        tid = _gateball16(
+            app,
+            make_user,
+            make_event,
+            organizer_client.user_id,
+            play_groups=False,
+            groups=groups,  # type: ignore[attr-defined]
+        )
+        client.get(f"/tournaments/{tid}{page}")  # warm: the first request loads the catalog
+        with counted(app) as statements:
+            assert client.get(f"/tournaments/{tid}{page}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
