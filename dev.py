@@ -69,6 +69,10 @@ def cmd_run(argv: list[str]) -> None:
     flask("demo")
     host = os.environ.get("EVENTSYS_HOST", "127.0.0.1")
     port = os.environ.get("EVENTSYS_PORT", "5000")
+    # The demo is plain http on this machine: cookies marked Secure would never come back.
+    # Production (HTTPS behind a TLS proxy) keeps the Secure default of eventsys/config.py.
+    os.environ.setdefault("EVENTSYS_SESSION_COOKIE_SECURE", "false")
+    os.environ.setdefault("EVENTSYS_REMEMBER_COOKIE_SECURE", "false")
     say(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
     os.execv(
         str(PYTHON),

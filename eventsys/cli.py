@@ -50,3 +50,41 @@ def register_commands(app: Flask) -> None:
         click.echo("Demo accounts (login / password):")
         for login, password in passwords.items():
             click.echo(f"  {login:12} {password}")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(path: str) -> None:
+        """Write a consistent backup of the database to PATH (safe while the app runs)."""
+        from eventsys import backup
+
+        try:
+            revision = backup.backup(db.engine.url.render_as_string(hide_password=False), path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {path} (schema revision {revision}).")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Overwrite the database without asking.")
+    def restore_command(path: str, yes: bool) -> None:
+        """Replace the whole database by the backup at PATH (stop the app first)."""
+        from eventsys import backup
+
+        url = db.engine.url.render_as_string(hide_password=False)
+        try:
+            revision = backup.check(url, path)
+        except backup.BackupError as error:
+            raise click.ClickException(f"Refused: {error} Nothing was changed.") from error
+        if not yes:
+            click.confirm(
+                f"Every row of {db.engine.url.render_as_string()} will be replaced by {path} "
+                f"(schema revision {revision}). Continue?",
+                abort=True,
+            )
+        db.session.remove()
+        db.engine.dispose()
+        try:
+            backup.restore(url, path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Database restored from {path} (schema revision {revision}).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,10 +20,17 @@ class Defaults:
     LANGUAGES = ("zh_CN", "en")
     # Elderly users read slowly: a CSRF token lives as long as the session it is bound to.
     WTF_CSRF_TIME_LIMIT = None
+    # Production is served over HTTPS (behind a TLS proxy): cookies never travel in clear text.
+    # `python3 dev.py run` serves plain http on loopback and turns these off through
+    # EVENTSYS_SESSION_COOKIE_SECURE=false and EVENTSYS_REMEMBER_COOKIE_SECURE=false.
+    SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Remember me" lasts a month; signing out, "sign out everywhere" or a new password end it.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     HELP_TELEPHONE = "010-6381 2345"

@@ -84,6 +84,9 @@ def make_app(url: str, instance: str, **overrides: Any) -> Flask:
         # Outside requests (service tests) messages come in English, so tests can match them;
         # requests still negotiate (Chinese unless the browser prefers English).
         "BABEL_DEFAULT_LOCALE": "en",
+        # The test client and the browser tests' live server speak plain http.
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
         **overrides,
     }
     app = create_app(config)

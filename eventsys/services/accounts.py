@@ -125,6 +125,24 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.flush()
 
 
+def sign_out_everywhere(user: User) -> None:
+    """End every session of *user*, on every device, remember-me cookies included.
+
+    Sessions and remember-me cookies carry "id:session_version" (User.get_id); the loader
+    refuses any version but the current one, so one increment ends them all."""
+    before = {"session_version": user.session_version}
+    user.session_version += 1
+    audit.record(
+        user,
+        "user.sign_out_everywhere",
+        "user",
+        user.id,
+        before=before,
+        after={"session_version": user.session_version},
+    )
+    db.session.flush()
+
+
 def set_roles(user: User, roles: tuple[str, ...], *, actor: User) -> None:
     """Give *user* exactly these roles; an organizer cannot remove their own organizer role."""
     if not roles or set(roles) - set(ROLES):

@@ -53,8 +53,11 @@ def login() -> Any:
 def logout() -> Any:
     form = ActionForm()
     if form.validate_on_submit():
-        logout_user()
+        # Clear first: logout_user leaves a note in the session to delete the remember-me
+        # cookie, which session.clear() would otherwise throw away (and the cookie would sign
+        # the user straight back in on the next request).
         session.clear()
+        logout_user()
         flash(_("You have signed out."), "success")
     return redirect(url_for("public.home"))
 

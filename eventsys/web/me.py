@@ -1,4 +1,4 @@
-"""My page: profile, language and password."""
+"""My page: profile, language, password and signing out everywhere."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 from eventsys.services import accounts, audit
-from eventsys.web.forms import PasswordChangeForm, ProfileForm
+from eventsys.web.forms import ActionForm, PasswordChangeForm, ProfileForm
 from eventsys.web.util import attach_error
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -48,11 +48,29 @@ def profile() -> Any:
             attach_error(password_form, refusal)
         else:
             db.session.commit()
-            # Other devices are signed out by the new session version; this one stays in.
-            login_user(current_user, remember=True)
+            # Other devices are signed out by the new session version; this one stays in, with a
+            # session and remember-me cookie of the new version. (The user object, not the
+            # current_user proxy: Flask-Login keeps what it is given as the current user, and a
+            # proxy to itself recursed without end.)
+            login_user(current_user._get_current_object(), remember=True)
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("me.profile"))
     failed = bool(form.errors or password_form.errors)
     return render_template("me/profile.html", form=form, password_form=password_form), (
         422 if failed else 200
     )
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere() -> Any:
+    """Sign out on every device (a lost phone, a shared computer), this one included."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("me.profile"))
+    accounts.sign_out_everywhere(current_user)
+    db.session.commit()
+    session.clear()  # before logout_user, which notes in the session to delete remember-me
+    logout_user()
+    flash(_("You have been signed out on every device. Please sign in again."), "success")
+    return redirect(url_for("auth.login"))

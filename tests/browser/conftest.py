@@ -128,7 +128,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from eventsys.extensions import db
 
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = make_app(f"sqlite:///{instance}/browser.sqlite3", str(instance))
+    # Served over plain http on loopback: Secure cookies would never come back (make_app's
+    # default too, stated here because this is a real browser that enforces it).
+    app = make_app(
+        f"sqlite:///{instance}/browser.sqlite3",
+        str(instance),
+        SESSION_COOKIE_SECURE=False,
+        REMEMBER_COOKIE_SECURE=False,
+    )
     with app.app_context():
         upgrade(
             directory=os.path.join(os.path.dirname(__file__), "..", "..", "migrations"),

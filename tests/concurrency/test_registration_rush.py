@@ -137,6 +137,9 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         "EVENTSYS_SECRET_KEY": "rush-test-secret",
         "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
+        # gunicorn is reached over plain http on loopback here.
+        "EVENTSYS_SESSION_COOKIE_SECURE": "false",
+        "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
     }
     server = subprocess.Popen(
         [

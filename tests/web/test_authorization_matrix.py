@@ -90,6 +90,7 @@ ACCESS: dict[str, str] = {
     "manage.venue_form": "organizer",
     "manage.venues": "organizer",
     "me.profile": "signed_in",
+    "me.sign_out_everywhere": "signed_in",
     "public.event_detail": "public",
     "public.home": "public",
     "public.venue_week": "public",
@@ -288,7 +289,8 @@ def test_every_role_gets_the_right_answer_and_never_a_server_error(
     tokens = {role: csrf(client, "/") for role, client in clients.items()}
     problems: list[str] = []
     # Signing out last, or every later request would be anonymous.
-    for rule in sorted(_rules(app), key=lambda r: (r.endpoint == "auth.logout", r.rule)):
+    sign_outs = {"auth.logout", "me.sign_out_everywhere"}
+    for rule in sorted(_rules(app), key=lambda r: (r.endpoint in sign_outs, r.rule)):
         url = _url(rule, seeded.ids)
         access = ACCESS[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

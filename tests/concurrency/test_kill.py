@@ -1,0 +1,289 @@
+"""A worker killed in the middle of a registration burst leaves a consistent database.
+
+gunicorn (2 workers) on SQLite and on PostgreSQL; 120 people register for 40 places at once and
+one worker gets SIGKILL while requests are in flight. gunicorn starts a new one. Requests cut by
+the kill may fail (connection reset); no surviving worker may answer 5xx. Afterwards every active
+registration has exactly its members, confirmed places never exceed capacity, no roster row is
+orphaned, and every registration has exactly one "registration.create" audit record."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from eventsys.extensions import db
+from eventsys.services import accounts
+from eventsys.services import events as event_service
+from eventsys.timeutil import utcnow
+from tests.concurrency.test_registration_rush import Browser, _free_port
+from tests.conftest import PASSWORD, create_postgresql_database, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = 120
+CAPACITY = 40
+WORKERS = 2
+
+pytestmark = pytest.mark.slow
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return found
+
+
+def _seed(app: Flask) -> tuple[int, list[str]]:
+    from flask_migrate import upgrade
+
+    from eventsys.models import Venue
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        organizer = accounts.create_user(
+            accounts.NewUser(
+                name="组织者", login="organizer", password=PASSWORD, roles=("organizer",)
+            ),
+            actor=None,
+        )
+        logins = [
+            accounts.create_user(
+                accounts.NewUser(name=f"会员{i:03d}", login=f"k{i:03d}", password=PASSWORD),
+                actor=None,
+            ).login
+            for i in range(PEOPLE)
+        ]
+        venue = Venue(name="多功能厅", kind="hall", capacity=300)
+        db.session.add(venue)
+        db.session.flush()
+        start = utcnow() + timedelta(days=7)
+        event = event_service.create_event(
+            event_service.EventData(
+                kind="health_clinic",
+                title="健康义诊",
+                venue_id=venue.id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                registration_opens_at=utcnow() - timedelta(hours=1),
+                capacity=CAPACITY,
+                registration_mode="individual",
+            ),
+            organizer=organizer,
+        )
+        event_service.set_status(event, "published", actor=organizer)
+        db.session.commit()
+        return event.id, logins
+
+
+class Server:
+    def __init__(self, url: str) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "EVENTSYS_DATABASE_URL": url,
+            "EVENTSYS_SECRET_KEY": "kill-test-secret",
+            "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
+            # Plain http on loopback: secure-only cookies would never come back.
+            "EVENTSYS_SESSION_COOKIE_SECURE": "false",
+            "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "8",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.base + "/venues", timeout=10).read()
+                if len(_children(self.process.pid)) == WORKERS:
+                    return
+            except OSError:  # not up yet
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"gunicorn did not start: {self.stop()}")
+            time.sleep(0.2)
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        assert self.process.stdout is not None
+        output = self.process.stdout.read().decode(errors="replace")
+        self.process.stdout.close()
+        return output
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Server]]:
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path}/kill.sqlite3", (lambda: None)
+    else:
+        url, drop = create_postgresql_database()
+    app = make_app(url, str(tmp_path))
+    app.config["KILL_TEST_EVENT"], app.config["KILL_TEST_LOGINS"] = _seed(app)
+    server = Server(url)
+    try:
+        server.wait_ready()
+        yield app, server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop()
+
+
+def _post(browser: Browser, path: str, token: str) -> int:
+    """The status, or -1 when the connection was cut (the worker died under it)."""
+    try:
+        return browser.post(path, {"csrf_token": token})[0]
+    except OSError:  # ConnectionResetError, RemoteDisconnected, URLError
+        return -1
+
+
+def test_killing_a_worker_mid_burst_leaves_the_database_consistent(
+    served: tuple[Flask, Server],
+) -> None:
+    app, server = served
+    event_id, logins = app.config["KILL_TEST_EVENT"], app.config["KILL_TEST_LOGINS"]
+    path = f"/events/{event_id}/register"
+    browsers = [Browser(server.base) for _ in logins]
+    for browser, login in zip(browsers, logins, strict=True):
+        browser.sign_in(login)
+    tokens = [browser.token(path) for browser in browsers]
+
+    statuses = [0] * PEOPLE
+    done = threading.Semaphore(0)
+    barrier = threading.Barrier(PEOPLE + 1)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        statuses[index] = _post(browsers[index], path, tokens[index])
+        done.release()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(PEOPLE)]
+    for thread in threads:
+        thread.start()
+    workers = _children(server.process.pid)
+    assert len(workers) == WORKERS
+    barrier.wait()
+    started = time.monotonic()
+    for _ in range(PEOPLE // 6):  # a sixth of the answers are in: the burst is under way
+        done.acquire(timeout=30)
+    answered_before_kill = sum(1 for status in statuses if status != 0)
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    for thread in threads:
+        thread.join(timeout=60)
+    burst_seconds = time.monotonic() - started
+    assert answered_before_kill < PEOPLE, "the kill came after the burst"
+
+    # gunicorn replaces the dead worker.
+    deadline = time.monotonic() + 20
+    while True:
+        now = _children(server.process.pid)
+        if len(now) == WORKERS and victim not in now:
+            break
+        assert time.monotonic() < deadline, f"no replacement worker: {now}"
+        time.sleep(0.2)
+
+    assert all(status in (200, -1) for status in statuses), sorted(set(statuses))
+    cut = [index for index, status in enumerate(statuses) if status == -1]
+
+    # Those cut off try again on the surviving workers: served, possibly as a duplicate.
+    for index in cut:
+        status = _post(browsers[index], path, browsers[index].token(path))
+        assert 200 <= status < 500, status
+
+    with app.app_context():
+        db.session.remove()
+        connection = db.session.connection()
+
+        def scalar(sql: str) -> int:
+            return int(connection.execute(text(sql), {"event": event_id}).scalar_one())
+
+        registrations = scalar("SELECT count(*) FROM registration WHERE event_id = :event")
+        assert registrations == PEOPLE, "after the retries everyone is registered once"
+        assert (
+            scalar(
+                "SELECT count(*) FROM registration r WHERE r.event_id = :event"
+                " AND r.status IN ('pending', 'confirmed', 'waiting') AND r.size <> ("
+                "  SELECT count(*) FROM registration_member m WHERE m.registration_id = r.id)"
+            )
+            == 0
+        ), "an active registration without exactly its members"
+        assert (
+            scalar(
+                "SELECT count(*) FROM registration_member m LEFT JOIN registration r"
+                " ON r.id = m.registration_id WHERE r.id IS NULL"
+            )
+            == 0
+        ), "a roster row without its registration"
+        confirmed = scalar(
+            "SELECT coalesce(sum(size), 0) FROM registration"
+            " WHERE event_id = :event AND status IN ('confirmed', 'pending')"
+        )
+        assert confirmed == CAPACITY, confirmed  # never more; and full, since 120 asked
+        assert scalar(
+            "SELECT count(*) FROM registration WHERE event_id = :event AND status = 'waiting'"
+        ) == (PEOPLE - CAPACITY)
+        assert (
+            scalar(
+                "SELECT count(*) FROM registration r WHERE r.event_id = :event AND ("
+                "  SELECT count(*) FROM audit_record a WHERE a.action = 'registration.create'"
+                "  AND a.object_type = 'registration' AND a.object_id = r.id) <> 1"
+            )
+            == 0
+        ), "a registration without exactly one registration.create audit record"
+        assert scalar("SELECT count(*) FROM audit_record WHERE action = 'registration.create'") == (
+            registrations
+        ), "an audit record of a registration that was rolled back"
+        db.session.remove()
+    print(
+        f"\nkill test ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}): "
+        f"{PEOPLE} requests in {burst_seconds:.1f} s, worker {victim} killed after "
+        f"{answered_before_kill} answers, {len(cut)} cut off and retried"
+    )
