@@ -197,12 +197,17 @@ def mine_detail(registration_id: int) -> Any:
     )
 
 
-@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(registration_id: int) -> Any:
+    """Ask first (a place given up may go to the waiting list at once), then cancel."""
     from eventsys.web.forms import ActionForm
 
     registration = _visible_registration(registration_id)
+    if request.method == "GET":
+        if not service.can_cancel(registration, current_user, utcnow()):
+            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+        return render_template("registrations/cancel.html", registration=registration)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

@@ -304,3 +304,18 @@ def test_organizers_register_members_who_phone_in(
     assert response.status_code == 302
     assert "仇建国" in staff.get(url).get_data(as_text=True)
     assert signed_in("participant").get(url).status_code == 403
+
+
+def test_cancelling_asks_first_and_a_refusal_keeps_the_place(
+    app: Flask, open_event: Callable[..., int], signed_in: Callable[..., FlaskClient]
+) -> None:
+    event = open_event()
+    person = signed_in("participant")
+    location = _register(person, event).location  # type: ignore[attr-defined]
+    registration_id = int(location.rstrip("/").rsplit("/", 1)[1])
+    detail = person.get(location).get_data(as_text=True)
+    assert f'href="/registrations/{registration_id}/cancel"' in detail
+    ask = person.get(f"/registrations/{registration_id}/cancel", headers={"Accept-Language": "en"})
+    assert ask.status_code == 200 and "Yes, cancel my registration" in ask.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Registration, registration_id).status == "confirmed"
