@@ -112,7 +112,9 @@ class SetupForm(NormalisingForm):
 
 
 class PanelForm(NormalisingForm):
-    judges = MultiCheckboxField(_l("Judges"), choices=[], validators=[Optional()])
+    # No Optional(): it would clear the "not a valid choice" error when the first value is blank
+    # (judges=""), and int("") then failed with a server error. An empty panel is still allowed.
+    judges = MultiCheckboxField(_l("Judges"), choices=[])
 
 
 class SheetForm(NormalisingForm):

@@ -499,11 +499,12 @@ def entries(tournament_id: int) -> Any:
             if not raw:
                 values[registration.id] = None
                 continue
-            if not raw.isdigit() or not 1 <= int(raw) <= 999:
+            seed = _whole_number(raw)
+            if seed is None or not 1 <= seed <= 999:
                 error = _("A seed is a whole number from 1.")
                 break
-            seeds[registration.id] = int(raw)
-            values[registration.id] = int(raw)
+            seeds[registration.id] = seed
+            values[registration.id] = seed
         if error is None:
             try:
                 service.set_entries(tournament, seeds, actor=current_user)
@@ -684,6 +685,12 @@ def _lot_values(blocks: list[list[StandingLine]], pool: TournamentPool) -> dict[
     return values
 
 
+def _whole_number(raw: str) -> int | None:
+    """The whole number typed, or None. Not isdigit() and int(): int() fails (a server error) on
+    digits isdigit() lets through ("²", "①") and on more than 4300 digits."""
+    return int(raw) if raw.isdecimal() and len(raw) <= 9 else None
+
+
 def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) -> list[int]:
     """Read the numbers typed for each tie into one order; raise EventsysError if one is wrong."""
     order: list[int] = []
@@ -692,9 +699,9 @@ def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) 
         for line in block:
             raw = (request.form.get(f"lot-{line.registration_id}") or "").strip()
             raw = raw.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-            values[line.registration_id] = int(raw) if raw.isdigit() else None
-            if raw.isdigit():
-                numbers[line.registration_id] = int(raw)
+            number = values[line.registration_id] = _whole_number(raw)
+            if number is not None:
+                numbers[line.registration_id] = number
         if sorted(numbers.values()) != list(range(1, len(block) + 1)) or len(numbers) != len(block):
             raise EventsysError(
                 _(
@@ -761,7 +768,7 @@ def _parse_balls(text: str | None) -> tuple[int, ...] | None:
     if not text or not text.strip():
         return None
     parts = text.replace(",", " ").replace("，", " ").replace("、", " ").split()
-    if not all(part.isdigit() for part in parts):
+    if not all(_whole_number(part) is not None for part in parts):
         raise EventsysError(_("Write each ball's points as numbers, like 5 3 0 1 2."))
     return tuple(int(part) for part in parts)
 
@@ -824,7 +831,7 @@ def result(match_id: int) -> Any:
                 balls_b=_parse_balls(form.balls_b.data),
                 tiebreak_winner_id=form.tiebreak_winner_id.data,
             )
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = _whole_number(form.version.data or "")
             outcome = results.record_result(
                 match,
                 data,
@@ -884,7 +891,7 @@ def move(match_id: int) -> Any:
         form.version.data = str(match.version)
     elif form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = _whole_number(form.version.data or "")
             service.move_match(
                 match,
                 court_id=form.court_id.data,
