@@ -10,7 +10,8 @@
   tie-breaks match points, head-to-head, score difference, points scored) with
   ``eventsys.domain.standings.rank``, against the time to read its match rows; and the whole
   service (``tournament_standings.tournament_tables``) for comparison.
-* SQL statements per request of each benchmarked route (Flask test client, statements counted on
+* SQL statements per request of each benchmarked route when the page is built (page cache off;
+  Flask test client, statements counted on
   the engine): a count that grows between scales is a query loop (N+1).
 
 Each timing is the best of several repetitions (``--repeat``, default 5).
@@ -184,9 +185,13 @@ def measure(meta: dict[str, Any], repeat: int) -> dict[str, Any]:
         event.listen(db.engine, "before_cursor_execute", count)
         client = app.test_client()
         for name, path in routes(meta, token).items():
-            client.get(path)  # warm caches as the server's would be
+            client.get(path)  # warm what stays warm in a server (templates, the catalog)
+            # Count the page being built, not served again from the page cache (which costs
+            # one read of the table generations, on a connection of its own).
+            app.config["PAGE_CACHE"] = False
             counter["n"] = 0
             response = client.get(path)
+            app.config["PAGE_CACHE"] = True
             counts[name] = {
                 "path": path,
                 "status": response.status_code,

@@ -44,7 +44,8 @@ from generate import default_url, meta_path  # noqa: E402
 THREADS, CONNECTIONS = 2, 20
 # (key, label, kind of page for the issue's targets)
 ROUTES = [
-    ("hello", "hello (baseline)"),
+    ("hello", "hello, Flask route (baseline)"),
+    ("wsgi_hello", "hello, WSGI before Flask"),
     ("programme", "programme list /"),
     ("event", "event page"),
     ("results", "contest full results"),
@@ -76,11 +77,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, meta: dict[str, Any], log_path: Path) -> None:
+    def __init__(self, meta: dict[str, Any], log_path: Path, *, page_cache: bool = True) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update(EVENTSYS_DATABASE_URL=meta["url"], EVENTSYS_SECRET_KEY=meta["secret_key"])
+        # Plain http on loopback: cookies marked Secure would not come back to the bench.
+        env.update(EVENTSYS_SESSION_COOKIE_SECURE="false", EVENTSYS_REMEMBER_COOKIE_SECURE="false")
+        env["EVENTSYS_PAGE_CACHE"] = "true" if page_cache else "false"
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
             [
@@ -252,7 +256,8 @@ def plan(server: Server, meta: dict[str, Any]) -> dict[str, tuple[str, str]]:
     tid = meta["tournament_id"]
     feed_path = f"/calendar/u/{meta['bench_user_id']}/{token}.ics"
     paths = {
-        "hello": "/__hello",
+        "hello": "/__flask_hello",
+        "wsgi_hello": "/__hello",
         "programme": "/",
         "event": f"/events/{meta['event_id']}",
         "results": f"/contests/{meta['contest_id']}/results",
@@ -346,6 +351,45 @@ def run_wrk(url: str, script: str, duration: int) -> dict[str, Any]:
     return figures
 
 
+def interleaved(
+    server: Server,
+    path: str,
+    script: str,
+    hello_path: str,
+    hello_script: str,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Run the route and the hello route in alternating slices; the ratio is of their means.
+
+    Other work on the machine comes and goes; alternating short slices exposes both to the
+    same conditions, so their ratio holds steadier than two long runs minutes apart."""
+    slices = max(1, args.slices)
+    seconds = max(1, round(args.duration / slices))
+    route_runs, hello_runs = [], []
+    for _ in range(slices):
+        hello_runs.append(run_wrk(server.base + hello_path, hello_script, seconds))
+        drain(server)
+        route_runs.append(run_wrk(server.base + path, script, seconds))
+        drain(server)
+    rps = sum(run["rps"] for run in route_runs) / slices
+    hello_rps = sum(run["rps"] for run in hello_runs) / slices
+    p50s = sorted(run["p50"] for run in route_runs)
+    return {
+        "rps": rps,
+        "hello_rps": hello_rps,
+        "ratio": rps / hello_rps,
+        "p50": p50s[len(p50s) // 2],
+        "p99": max(run["p99"] for run in route_runs),
+        "non_2xx_3xx": sum(run["non_2xx_3xx"] for run in route_runs),
+        "socket_errors": "; ".join(r["socket_errors"] for r in route_runs if r["socket_errors"]),
+        "slices": [
+            {"route_rps": r["rps"], "hello_rps": h["rps"]}
+            for r, h in zip(route_runs, hello_runs, strict=True)
+        ],
+        "raw": [run["raw"] for run in route_runs],
+    }
+
+
 def drain(server: Server) -> float:
     """Wait until the workers have finished the requests wrk left queued when it stopped.
 
@@ -381,6 +425,8 @@ def ensure_data(scale: str, db: str, regenerate: bool) -> dict[str, Any]:
             str(BENCH / "generate.py"),
             "--scale",
             scale,
+            "--db",
+            db,
             "--url",
             default_url(scale, db),
         ],
@@ -403,7 +449,7 @@ def bench_scale(scale: str, db: str, args: argparse.Namespace) -> dict[str, Any]
             text=True,
         )
         compute = json.loads(out.stdout)
-    server = Server(meta, OUT / f"gunicorn-{scale}-{db}.log")
+    server = Server(meta, OUT / f"gunicorn-{scale}-{db}.log", page_cache=not args.no_page_cache)
     results: dict[str, Any] = {}
     try:
         print(
@@ -412,24 +458,38 @@ def bench_scale(scale: str, db: str, args: argparse.Namespace) -> dict[str, Any]
             flush=True,
         )
         routes = plan(server, meta)
-        order = [key for key, _ in ROUTES] + ["hello_end"]
-        for key in order:
-            path, script = routes["hello" if key == "hello_end" else key]
-            figures = run_wrk(server.base + path, script, args.duration)
-            figures["drain_s"] = drain(server)
-            results[key] = figures
+        hello_path, hello_script = routes["hello"]
+        for key, _label in ROUTES:
+            if key == "hello":
+                continue
+            path, script = routes[key]
+            results[key] = interleaved(server, path, script, hello_path, hello_script, args)
+            figures = results[key]
             print(
-                f"    {key:10} {figures['rps']:9.1f} req/s  p50 {figures['p50']:8.2f} ms  "
-                f"p99 {figures['p99']:8.2f} ms  non-2xx/3xx {figures['non_2xx_3xx']}"
+                f"    {key:10} {figures['rps']:9.1f} req/s  (hello beside it "
+                f"{figures['hello_rps']:7.1f})  ratio {figures['ratio']:.3f}  "
+                f"p50 {figures['p50']:8.2f} ms  p99 {figures['p99']:8.2f} ms  "
+                f"non-2xx/3xx {figures['non_2xx_3xx']}"
                 f"{'  socket errors ' + figures['socket_errors'] if figures['socket_errors'] else ''}"
-                f"  (drained {figures['drain_s']:.1f} s, load {os.getloadavg()[0]:.2f})",
+                f"  (load {os.getloadavg()[0]:.2f})",
                 flush=True,
             )
     finally:
         server.stop()
-    hello = (results["hello"]["rps"] + results["hello_end"]["rps"]) / 2
+    hello_runs = [figures["hello_rps"] for figures in results.values()]
+    hello = sum(hello_runs) / len(hello_runs)
+    results["hello"] = {
+        "rps": hello,
+        "hello_rps": hello,
+        "ratio": 1.0,
+        "p50": float("nan"),
+        "p99": float("nan"),
+        "non_2xx_3xx": 0,
+        "socket_errors": "",
+    }
+    wsgi_ratio = results["wsgi_hello"]["ratio"]
     for figures in results.values():
-        figures["ratio"] = figures["rps"] / hello
+        figures["ratio_wsgi"] = figures["ratio"] / wsgi_ratio
     peak_mib = max(server.peak.values(), default=0) / 1024
     summary = {
         "scale": scale,
@@ -441,9 +501,12 @@ def bench_scale(scale: str, db: str, args: argparse.Namespace) -> dict[str, Any]
         "worker_peaks_mib": {str(pid): kib / 1024 for pid, kib in server.peak.items()},
         "compute": compute,
         "nproc": os.cpu_count(),
+        "page_cache": not args.no_page_cache,
+        "slices": args.slices,
         "duration": args.duration,
     }
-    (OUT / f"results-{scale}-{db}.json").write_text(
+    suffix = "-no-page-cache" if args.no_page_cache else ""
+    (OUT / f"results-{scale}-{db}{suffix}.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str)
     )
     return summary
@@ -452,23 +515,30 @@ def bench_scale(scale: str, db: str, args: argparse.Namespace) -> dict[str, Any]
 # ---- tables ---------------------------------------------------------------------------------------
 
 
+def _ms(value: float) -> str:
+    return "–" if value != value else f"{value:.1f}"  # NaN: not measured on its own
+
+
 def scale_table(summary: dict[str, Any]) -> str:
     meta = summary["meta"]
     counts = meta.get("counts", {})
     lines = [
-        f"### {summary['scale']} ({summary['db']}), {summary['nproc']} cores",
+        f"### {summary['scale']} ({summary['db']}), {summary['nproc']} cores, page cache "
+        f"{'on' if summary.get('page_cache', True) else 'off'}",
         "",
         f"Data: {counts.get('members')} members, {counts.get('events')} events, "
         f"{counts.get('occurrences')} sittings, {counts.get('registrations')} registrations, "
         f"{counts.get('checkins')} check-ins, {counts.get('marks')} marks, "
         f"{counts.get('matches')} matches; generated in {meta.get('generate_seconds')} s.",
-        f"gunicorn 2 sync workers; wrk -t{THREADS} -c{CONNECTIONS} -d{summary['duration']}s "
-        f"per route; hello = mean of the first and last run "
-        f"({summary['routes']['hello']['rps']:.0f} and "
-        f"{summary['routes']['hello_end']['rps']:.0f} req/s).",
+        f"gunicorn 2 sync workers; wrk -t{THREADS} -c{CONNECTIONS}, {summary['duration']} s "
+        f"per route in {summary.get('slices', 1)} slices, each after a slice of the hello "
+        f"baseline (the Flask route /__flask_hello); a route's ratio divides its mean by the "
+        f"mean of the hello slices beside it (hello over the whole run "
+        f"{summary['routes']['hello']['rps']:.0f} req/s).",
         "",
-        "| route | req/s | ratio to hello | target | p50 ms | p99 ms | non-2xx/3xx | SQL/request |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| route | req/s | ratio to hello | target | ratio to WSGI hello | p50 ms | p99 ms "
+        "| non-2xx/3xx | SQL/request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     statements = summary.get("compute", {}).get("statements", {})
     by_key = {
@@ -489,7 +559,8 @@ def scale_table(summary: dict[str, Any]) -> str:
         sql = statements.get(by_key.get(key, ""), {}).get("statements", "")
         lines.append(
             f"| {label} | {figures['rps']:.1f} | {figures['ratio']:.3f} | {verdict} | "
-            f"{figures['p50']:.1f} | {figures['p99']:.1f} | {figures['non_2xx_3xx']} | {sql} |"
+            f"{figures['ratio_wsgi']:.3f} | {_ms(figures['p50'])} | {_ms(figures['p99'])} | "
+            f"{figures['non_2xx_3xx']} | {sql} |"
         )
     peak = summary["peak_worker_rss_mib"]
     lines += [
@@ -551,9 +622,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=("tiny", "district", "city", "both"), default="both")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds of load per route (and as many of hello)"
+    )
+    parser.add_argument(
+        "--slices", type=int, default=5, help="alternate route and hello this many times"
+    )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets")
     parser.add_argument("--skip-compute", action="store_true")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve with PAGE_CACHE off: every request builds its page (shows the queries' cost)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk   (Debian package 'wrk')")
@@ -564,11 +645,13 @@ def main() -> None:
     text = ""
     for scale, summary in summaries.items():
         table = scale_table(summary)
-        (OUT / f"results-{scale}.md").write_text(table)
+        suffix = "-no-page-cache" if args.no_page_cache else ""
+        (OUT / f"results-{scale}-{args.db}{suffix}.md").write_text(table)
         text += table + "\n"
     if len(summaries) == 2:
         table = both_table(summaries["district"], summaries["city"])
-        (OUT / "results-both.md").write_text(table)
+        suffix = "-no-page-cache" if args.no_page_cache else ""
+        (OUT / f"results-both-{args.db}{suffix}.md").write_text(table)
         text += table
     print()
     print(text)

@@ -1,12 +1,18 @@
-"""The WSGI application the benchmark serves: eventsys itself, plus a bare hello route.
+"""The WSGI application the benchmark serves: eventsys itself, plus two bare hello routes.
 
 gunicorn --pythonpath bench wsgi_bench:app
 
-``/__hello`` is answered by a small WSGI middleware in front of Flask, so the hello baseline
-is served by the same gunicorn master, the same workers and the same process as every eventsys
-page of the run, but costs no Flask routing, session, database or template work: it is the
-floor the server itself imposes. eventsys gets no new route; any other path goes to
-``wsgi.app`` (``create_app()``, configured from the EVENTSYS_* environment as in production).
+* ``/__flask_hello`` is a Flask route added to eventsys's own application object here (and
+  nowhere else): it returns "hello" and does nothing else, but goes through everything every
+  eventsys request goes through (routing, the session cookie, the before/after request hooks,
+  the security headers). It is the framework's own limit for this app, the baseline of the
+  issue's ratios.
+* ``/__hello`` is answered by a small WSGI middleware in front of Flask: the same gunicorn
+  workers, but no Flask at all. It shows the floor the server itself imposes (the first
+  version of this benchmark divided by it).
+
+Any other path goes to ``wsgi.app`` (``create_app()``, configured from the EVENTSYS_*
+environment as in production).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Response
 
 from wsgi import app as eventsys_app
 
@@ -38,4 +46,9 @@ class HelloMiddleware:
         return self.wrapped(environ, start_response)
 
 
+def flask_hello() -> Response:
+    return Response(_BODY, mimetype="text/plain")
+
+
+eventsys_app.add_url_rule("/__flask_hello", "bench_flask_hello", flask_hello)
 app = HelloMiddleware(eventsys_app)

@@ -32,8 +32,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_extensions(app)
     init_web(app)
     register_blueprints(app)
+    wrap_wsgi(app)
     register_commands(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Put the page cache's fast path, then the trusted proxies' headers, in front of Flask."""
+    from eventsys.web.pagecache import FastPath
+
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    proxies = int(app.config.get("PROXY_COUNT", 0))
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 def configure_database_url(app: Flask) -> None:
@@ -63,3 +78,8 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)
+    from flask_sqlalchemy.session import Session
+
+    from eventsys import generations
+
+    generations.install(Session)

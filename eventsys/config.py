@@ -33,6 +33,15 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
+    # Sign-ups refused for a taken name or phone, per client address, before all are refused.
+    SIGNUP_MAX_REFUSALS = 5
+    SIGNUP_WINDOW_MINUTES = 60
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (the TLS proxy: 1).
+    # 0 trusts none: the sign-in and sign-up limits then count the proxy's address for everyone.
+    PROXY_COUNT = 0
+    # Rendered pages kept per worker until a table they read changes (eventsys.web.pagecache).
+    PAGE_CACHE = True
+    PAGE_CACHE_BYTES = 24 * 1024 * 1024
     HELP_TELEPHONE = "010-6381 2345"
     CENTRE_NAME = "丰台区老干部活动中心"
     PAGE_SIZE = 30

@@ -30,3 +30,7 @@ class Clash(EventsysError):
 
 class Conflict(EventsysError):
     """The data changed underneath the user, or a unique value is taken."""
+
+
+class TooManyAttempts(EventsysError):
+    """A limit on attempts (sign-in, sign-up) is reached: wait, or call the centre."""

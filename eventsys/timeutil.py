@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
+class ClockWatch:
+    """Whether, and first when, the clock was read inside a ``watch_clock`` block."""
+
+    def __init__(self) -> None:
+        self.first: datetime | None = None
+
+
+_watch: ContextVar[ClockWatch | None] = ContextVar("eventsys_clock_watch", default=None)
+
+
+@contextmanager
+def watch_clock() -> Iterator[ClockWatch]:
+    """Note the first reading of the clock inside the block (a page that did may go stale)."""
+    watch = ClockWatch()
+    token = _watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _watch.reset(token)
+
+
 def utcnow() -> datetime:
     """Return the current time, aware, in UTC."""
-    return datetime.now(UTC)
+    now = datetime.now(UTC)
+    watch = _watch.get()
+    if watch is not None and watch.first is None:
+        watch.first = now
+    return now
 
 
 def to_local(value: datetime) -> datetime:

@@ -118,6 +118,8 @@ def backend_app(
 
 
 def _empty_tables(app: Flask) -> None:
+    # Rows go behind the app's back here (no table generations move): forget kept pages too.
+    app.extensions.pop("eventsys.pagecache", None)
     with app.app_context():
         db.session.remove()
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]

@@ -13,6 +13,7 @@ whose job it is.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -31,6 +32,13 @@ PER_CRITERION_TRIM_THEN_WEIGHT: Final = "per_criterion_trim_then_weight"
 METHODS: Final[tuple[str, str]] = (PER_JUDGE_TOTAL_THEN_TRIM, PER_CRITERION_TRIM_THEN_WEIGHT)
 
 
+@functools.lru_cache(maxsize=4096)
+def _decimal_fraction(value: Decimal) -> Fraction:
+    # Marks repeat (a panel gives a few dozen distinct values to a thousand entries) and
+    # Fraction(Decimal) is slow; equal Decimals (8.5, 8.50) give the same Fraction.
+    return Fraction(value)
+
+
 def to_fraction(value: object) -> Fraction:
     """Convert a mark, weight or score to an exact Fraction, refusing floats and non-numbers."""
     # bool is an int subclass; True as a mark is always a bug upstream.
@@ -42,7 +50,7 @@ def to_fraction(value: object) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value!r} is not a finite number")
-        return Fraction(value)
+        return _decimal_fraction(value)
     if isinstance(value, float):
         raise TypeError(
             f"{value!r} is a binary float, which cannot hold most decimal marks exactly; "

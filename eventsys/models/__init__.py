@@ -1,5 +1,6 @@
 """The database models, one module per aggregate."""
 
+from eventsys.models import cache as _cache  # noqa: F401  (table generations)
 from eventsys.models import contests as _contests  # noqa: F401  (tables of judged contests)
 from eventsys.models import tournaments as _tournaments  # noqa: F401  (tables of tournaments)
 from eventsys.models.audit import AuditRecord
@@ -21,7 +22,7 @@ from eventsys.models.registrations import (
     Registration,
     RegistrationMember,
 )
-from eventsys.models.users import ROLES, LoginFailure, User
+from eventsys.models.users import ROLES, LoginFailure, LoginSession, SignupRefusal, User
 from eventsys.models.venues import VENUE_KINDS, Venue
 
 __all__ = [
@@ -41,11 +42,13 @@ __all__ = [
     "Group",
     "GroupMember",
     "LoginFailure",
+    "LoginSession",
     "Notice",
     "Occurrence",
     "Organisation",
     "Registration",
     "RegistrationMember",
+    "SignupRefusal",
     "User",
     "Venue",
 ]

@@ -1,4 +1,5 @@
-"""People who use eventsys, their roles, and sign-in attempts."""
+"""People who use eventsys, their roles, their signed-in devices, and sign-in and sign-up
+attempts."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # (HMAC), so the address can be shown again but not rebuilt from a stolen database alone.
     # None until an address is made; replacing the seed retires the old address.
     calendar_secret: Mapped[str | None] = mapped_column(String(64))
-    # Bumped on password change or "sign out everywhere": old sessions stop matching.
+    # Bumped on password change or "sign out everywhere" (and audited); the sessions themselves
+    # end through their LoginSession rows.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -49,17 +51,34 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of *password* (scrypt unless configured otherwise)."""
-        from flask import current_app
-
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Tell whether *password* matches, in constant time."""
         return check_password_hash(self.password_hash, password)
 
+    # Which signed-in device this object stands for: set by services.accounts when someone
+    # signs in, and by the user loader on every request. Plain attributes, not columns.
+    def attach_login_session(self, login_session_id: int, key: str) -> None:
+        """Make this object stand for the signed-in device *login_session_id*."""
+        self.__dict__["_login_session_id"] = login_session_id
+        self.__dict__["_login_token"] = f"{login_session_id}:{key}"
+
+    @property
+    def login_session_id(self) -> int | None:
+        """The id of the signed-in device this object was loaded through, if any."""
+        value: int | None = self.__dict__.get("_login_session_id")
+        return value
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and the remember-me cookie.
+
+        "<login_session.id>:<key>": the device's record and its secret, never the user id
+        alone, so that signing out on one device ends that device's cookies on the server."""
+        token: str | None = self.__dict__.get("_login_token")
+        if token is None:
+            raise RuntimeError("sign in through services.accounts.start_session first")
+        return token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -74,6 +93,51 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.login}>"
+
+
+def hash_password(password: str) -> str:
+    """Return a salted hash of *password* (scrypt unless configured otherwise)."""
+    from flask import current_app
+
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in device (a browser): its session and remember-me cookies name this row.
+
+    The cookies carry the row's id and a random key; only the key's SHA-256 digest is stored,
+    so the table alone signs nobody in. Signing out on the device sets revoked_at, "sign out
+    everywhere" and a new password set it on every row of the person; nothing ever clears it
+    (signing in again makes a new row)."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    key_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Written at most every few minutes (services.accounts.TOUCH_EVERY), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Chrome, Android": enough for a person to recognise the device, nothing more.
+    device: Mapped[str] = mapped_column(String(80), default="")
+
+
+class SignupRefusal(db.Model):  # type: ignore[name-defined,misc]
+    """A sign-up refused because the login name or phone number was taken.
+
+    Kept for the limit's window, per client address, so that every worker sees the same limit
+    on how many names one address may probe (services.accounts.sign_up)."""
+
+    __tablename__ = "signup_refusal"
+    __table_args__ = (Index("ix_signup_refusal_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LoginFailure(db.Model):  # type: ignore[name-defined,misc]

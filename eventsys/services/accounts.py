@@ -1,23 +1,41 @@
-"""Sign-up, sign-in with a shared attempt limit, roles and passwords."""
+"""Sign-up and sign-in with limits shared through the database, signed-in devices, roles and
+passwords."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
+from eventsys.database import write_intent
 from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
-from eventsys.errors import Conflict, EventsysError, NotFound
+from eventsys.errors import Conflict, EventsysError, NotFound, TooManyAttempts
 from eventsys.extensions import db
-from eventsys.models import ROLES, LoginFailure, Organisation, User
+from eventsys.models import ROLES, LoginFailure, LoginSession, Organisation, SignupRefusal, User
+from eventsys.models.users import hash_password
 from eventsys.pinyin import name_pinyin
 from eventsys.services import audit
+from eventsys.timeutil import utcnow
 
 # A dummy hash so that an unknown login costs as much time as a wrong password.
 _DUMMY = User(password_hash="")
+
+# Sign-ups refused for a taken login name or phone number, per client address, before every
+# sign-up from that address is refused for the rest of the window (config: SIGNUP_MAX_REFUSALS,
+# SIGNUP_WINDOW_MINUTES).
+SIGNUP_MAX_REFUSALS = 5
+SIGNUP_WINDOW_MINUTES = 60
+# A signed-in device's last_seen_at is written at most this often.
+TOUCH_EVERY = timedelta(minutes=5)
+_RANDOM = secrets.SystemRandom()
 
 
 @dataclass(frozen=True)
@@ -38,11 +56,47 @@ def _check_unique(login: str, phone: str | None, *, exclude_id: int | None = Non
         query = query.where(User.id != exclude_id)
     for _id, taken_login, taken_phone in db.session.execute(query):
         if taken_login.lower() == login.lower():
+            if looks_like_phone(login):
+                raise Conflict(_taken_phone_message(), field="login")
+            free = free_logins_like(login)
+            if not free:
+                raise Conflict(
+                    _("This login name is already taken; please choose another."), field="login"
+                )
             raise Conflict(
-                _("This login name is already taken; please choose another."), field="login"
+                _(
+                    "This login name is already taken. These are free: %(names)s. "
+                    "Your mobile number also works as a login name.",
+                    names=_(", ").join(free),
+                ),
+                field="login",
             )
         if phone and taken_phone == phone:
-            raise Conflict(_("This phone number is already registered."), field="phone")
+            raise Conflict(_taken_phone_message(), field="phone")
+
+
+def _taken_phone_message() -> str:
+    return _(
+        "This phone number is already registered. If it is yours, sign in with it; if you "
+        "forgot the password, call the centre."
+    )
+
+
+def free_logins_like(login: str, *, count: int = 3) -> list[str]:
+    """Suggest up to *count* free login names made from *login* (wangli27, wangli58...).
+
+    The numbers are drawn at random, not counted up: were wangli2 left out of "wangli3,
+    wangli4", the suggestion itself would tell that someone signs in as wangli2."""
+    base = re.sub(r"\d+$", "", login)[:60] or login[:60]
+    numbers = _RANDOM.sample(range(10, 100), 4 * count)
+    candidates = [f"{base}{n}" for n in numbers]
+    taken = {
+        name.lower()
+        for name in db.session.scalars(
+            select(User.login).where(func.lower(User.login).in_([c.lower() for c in candidates]))
+        )
+    }
+    return [c for c in candidates if c.lower() not in taken and c.lower() != login.lower()][:count]
 
 
 def create_user(data: NewUser, *, actor: User | None) -> User:
@@ -59,6 +113,9 @@ def create_user(data: NewUser, *, actor: User | None) -> User:
         and db.session.get(Organisation, data.organisation_id) is None
     ):
         raise NotFound(_("Choose an organisation from the list."), field="organisation_id")
+    # Hash before looking the names up: a taken name then costs as much time as a free one,
+    # so the answer's timing says nothing the throttled message does not (see sign_up).
+    password_hash = hash_password(data.password)
     _check_unique(login, phone)
     user = User(
         name=data.name,
@@ -69,12 +126,66 @@ def create_user(data: NewUser, *, actor: User | None) -> User:
         is_organizer="organizer" in data.roles,
         is_judge="judge" in data.roles,
         is_participant="participant" in data.roles,
+        password_hash=password_hash,
     )
-    user.set_password(data.password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor or user, "user.create", "user", user.id, after={"roles": list(user.roles)})
     return user
+
+
+def sign_up(data: NewUser, *, address: str | None, now: datetime) -> User:
+    """Let someone create their own account, within a per-address limit on probing for names.
+
+    Sign-up cannot help telling whether a login name or phone number is taken: the account
+    is refused. OWASP's remedy, answering the same either way and sending the details out of
+    band, needs an e-mail address, and this centre's members have none to give. So the answer
+    stays plain and helpful for the elderly person in front of it (free names like theirs are
+    suggested), and probing is made slow instead: every sign-up refused for a taken name or
+    number is recorded per client address, in the database so that all workers count together,
+    and after SIGNUP_MAX_REFUSALS of them within SIGNUP_WINDOW_MINUTES every sign-up from that
+    address is refused, before any name is looked up, with one message whatever the name. Free
+    names are not counted: trying one creates an account, which tells a prober nothing about
+    anyone else, and a busy sign-up morning on the centre's Wi-Fi shares one address. A taken
+    name and a free one cost the same time (the password is hashed in both cases)."""
+    key = client_key(address)
+    limit = current_app.config.get("SIGNUP_MAX_REFUSALS", SIGNUP_MAX_REFUSALS)
+    minutes = current_app.config.get("SIGNUP_WINDOW_MINUTES", SIGNUP_WINDOW_MINUTES)
+    since = now - timedelta(minutes=minutes)
+    refusals = db.session.scalar(
+        select(func.count()).where(SignupRefusal.address == key, SignupRefusal.at > since)
+    )
+    if refusals is not None and refusals >= limit:
+        raise TooManyAttempts(
+            _(
+                "Too many sign-ups were tried from here. Please wait %(minutes)d minutes, or "
+                "call the centre and we will make your account.",
+                minutes=minutes,
+            )
+        )
+    try:
+        return create_user(data, actor=None)
+    except Conflict:
+        db.session.execute(delete(SignupRefusal).where(SignupRefusal.at <= since))
+        db.session.add(SignupRefusal(address=key, at=now))
+        db.session.flush()
+        raise
+
+
+def client_key(address: str | None) -> str:
+    """The key the sign-up limit counts by: an IPv4 address, or the /64 network of an IPv6 one.
+
+    One household, or one phone, is given a whole IPv6 /64: counting single addresses would
+    give a prober billions of fresh starts."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return (address or "unknown")[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _failure_key(login: str) -> str:
@@ -89,7 +200,7 @@ def authenticate(login: str, password: str, *, now: datetime) -> User:
         select(func.count()).where(LoginFailure.key == key, LoginFailure.at > now - window)
     )
     if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise EventsysError(
+        raise TooManyAttempts(
             _(
                 "Too many failed attempts. Please wait %(minutes)d minutes or call the help line.",
                 minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
@@ -115,21 +226,23 @@ def authenticate(login: str, password: str, *, now: datetime) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password and sign the user out of every other session."""
+def change_password(user: User, current: str, new: str, *, now: datetime | None = None) -> None:
+    """Change the password and sign the user out on every other device."""
     if not user.check_password(current):
         raise EventsysError(_("The current password is not right."), field="current_password")
     user.set_password(new)
     user.session_version += 1
+    _revoke(user, now or utcnow(), keep=user.login_session_id)
     audit.record(user, "user.password", "user", user.id)
     db.session.flush()
 
 
-def sign_out_everywhere(user: User) -> None:
+def sign_out_everywhere(user: User, *, now: datetime | None = None) -> None:
     """End every session of *user*, on every device, remember-me cookies included.
 
-    Sessions and remember-me cookies carry "id:session_version" (User.get_id); the loader
-    refuses any version but the current one, so one increment ends them all."""
+    Every cookie names one of the user's LoginSession rows (User.get_id); all of them are
+    revoked. session_version is bumped as well, as the audited count of such events."""
+    _revoke(user, now or utcnow())
     before = {"session_version": user.session_version}
     user.session_version += 1
     audit.record(
@@ -157,15 +270,150 @@ def set_roles(user: User, roles: tuple[str, ...], *, actor: User) -> None:
     db.session.flush()
 
 
-def load_user_by_session_id(session_id: str) -> User | None:
-    """Return the user a session cookie names, if its version is still current."""
-    user_id, _sep, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+# ---- signed-in devices --------------------------------------------------------------------------
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def start_session(user: User, *, device: str, now: datetime) -> LoginSession:
+    """Record that *user* signs in on a device, and make user.get_id() name that record."""
+    key = secrets.token_urlsafe(24)
+    record = LoginSession(
+        user_id=user.id,
+        key_digest=_digest(key),
+        created_at=now,
+        last_seen_at=now,
+        device=device[:80],
+    )
+    db.session.add(record)
+    db.session.flush()
+    user.attach_login_session(record.id, key)
+    return record
+
+
+def sign_out(user: User, *, now: datetime) -> None:
+    """End the session of the device *user* was loaded through, its remember-me cookie too."""
+    if user.login_session_id is not None:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.id == user.login_session_id, LoginSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+def sign_out_device(user: User, device_id: int, *, now: datetime) -> LoginSession:
+    """Sign *user* out on another of their devices (a lost phone); never someone else's."""
+    record = db.session.get(LoginSession, device_id)
+    if record is None or record.user_id != user.id or record.revoked_at is not None:
+        raise NotFound(_("This device is not signed in any more."))
+    record.revoked_at = now
+    db.session.flush()
+    return record
+
+
+def _revoke(user: User, now: datetime, *, keep: int | None = None) -> None:
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    db.session.execute(query.values(revoked_at=now))
+
+
+def load_user_by_session_id(session_id: str, *, now: datetime | None = None) -> User | None:
+    """Return the user a session or remember-me cookie names, if that device is still signed in.
+
+    This runs on every signed-in request: one query, the user joined to the device's record.
+    The key is compared in constant time; a revoked record, a deactivated person or a device
+    unused for longer than a remember-me cookie lasts loads nobody."""
+    record_text, _sep, key = session_id.partition(":")
+    if not (record_text.isascii() and record_text.isdecimal()) or not 0 < len(key) <= 64:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    record_id = int(record_text)
+    if record_id > 2**31 - 1:
         return None
+    row = db.session.execute(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.id == record_id)
+    ).first()
+    if row is None:
+        return None
+    user, record = row
+    if not hmac.compare_digest(record.key_digest, _digest(key)):
+        return None
+    now = now or utcnow()
+    idle = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if record.revoked_at is not None or not user.active or record.last_seen_at < now - idle:
+        return None
+    user.attach_login_session(record.id, key)
+    if now - record.last_seen_at >= TOUCH_EVERY:
+        _touch(record, now)
     return user
+
+
+def _touch(record: LoginSession, now: datetime) -> None:
+    """Note that the device was seen, without making a request commit what it did not mean to."""
+    if write_intent.get():
+        # Saved with the request's own commit, if it makes one; lost with its rollback.
+        record.last_seen_at = now
+        return
+    # A read never commits: note it in a short transaction of its own. (On SQLite a read holds
+    # no write lock, and WAL lets this one writer through beside the readers.)
+    token = write_intent.set(True)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(LoginSession).where(LoginSession.id == record.id).values(last_seen_at=now)
+            )
+    finally:
+        write_intent.reset(token)
+
+
+def signed_in_devices(user: User) -> list[LoginSession]:
+    """The devices *user* is signed in on, most recently used first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+_BROWSERS = (
+    ("MicroMessenger", "WeChat"),
+    ("EdgA/", "Edge"),
+    ("Edg/", "Edge"),
+    ("HuaweiBrowser", "Huawei Browser"),
+    ("MiuiBrowser", "Xiaomi Browser"),
+    ("UCBrowser", "UC Browser"),
+    ("QQBrowser", "QQ Browser"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("HarmonyOS", "HarmonyOS"),
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_name(user_agent: str | None) -> str:
+    """Name a browser from its User-Agent, plainly: "Chrome, Android". Empty if unknown."""
+    text = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in text), "")
+    system = next((name for mark, name in _SYSTEMS if mark in text), "")
+    return ", ".join(part for part in (browser, system) if part)
 
 
 def find_by_login_or_phone(key: str) -> User | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventsys.domain.recurrence import Sitting, first_clash, weekly_sittings
@@ -252,25 +252,37 @@ def _apply(event: Event, data: EventData) -> None:
 
 
 def _replace_occurrences(event: Event, sittings: Sequence[Sitting], *, keep_changes: bool) -> None:
-    """Make the event's occurrences match *sittings*, keeping skipped days that still exist."""
+    """Make the event's occurrences match *sittings*, keeping skipped days that still exist.
+
+    The new rows go in as one statement, however many sittings a year of weekly meetings has
+    (the unit of work would insert them one by one on SQLite, which cannot return new ids in
+    order); the event's list of occurrences is read again when next used."""
     skipped = {o.original_start for o in event.occurrences if o.skipped} if keep_changes else set()
     for occurrence in list(event.occurrences):
         event.occurrences.remove(occurrence)
     # Flush the deletions first: the new rows may reuse the same times.
     db.session.flush()
     blocks = event.status != "cancelled"
-    for sitting in sittings:
-        is_skipped = sitting.starts_at in skipped
-        event.occurrences.append(
-            Occurrence(
-                venue_id=event.venue_id,
-                starts_at=sitting.starts_at,
-                ends_at=sitting.ends_at,
-                original_start=sitting.starts_at,
-                skipped=is_skipped,
-                blocks_venue=blocks and not is_skipped,
-            )
-        )
+    rows = [
+        {
+            "event_id": event.id,
+            "venue_id": event.venue_id,
+            "starts_at": sitting.starts_at,
+            "ends_at": sitting.ends_at,
+            "original_start": sitting.starts_at,
+            "skipped": sitting.starts_at in skipped,
+            "blocks_venue": blocks and sitting.starts_at not in skipped,
+        }
+        for sitting in sittings
+    ]
+    if rows:
+        try:
+            db.session.execute(insert(Occurrence), rows)
+        except IntegrityError as error:  # the PostgreSQL exclusion constraint
+            raise Clash(
+                _("This venue was booked by someone else a moment ago. Please try again.")
+            ) from error
+    db.session.expire(event, ["occurrences"])
 
 
 def set_status(event: Event, status: str, *, actor: User) -> None:

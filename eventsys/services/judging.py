@@ -235,6 +235,20 @@ def _marks_snapshot(sheet: ScoreSheet, criteria: list[Criterion]) -> dict[str, o
 # ---- Skating System placings -------------------------------------------------------------
 
 
+def placing_sheets_of(contest: Contest, judge: User) -> dict[str, PlacingSheet | None]:
+    """Return the judge's sheet for each dance of the final, None where none is saved yet
+    (one query, however many dances)."""
+    saved = {
+        sheet.dance: sheet
+        for sheet in db.session.scalars(
+            select(PlacingSheet).where(
+                PlacingSheet.contest_id == contest.id, PlacingSheet.judge_id == judge.id
+            )
+        )
+    }
+    return {dance: saved.get(dance) for dance in contest.dance_list}
+
+
 def placing_sheet_for(contest: Contest, judge: User, dance: str) -> PlacingSheet | None:
     return db.session.scalars(
         select(PlacingSheet).where(

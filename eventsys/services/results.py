@@ -98,8 +98,10 @@ class ContestResults:
 
 
 def _fraction_total(sheet: dict[int, Decimal], weights: dict[int, Decimal]) -> Fraction:
+    to_fraction = scoring.to_fraction
     return sum(
-        (Fraction(weights[c]) * Fraction(sheet[c]) for c in weights if c in sheet), Fraction(0)
+        (to_fraction(weights[c]) * to_fraction(sheet[c]) for c in weights if c in sheet),
+        Fraction(0),
     )
 
 

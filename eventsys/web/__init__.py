@@ -8,11 +8,15 @@ from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from eventsys.database import write_intent
 from eventsys.extensions import login_manager
 from eventsys.i18n import format_clock, format_day, format_when, locale_code
 from eventsys.services.accounts import load_user_by_session_id
+from eventsys.web.forms import show_again_after_csrf_error
+from eventsys.web.headers import SECURITY_HEADERS
+from eventsys.web.util import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -37,18 +41,16 @@ def init_web(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Any) -> Any:
         headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        )
+        for name, value in SECURITY_HEADERS:
+            headers.setdefault(name, value)
         return response
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    def _csrf_error(error: CSRFError) -> Any:
+        # A form page marked keeps_input comes back with what was typed (UX.md item 6).
+        page = show_again_after_csrf_error()
+        if page is not None:
+            return page
         message = _(
             "This form had expired or was sent from elsewhere. Please fill it in again; "
             "nothing was saved."
@@ -103,6 +105,14 @@ def init_web(app: Flask) -> None:
         }
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:...> no larger than a row id can be (2**31 - 1); dance numbers start at 0."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount every blueprint."""
     from eventsys.web import (
@@ -116,5 +126,7 @@ def register_blueprints(app: Flask) -> None:
         tournaments,
     )
 
+    # Ids in addresses are row ids: a number no row can have is a 404 from the router.
+    app.url_map.converters["int"] = RowIdConverter
     for module in (public, auth, me, manage, registrations, contests, tournaments, calendar):
         app.register_blueprint(module.bp)

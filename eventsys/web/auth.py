@@ -10,12 +10,19 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from eventsys.errors import EventsysError
+from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
 from eventsys.models import Organisation
 from eventsys.services import accounts
 from eventsys.timeutil import utcnow
-from eventsys.web.forms import ActionForm, LanguageForm, LoginForm, SignupForm, options
+from eventsys.web.forms import (
+    ActionForm,
+    LanguageForm,
+    LoginForm,
+    SignupForm,
+    keeps_input,
+    options,
+)
 from eventsys.web.util import attach_error, next_or
 
 bp = Blueprint("auth", __name__)
@@ -29,17 +36,20 @@ def organisation_choices(blank: str) -> list[SelectChoice]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_input
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(next_or("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        now = utcnow()
         try:
-            user = accounts.authenticate(form.login.data, form.password.data, now=utcnow())
+            user = accounts.authenticate(form.login.data, form.password.data, now=now)
         except EventsysError as refusal:
             db.session.commit()  # keep the recorded failure: it counts towards the limit
             form.password.errors = [str(refusal)]
         else:
+            accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
             db.session.commit()
             session.clear()
             login_user(user, remember=bool(form.remember.data))
@@ -53,6 +63,9 @@ def login() -> Any:
 def logout() -> Any:
     form = ActionForm()
     if form.validate_on_submit():
+        # This device's record is revoked on the server: a copy of its cookies stops working.
+        accounts.sign_out(current_user._get_current_object(), now=utcnow())
+        db.session.commit()
         # Clear first: logout_user leaves a note in the session to delete the remember-me
         # cookie, which session.clear() would otherwise throw away (and the cookie would sign
         # the user straight back in on the next request).
@@ -62,15 +75,43 @@ def logout() -> Any:
     return redirect(url_for("public.home"))
 
 
+@bp.route("/me/devices", methods=["GET", "POST"])
+@login_required
+def devices() -> Any:
+    """The browsers this person is signed in on, each with a button to sign it out."""
+    if request.method == "POST":
+        form = ActionForm()
+        device_id = request.form.get("device", type=int)
+        if form.validate_on_submit() and device_id is not None and 0 < device_id < 2**31:
+            if device_id == current_user.login_session_id:
+                return redirect(url_for("auth.devices"))  # "Sign out" in the menu does that
+            try:
+                accounts.sign_out_device(current_user, device_id, now=utcnow())
+            except EventsysError as refusal:
+                flash(str(refusal), "error")
+            else:
+                db.session.commit()
+                flash(_("That device is signed out."), "success")
+        return redirect(url_for("auth.devices"))
+    return render_template(
+        "auth/devices.html",
+        devices=accounts.signed_in_devices(current_user),
+        this_device=current_user.login_session_id,
+    )
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@keeps_input
 def signup() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("me.profile"))
     form = SignupForm()
     form.organisation_id.choices = organisation_choices(_("— None —"))
+    refused: EventsysError | None = None
     if form.validate_on_submit():
+        now = utcnow()
         try:
-            user = accounts.create_user(
+            user = accounts.sign_up(
                 accounts.NewUser(
                     name=form.name.data,
                     login=form.login.data,
@@ -78,18 +119,23 @@ def signup() -> Any:
                     phone=form.phone.data or None,
                     organisation_id=form.organisation_id.data,
                 ),
-                actor=None,
+                address=request.remote_addr,
+                now=now,
             )
         except EventsysError as refusal:
+            db.session.commit()  # keep a recorded refusal: it counts towards the limit
+            refused = refusal
             if not attach_error(form, refusal):
                 flash(str(refusal), "error")
         else:
+            accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
             db.session.commit()
             session.clear()
             login_user(user, remember=True)
             flash(_("Your account is ready. Welcome, %(name)s.", name=user.name), "success")
             return redirect(url_for("public.home"))
-    return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
+    status = 429 if isinstance(refused, TooManyAttempts) else 422 if refused or form.errors else 200
+    return render_template("auth/signup.html", form=form), status
 
 
 @bp.route("/language", methods=["POST"])
@@ -103,6 +149,10 @@ def language() -> Any:
     return redirect(
         next_or("public.home", form.next.data or (request.referrer and _path_of(request.referrer)))
     )
+
+
+def _user_agent() -> str:
+    return request.user_agent.string or ""
 
 
 def _path_of(url: str) -> str | None:

@@ -47,6 +47,7 @@ from eventsys.services import (
 )
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web.pagecache import cached_page
 
 bp = Blueprint("calendar", __name__)
 
@@ -238,6 +239,7 @@ def _bad_feed_request(error: BadFeedRequest) -> Any:
 
 
 @bp.route("/events/<int:event_id>.ics")
+@cached_page
 def event_ics(event_id: int) -> Response:
     """One event, with all its sittings, to download or subscribe to."""
     event = _visible_event(event_id)
@@ -251,6 +253,7 @@ def event_ics(event_id: int) -> Response:
 
 
 @bp.route("/calendar/contests/<int:event_id>.ics")
+@cached_page
 def contest_ics(event_id: int) -> Response:
     """A contest's or tournament's schedule: its sessions and every scheduled match."""
     event = _visible_event(event_id)
@@ -264,6 +267,7 @@ def contest_ics(event_id: int) -> Response:
 
 
 @bp.route("/venues/<int:venue_id>.ics")
+@cached_page
 def venue_ics(venue_id: int) -> Response:
     """A room's or court's bookings."""
     venue = db.session.get(Venue, venue_id)
@@ -280,6 +284,7 @@ def venue_ics(venue_id: int) -> Response:
 
 
 @bp.route("/calendar/programme.ics")
+@cached_page
 def programme_ics() -> Response:
     """The public programme, optionally only some kinds of event (?kind=lecture&kind=...)."""
     kinds = _kinds()
@@ -288,6 +293,7 @@ def programme_ics() -> Response:
 
 
 @bp.route("/calendar/u/<int:user_id>/<token>.ics")
+@cached_page
 def personal_ics(user_id: int, token: str) -> Response:
     """A person's own calendar, at their secret address."""
     user = feeds.user_for_token(user_id, token)
@@ -311,6 +317,7 @@ def personal_ics(user_id: int, token: str) -> Response:
 
 
 @bp.route("/calendar/")
+@cached_page
 def index() -> Any:
     """How to put the programme, a room or one's own events on a phone's calendar."""
     kinds = _kinds()
@@ -329,6 +336,7 @@ def index() -> Any:
 
 
 @bp.route("/calendar/venues/<int:venue_id>")
+@cached_page
 def venue_page(venue_id: int) -> Any:
     venue = db.session.get(Venue, venue_id)
     if venue is None:
@@ -343,6 +351,7 @@ def venue_page(venue_id: int) -> Any:
 
 
 @bp.route("/calendar/events/<int:event_id>")
+@cached_page
 def event_page(event_id: int) -> Any:
     event = _visible_event(event_id)
     return render_template(

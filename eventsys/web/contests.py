@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -41,8 +42,10 @@ from eventsys.web.forms import (
     MultiCheckboxField,
     NormalisedIntegerField,
     NormalisingForm,
+    keeps_input,
     options,
 )
+from eventsys.web.pagecache import cached_page
 from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("contests", __name__)
@@ -260,6 +263,7 @@ def _fill(form: SetupForm, contest: Contest) -> None:
 
 
 @bp.route("/contests/events/<int:event_id>/setup", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def setup(event_id: int) -> Any:
     event: Event = get_or_404(Event, event_id)
@@ -312,12 +316,14 @@ def overview(contest_id: int) -> Any:
 
 
 @bp.route("/contests/<int:contest_id>/panel", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def panel(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
     judges = db.session.scalars(
         select(User)
         .where(User.is_judge.is_(True), User.active.is_(True))
+        .options(selectinload(User.organisation))
         .order_by(User.name_pinyin)
     ).all()
     form = PanelForm()
@@ -467,6 +473,7 @@ def _visible_results(contest_id: int) -> Contest:
 
 
 @bp.route("/contests/<int:contest_id>/results")
+@cached_page
 def public_results(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
     if not contest.is_published and not (
@@ -509,6 +516,7 @@ def _judge_letter(index: int) -> str:
 
 
 @bp.route("/contests/<int:contest_id>/skating")
+@cached_page
 def skating(contest_id: int) -> Any:
     """The Skating System calculation: each dance's majority table and the final summary."""
     contest = _visible_results(contest_id)
@@ -540,6 +548,7 @@ def skating(contest_id: int) -> Any:
 
 
 @bp.route("/contests/<int:contest_id>/scoreboard")
+@cached_page
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
     if contest.blind and not contest.is_published:
@@ -592,10 +601,7 @@ def _code_entries(contest: Contest) -> None:
 def judging_list(contest_id: int) -> Any:
     contest = _my_contest(contest_id)
     if contest.is_skating:
-        sheets = {
-            dance: judging.placing_sheet_for(contest, current_user, dance)
-            for dance in contest.dance_list
-        }
+        sheets = judging.placing_sheets_of(contest, current_user)
         return render_template(
             "judging/dances.html", contest=contest, sheets=sheets, labels=SHEET_STATUS_LABELS
         )

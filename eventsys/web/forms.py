@@ -6,11 +6,17 @@ input method, control characters, surrounding blanks)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from flask import current_app, flash, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import event
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException
 from wtforms import (
     BooleanField,
     DateField,
@@ -37,6 +43,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.domain.text import normalise, normalise_number
+from eventsys.extensions import db
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 class DataRequired(_DataRequired):  # type: ignore[misc]
@@ -388,3 +397,95 @@ class OnBehalfForm(NormalisingForm):
         validators=[DataRequired(), Length(max=64)],
     )
     submit = SubmitField(_l("Register this member"))
+
+
+# ---- a form sent with an expired or missing CSRF token comes back with its input ----------------
+
+KEEPS_INPUT = "keeps_input"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def keeps_input(view: V) -> V:
+    """Mark a form view whose page may be shown again, as typed, after its CSRF token is refused.
+
+    Only for views that change nothing unless a FlaskForm's validate_on_submit() passes: the
+    view is then called again within the refused request (show_again_after_csrf_error) and its
+    form fails on its csrf_token field. Views that read request.form by hand or act on a
+    button alone stay unmarked and answer with the plain error page. (functools.wraps copies
+    the mark onto wrappers, so it may stand above or below login_required or role_required.)"""
+    setattr(view, KEEPS_INPUT, True)
+    return view
+
+
+class _SavedWhileShowingAgain(Exception):
+    """A view tried to commit while its page was shown again after a CSRF refusal."""
+
+
+def _refuse_commit(_session: Any) -> None:
+    raise _SavedWhileShowingAgain
+
+
+def show_again_after_csrf_error() -> Any | None:
+    """Show the refused form's page again, with what was typed, or None for the plain error page.
+
+    For a view marked keeps_input, within the refused request: the request hooks run as for any
+    request except the CSRF check (so role checks still apply), the posted tokens are blanked
+    so that every form's own check fails whatever made the request fail, a commit raises and
+    everything is rolled back afterwards. Passwords are never shown again (WTForms does not
+    render them). The page gets a fresh token and a message at the top, and status 400."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    view = app.view_functions.get(request.endpoint) if request.url_rule else None
+    if view is None or not getattr(view, KEEPS_INPUT, False) or request.mimetype not in FORM_TYPES:
+        return None
+    typed_a_password = any(
+        "password" in name and value for name, value in request.form.items(multi=True)
+    )
+    request.__dict__["form"] = ImmutableMultiDict(
+        [
+            (name, "" if name.endswith("csrf_token") else value)
+            for name, value in request.form.items(multi=True)
+        ]
+    )
+    message = _(
+        "This page was open for a long time, or you signed in or out meanwhile, so nothing "
+        "was saved. Please check what you typed and press the button again."
+    )
+    if typed_a_password:
+        message += " " + _("Please type the password again.")
+    flash(message, "error")
+    current = db.session()
+    event.listen(current, "before_commit", _refuse_commit)
+    try:
+        answer = _call_again(app, view)
+    except (HTTPException, _SavedWhileShowingAgain):
+        answer = None
+    finally:
+        event.remove(current, "before_commit", _refuse_commit)
+        db.session.rollback()
+    if answer is not None:
+        response = app.make_response(answer)
+        if response.status_code in (200, 409, 422) and response.mimetype == "text/html":
+            response.status_code = 400
+            return response
+    # Not a page with the form: take the message back, the plain error page says it all.
+    flashes = session.get("_flashes", [])
+    if ("error", message) in flashes:
+        flashes.remove(("error", message))
+        session.modified = True
+    return None
+
+
+def _call_again(app: Any, view: Callable[..., Any]) -> Any | None:
+    """Run the request hooks the refusal cut short (role checks among them), then the view."""
+    for name in (None, *reversed(request.blueprints)):
+        hooks = list(app.before_request_funcs.get(name, ()))
+        if name is None:
+            # The application's hooks up to the CSRF check ran already; the check refused.
+            checks = [i for i, hook in enumerate(hooks) if hook.__module__ == "flask_wtf.csrf"]
+            if not checks:
+                return None  # refused by a check of the view's own: it ran once already
+            hooks = hooks[checks[0] + 1 :]
+        for hook in hooks:
+            if app.ensure_sync(hook)() is not None:
+                return None  # a hook answered (sent to sign in): there is no form to show
+    return app.ensure_sync(view)(**(request.view_args or {}))

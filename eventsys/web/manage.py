@@ -53,6 +53,7 @@ from eventsys.web.forms import (
     RolesForm,
     UserForm,
     VenueForm,
+    keeps_input,
     options,
 )
 from eventsys.web.util import attach_error, get_or_404, role_required
@@ -160,6 +161,7 @@ def _event_data(form: EventForm) -> event_service.EventData:
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
+@keeps_input
 def event_new() -> Any:
     form = _event_form(None)
     if form.validate_on_submit():
@@ -175,6 +177,7 @@ def event_new() -> Any:
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@keeps_input
 def event_edit(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
     form = _event_form(event)
@@ -265,6 +268,7 @@ def occurrence_skip(occurrence_id: int) -> Any:
 
 
 @bp.route("/sittings/<int:occurrence_id>/move", methods=["GET", "POST"])
+@keeps_input
 def occurrence_move(occurrence_id: int) -> Any:
     occurrence = get_or_404(Occurrence, occurrence_id)
     form = OccurrenceForm()
@@ -303,6 +307,7 @@ def venues() -> Any:
 
 @bp.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@keeps_input
 def venue_form(venue_id: int | None) -> Any:
     venue = get_or_404(Venue, venue_id) if venue_id is not None else None
     form = VenueForm(obj=venue)
@@ -345,6 +350,7 @@ def organisations() -> Any:
 
 @bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@keeps_input
 def organisation_form(organisation_id: int | None) -> Any:
     organisation = get_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
@@ -391,6 +397,7 @@ def _people_choices() -> list[SelectChoice]:
 
 @bp.route("/groups/new", methods=["GET", "POST"], defaults={"group_id": None})
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@keeps_input
 def group_form(group_id: int | None) -> Any:
     group = get_or_404(Group, group_id) if group_id else None
     form = GroupForm(obj=group)
@@ -491,6 +498,7 @@ def _role_choices() -> list[SelectChoice]:
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
+@keeps_input
 def person_new() -> Any:
     form = UserForm()
     form.organisation_id.choices = organisation_choices(_("— None —"))
@@ -523,6 +531,7 @@ def person_new() -> Any:
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@keeps_input
 def person(user_id: int) -> Any:
     user = get_or_404(User, user_id)
     form = RolesForm()

@@ -11,13 +11,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 from eventsys.services import accounts, audit
-from eventsys.web.forms import ActionForm, PasswordChangeForm, ProfileForm
+from eventsys.web.forms import ActionForm, PasswordChangeForm, ProfileForm, keeps_input
 from eventsys.web.util import attach_error
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
 
 @bp.route("/", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def profile() -> Any:
     form = ProfileForm(obj=current_user, prefix="profile")

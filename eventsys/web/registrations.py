@@ -20,7 +20,7 @@ from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
-from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm
+from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm, keeps_input
 from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("registrations", __name__)
@@ -41,6 +41,7 @@ def _checkin_signer() -> URLSafeSerializer:
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def register(event_id: int) -> Any:
     event = _published_event(event_id)
@@ -100,6 +101,7 @@ def _people_from_logins(text: str, field: str) -> tuple[int, ...]:
 
 
 @bp.route("/events/<int:event_id>/teams/new", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def register_team(event_id: int) -> Any:
     event = _published_event(event_id)
@@ -157,16 +159,21 @@ def mine() -> Any:
         .options(selectinload(Notice.event))
         .order_by(Notice.created_at)
     ).all()
+    # Render before committing: the commit expires every row loaded above, and the template
+    # would then load each registration, event and notice again, one query each.
+    page = render_template(
+        "registrations/mine.html", registrations=rows, cancelled=cancelled, notices=notices
+    )
     if notices:
         service.mark_notices_seen(current_user, utcnow())
         db.session.commit()
-    return render_template(
-        "registrations/mine.html", registrations=rows, cancelled=cancelled, notices=notices
-    )
+    return page
 
 
-def _visible_registration(registration_id: int) -> Registration:
-    registration = get_or_404(Registration, registration_id)
+def _visible_registration(registration_id: int, *options: Any) -> Registration:
+    registration = db.session.get(Registration, registration_id, options=options)
+    if registration is None:
+        abort(404)
     member_ids = {m.user_id for m in registration.members}
     if not (
         current_user.is_organizer
@@ -180,7 +187,10 @@ def _visible_registration(registration_id: int) -> Registration:
 @bp.route("/me/registrations/<int:registration_id>")
 @login_required
 def mine_detail(registration_id: int) -> Any:
-    registration = _visible_registration(registration_id)
+    # The roster with its people: the page lists a team's members by name.
+    registration = _visible_registration(
+        registration_id, selectinload(Registration.members).selectinload(RegistrationMember.user)
+    )
     token = _checkin_signer().dumps(registration.id)
     qr_url = url_for("registrations.scan", token=token, _external=True)
     import segno
@@ -227,6 +237,7 @@ def cancel(registration_id: int) -> Any:
 
 
 @bp.route("/manage/events/<int:event_id>/registrations", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def manage_list(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
@@ -313,9 +324,7 @@ def checkin(event_id: int) -> Any:
 
         if not ActionForm().validate_on_submit():
             abort(400)
-        person = db.session.get(User, request.form.get("user_id", type=int) or 0)
-        if person is None:
-            abort(404)
+        person = get_or_404(User, request.form.get("user_id", type=int))
         method = "walk_in" if request.form.get("walk_in") else "list"
         try:
             service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
@@ -371,8 +380,9 @@ def scan(token: str) -> Any:
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            for member in registration.members:
-                service.check_in(sitting, member.user, by=current_user, method="qr", now=utcnow())
+            service.check_in_registration(
+                sitting, registration, by=current_user, method="qr", now=utcnow()
+            )
         except EventsysError as refusal:
             db.session.rollback()
             flash(str(refusal), "error")

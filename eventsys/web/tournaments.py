@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -40,8 +41,10 @@ from eventsys.web.forms import (
     NormalisedIntegerField,
     NormalisingForm,
     coerce_optional_int,
+    keeps_input,
     options,
 )
+from eventsys.web.pagecache import cached_page
 from eventsys.web.util import attach_error, get_or_404, role_required
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
@@ -242,8 +245,9 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
 
 
 @bp.route("/")
+@cached_page
 def index() -> Any:
-    query = select(Tournament).join(Event, Event.id == Tournament.event_id)
+    query = select(Tournament).join(Tournament.event).options(contains_eager(Tournament.event))
     if not (current_user.is_authenticated and current_user.is_organizer):
         query = query.where(Event.status == "published")
     rows = db.session.scalars(query.order_by(Event.starts_at.desc()).limit(200)).all()
@@ -251,6 +255,7 @@ def index() -> Any:
 
 
 @bp.route("/<int:tournament_id>")
+@cached_page
 def overview(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     matches = service.all_matches(tournament)
@@ -265,6 +270,7 @@ def overview(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/bracket")
+@cached_page
 def bracket(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     stages = [stage for stage in tournament.stages if stage.kind == "knockout"]
@@ -276,6 +282,7 @@ def bracket(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/standings")
+@cached_page
 def standings(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -287,6 +294,7 @@ def standings(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/screen")
+@cached_page
 def screen(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -298,6 +306,7 @@ def screen(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/schedule")
+@cached_page
 def schedule(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -308,6 +317,7 @@ def schedule(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/teams/<int:registration_id>")
+@cached_page
 def team(tournament_id: int, registration_id: int) -> Any:
     tournament = _load(tournament_id)
     if registration_id not in {entry.registration_id for entry in tournament.entries}:
@@ -411,6 +421,7 @@ def _settings_data(form: SettingsForm) -> service.TournamentSettings:
 
 
 @bp.route("/new/<int:event_id>", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def create(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
@@ -437,6 +448,7 @@ def create(event_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/settings", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def settings(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
@@ -483,6 +495,7 @@ def entries(tournament_id: int) -> Any:
     confirmed = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == tournament.event_id, Registration.status == "confirmed")
+        .options(selectinload(Registration.captain))  # a player's entry shows their name
         .order_by(Registration.id)
     ).all()
     current = {entry.registration_id: entry.seed for entry in tournament.entries}
@@ -774,6 +787,7 @@ def _parse_balls(text: str | None) -> tuple[int, ...] | None:
 
 
 @bp.route("/matches/<int:match_id>/result", methods=["GET", "POST"])
+@keeps_input
 @login_required
 def result(match_id: int) -> Any:
     match = get_or_404(TournamentMatch, match_id)
@@ -872,6 +886,7 @@ def result(match_id: int) -> Any:
 
 
 @bp.route("/matches/<int:match_id>/move", methods=["GET", "POST"])
+@keeps_input
 @role_required("organizer")
 def move(match_id: int) -> Any:
     match = get_or_404(TournamentMatch, match_id)

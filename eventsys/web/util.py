@@ -60,10 +60,17 @@ def attach_error(form: FlaskForm, error: EventsysError) -> bool:
     return True
 
 
+# Row ids are 32-bit integers on PostgreSQL: a larger number names nothing (and would be an
+# "integer out of range" error rather than a miss).
+MAX_ID = 2**31 - 1
+
+
 def get_or_404(model: Any, ident: Any) -> Any:
     """Load a row by primary key or answer 404 (ids that are not numbers never reach here)."""
     from eventsys.extensions import db
 
+    if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)

@@ -70,17 +70,6 @@ def test_sign_in_is_refused_after_five_failures_until_the_window_passes(
     assert accounts.authenticate("zhaowh", PASSWORD, now=later).login == "zhaowh"
 
 
-def test_changing_the_password_invalidates_older_sessions(
-    ctx: Flask, make_user: Callable[..., int]
-) -> None:
-    user = db.session.get(User, make_user())
-    old_session_id = user.get_id()
-    accounts.change_password(user, PASSWORD, "a new password 7")
-    db.session.commit()
-    assert accounts.load_user_by_session_id(old_session_id) is None
-    assert accounts.load_user_by_session_id(user.get_id()) is user
-
-
 def test_the_current_password_must_be_right_to_change_it(
     ctx: Flask, make_user: Callable[..., int]
 ) -> None:

@@ -38,6 +38,7 @@ from tests.services.test_tournaments_helpers import setup_tournament
 #   organizer  organizers only
 #   referee    organizers and the tournament's referees
 ACCESS: dict[str, str] = {
+    "auth.devices": "signed_in",
     "auth.language": "public",
     "auth.login": "public",
     "auth.logout": "signed_in",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -13,7 +12,6 @@ import pytest
 import vobject
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event as sa_event
 
 from eventsys.extensions import db
 from eventsys.models import Event, Occurrence, Registration, RegistrationMember, User, Venue
@@ -21,25 +19,10 @@ from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
 from eventsys.web.calendar import TokenMaskingFilter
 from tests.conftest import at, csrf
+from tests.querycount import count_queries
 
 FROM = "from=2026-11-01"
 TOKEN_URL = re.compile(r"https?://[^/\"]+/calendar/u/(\d+)/([A-Za-z0-9_\-]+)\.ics")
-
-
-@contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", before)
 
 
 def parse_both(body: bytes) -> tuple[icalendar.Calendar, vobject.base.Component]:

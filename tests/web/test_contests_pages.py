@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from eventsys.extensions import db
 from eventsys.models import Registration, User
 from eventsys.models.contests import Contest
 from eventsys.services import contests as contest_service
 from tests.conftest import csrf, login
+from tests.querycount import count_queries as counted
 from tests.services.test_contests import World, build_world, score, set_up
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def login_as(app: Flask, user_id: int) -> FlaskClient:

@@ -11,8 +11,9 @@ from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.services import judging
 from tests.conftest import csrf
+from tests.querycount import count_queries as counted
 from tests.services.test_contests import World, build_world, set_up
-from tests.web.test_contests_pages import counted, login_as
+from tests.web.test_contests_pages import login_as
 
 
 def skating_world(

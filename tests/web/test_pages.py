@@ -519,3 +519,10 @@ def test_the_profile_keeps_name_and_language(
     with app.app_context():
         user = db.session.get(User, person.user_id)  # type: ignore[attr-defined]
         assert (user.name, user.language, user.name_pinyin) == ("曾国庆", "en", "zeng guo qing zgq")
+
+
+@pytest.mark.parametrize(
+    "url", ["/events/99999999999", "/venues/2147483648", "/tournaments/99999999999999999999"]
+)
+def test_ids_no_row_can_have_are_a_404_on_every_database(client: FlaskClient, url: str) -> None:
+    assert client.get(url).status_code == 404
