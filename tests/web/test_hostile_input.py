@@ -270,8 +270,8 @@ def forms_on(html: str, page_url: str) -> list[Form]:
 
 
 def _role(endpoint: str) -> str:
-    if endpoint.startswith("auth."):
-        return "anonymous"
+    if endpoint.startswith("auth.") and ACCESS[endpoint] == "public":
+        return "anonymous"  # sign-in, sign-up, language: the pages of someone signed out
     if endpoint in ("registrations.register", "registrations.register_team"):
         return "stranger"  # the owner is registered already; anyone signed in may register
     return {"organizer": "organizer", "referee": "organizer", "judge": "judge"}.get(
