@@ -223,6 +223,7 @@ def cached_page(view: F) -> F:
         if (
             response.status_code != 200
             or response.direct_passthrough
+            or response.is_streamed  # built after this function returns: its reads unseen
             or session_after != session_before
             or "Set-Cookie" in response.headers
         ):
