@@ -18,11 +18,16 @@ from eventsys.models import Event, Occurrence, Registration, RegistrationMember,
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
 from eventsys.web.calendar import TokenMaskingFilter
-from tests.conftest import at, csrf
+from tests.conftest import at, away_from_a_minute_boundary, csrf
 from tests.querycount import count_queries
 
 FROM = "from=2026-11-01"
 TOKEN_URL = re.compile(r"https?://[^/\"]+/calendar/u/(\d+)/([A-Za-z0-9_\-]+)\.ics")
+
+
+@pytest.fixture(autouse=True)
+def _whole_minute() -> None:
+    away_from_a_minute_boundary()
 
 
 def parse_both(body: bytes) -> tuple[icalendar.Calendar, vobject.base.Component]:

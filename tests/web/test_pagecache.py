@@ -21,10 +21,15 @@ from eventsys.models.cache import TableGeneration
 from eventsys.services import calendar as feeds
 from eventsys.timeutil import utcnow
 from eventsys.web import pagecache
-from tests.conftest import CSRF_RE, csrf, csrf_from, make_app
+from tests.conftest import CSRF_RE, away_from_a_minute_boundary, csrf, csrf_from, make_app
 from tests.querycount import count_queries
 
 EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _whole_minute() -> None:
+    away_from_a_minute_boundary()
 
 
 statements = count_queries
