@@ -46,7 +46,7 @@ from eventsys.web.forms import (
     options,
 )
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import attach_error, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("contests", __name__)
 
@@ -389,34 +389,22 @@ def _exact_text(value: Any) -> str:
 @role_required("organizer")
 def publish(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        results.publish(contest, actor=current_user)
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("The results are published and the marks are locked."), "success")
-    return redirect(url_for("contests.overview", contest_id=contest_id))
+    return button_action(
+        lambda: results.publish(contest, actor=current_user),
+        done=_("The results are published and the marks are locked."),
+        back=url_for("contests.overview", contest_id=contest_id),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/unpublish", methods=["POST"])
 @role_required("organizer")
 def unpublish(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        results.unpublish(contest, actor=current_user)
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("The results are withdrawn; judges can correct their sheets."), "success")
-    return redirect(url_for("contests.overview", contest_id=contest_id))
+    return button_action(
+        lambda: results.unpublish(contest, actor=current_user),
+        done=_("The results are withdrawn; judges can correct their sheets."),
+        back=url_for("contests.overview", contest_id=contest_id),
+    )
 
 
 @bp.route("/contests/<int:contest_id>/export/<what>.<fmt>")

@@ -56,7 +56,7 @@ from eventsys.web.forms import (
     keeps_input,
     options,
 )
-from eventsys.web.util import attach_error, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -461,17 +461,11 @@ def group_member_add(group_id: int) -> Any:
 @bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 def group_member_remove(group_id: int, user_id: int) -> Any:
     group = get_or_404(Group, group_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        places.remove_member(group, user_id, actor=current_user)
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("The member is removed from the group."), "success")
-    return redirect(url_for("manage.group_form", group_id=group_id))
+    return button_action(
+        lambda: places.remove_member(group, user_id, actor=current_user),
+        done=_("The member is removed from the group."),
+        back=url_for("manage.group_form", group_id=group_id),
+    )
 
 
 # ---- people ---------------------------------------------------------------------------------

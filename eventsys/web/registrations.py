@@ -21,7 +21,7 @@ from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
 from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm, keeps_input
-from eventsys.web.util import attach_error, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("registrations", __name__)
 
@@ -288,20 +288,15 @@ def _find_member(key: str) -> User:
 @bp.route("/manage/registrations/<int:registration_id>/<decision>", methods=["POST"])
 @role_required("organizer")
 def manage_decide(registration_id: int, decision: str) -> Any:
-    from eventsys.web.forms import ActionForm
 
     registration = get_or_404(Registration, registration_id)
-    if decision not in ("approve", "reject") or not ActionForm().validate_on_submit():
-        abort(404 if decision not in ("approve", "reject") else 400)
-    try:
-        service.decide(registration, decision == "approve", by=current_user, now=utcnow())
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(_("Approved.") if decision == "approve" else _("Rejected."), "success")
-    return redirect(url_for("registrations.manage_list", event_id=registration.event_id))
+    if decision not in ("approve", "reject"):
+        abort(404)
+    return button_action(
+        lambda: service.decide(registration, decision == "approve", by=current_user, now=utcnow()),
+        done=_("Approved.") if decision == "approve" else _("Rejected."),
+        back=url_for("registrations.manage_list", event_id=registration.event_id),
+    )
 
 
 @bp.route("/manage/events/<int:event_id>/checkin", methods=["GET", "POST"])

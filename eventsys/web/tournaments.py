@@ -45,7 +45,7 @@ from eventsys.web.forms import (
     options,
 )
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import attach_error, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
@@ -562,17 +562,11 @@ def court_add(tournament_id: int) -> Any:
 @role_required("organizer")
 def court_delete(court_id: int) -> Any:
     court = get_or_404(TournamentCourt, court_id)
-    tournament_id = court.tournament_id
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        service.remove_court(court, actor=current_user)
-    except EventsysError as refusal:
-        _refused(None, refusal)
-    else:
-        db.session.commit()
-        flash(_("The court is removed."), "success")
-    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+    return button_action(
+        lambda: service.remove_court(court, actor=current_user),
+        done=_("The court is removed."),
+        back=url_for("tournaments.manage", tournament_id=court.tournament_id),
+    )
 
 
 @bp.route("/<int:tournament_id>/referees", methods=["POST"])
@@ -653,16 +647,11 @@ def draw(tournament_id: int) -> Any:
 @role_required("organizer")
 def draw_delete(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        service.delete_draw(tournament, actor=current_user)
-    except EventsysError as refusal:
-        _refused(None, refusal)
-    else:
-        db.session.commit()
-        flash(_("The draw is deleted."), "success")
-    return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+    return button_action(
+        lambda: service.delete_draw(tournament, actor=current_user),
+        done=_("The draw is deleted."),
+        back=url_for("tournaments.manage", tournament_id=tournament_id),
+    )
 
 
 @bp.route("/<int:tournament_id>/schedule/make", methods=["POST"])

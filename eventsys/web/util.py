@@ -75,3 +75,25 @@ def get_or_404(model: Any, ident: Any) -> Any:
     if obj is None:
         abort(404)
     return obj
+
+
+def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
+    """A one-button form (publish, remove, cancel...): refuse it without its CSRF token (400),
+    run *action* (one service call), then commit and say *done*, or roll back and show the
+    refusal; either way go back to *back*."""
+    from flask import flash, redirect
+
+    from eventsys.extensions import db
+    from eventsys.web.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except EventsysError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(back)
