@@ -4,6 +4,8 @@
     python3 dev.py run     create .venv, install, migrate, compile translations, load the demo
                            world and serve it on http://127.0.0.1:5000
     python3 dev.py test    the same set-up, then the whole test suite (SQLite and PostgreSQL)
+    python3 dev.py messages  extract every string (Python and templates, _macros/ included)
+                           and merge the new ones into the Chinese catalogue to translate
 
 Both are idempotent: a second run reuses the virtual environment and the database."""
 
@@ -21,6 +23,24 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".eventsys-installed"
+
+
+# Babel's walk skips folders starting with "_" unless told otherwise: templates/_macros/ holds
+# the error banner of every form. The test of the catalogue extracts with these same arguments.
+EXTRACT_ARGS = (
+    "-F",
+    "babel.cfg",
+    "--ignore-dirs",
+    ".* __pycache__ node_modules",
+    "-k",
+    "_l",
+    "-k",
+    "lazy_gettext",
+    "-k",
+    "lazy_pgettext:1c,2",
+    "--no-location",
+    "--sort-output",
+)
 
 
 def say(message: str) -> None:
@@ -85,8 +105,31 @@ def cmd_test(argv: list[str]) -> None:
     os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *argv])
 
 
+def cmd_messages(argv: list[str]) -> None:
+    ensure_environment()
+    pot = ROOT / "instance" / "messages.pot"
+    run(PYTHON, "-m", "babel.messages.frontend", "extract", *EXTRACT_ARGS, "-o", pot, ".")
+    run(
+        PYTHON,
+        "-m",
+        "babel.messages.frontend",
+        "update",
+        "-i",
+        pot,
+        "-d",
+        "eventsys/translations",
+        "-l",
+        "zh",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        *argv,
+    )
+    pot.unlink()
+    say("new strings have an empty msgstr in eventsys/translations/zh/LC_MESSAGES/messages.po")
+
+
 def main() -> None:
-    commands = {"run": cmd_run, "test": cmd_test}
+    commands = {"run": cmd_run, "test": cmd_test, "messages": cmd_messages}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     os.chdir(ROOT)

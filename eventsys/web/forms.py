@@ -362,8 +362,8 @@ class ActionForm(NormalisingForm):
 
 
 class LanguageForm(NormalisingForm):
-    lang = SelectField(choices=options([("zh_CN", "中文"), ("en", "English")]))
-    next = StringField(validators=[Optional(), Length(max=500)])
+    lang = SelectField(_l("Language"), choices=options([("zh_CN", "中文"), ("en", "English")]))
+    next = StringField(_l("Back to"), validators=[Optional(), Length(max=500)])
 
 
 class EntryForm(NormalisingForm):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from dev import EXTRACT_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -21,12 +23,7 @@ def test_every_extracted_string_is_translated_into_chinese(tmp_path: Path) -> No
             "-m",
             "babel.messages.frontend",
             "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
+            *EXTRACT_ARGS,
             "-o",
             str(pot),
             ".",
