@@ -41,12 +41,21 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(next_or("public.home"))
     form = LoginForm()
+    refused: EventsysError | None = None
     if form.validate_on_submit():
         now = utcnow()
         try:
-            user = accounts.authenticate(form.login.data, form.password.data, now=now)
+            # The try is counted and committed before the password is checked: at most the
+            # limit of simultaneous tries get a check, and no lock is held while it runs.
+            attempt = accounts.reserve_sign_in(
+                form.login.data, address=request.remote_addr, now=now
+            )
+            db.session.commit()
+            ok = accounts.check_attempt_password(attempt, form.password.data)
+            user = accounts.complete_sign_in(attempt, ok)
         except EventsysError as refusal:
             db.session.commit()  # keep the recorded failure: it counts towards the limit
+            refused = refusal
             form.password.errors = [str(refusal)]
         else:
             accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
@@ -55,7 +64,8 @@ def login() -> Any:
             login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_or("public.home"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])

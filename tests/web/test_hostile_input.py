@@ -344,7 +344,7 @@ def _csrf(client: FlaskClient) -> str:
 # guessing; a signed-in device notes when it was last seen (at most every few minutes); and the
 # table generations that any write renews (bookkeeping of the page cache, not data).
 VOLATILE_TABLES = frozenset(
-    {"login_failure", "signup_refusal", "login_session", "table_generation"}
+    {"login_throttle", "signup_refusal", "login_session", "table_generation"}
 )
 
 
