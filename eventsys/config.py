@@ -31,8 +31,15 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # "Remember me" lasts a month; signing out, "sign out everywhere" or a new password end it.
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Sign-in limits (services.accounts.authenticate): wrong passwords per address and person,
+    # per address, per person from everywhere; then a wait that starts at the first delay and
+    # doubles with each further failure; a key's failures are forgotten after a quiet day.
     LOGIN_MAX_FAILURES = 5
-    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_ADDRESS_MAX_FAILURES = 30
+    LOGIN_ACCOUNT_MAX_FAILURES = 50
+    LOGIN_FIRST_DELAY_MINUTES = 1
+    LOGIN_MAX_DELAY_MINUTES = 60
+    LOGIN_FORGET_HOURS = 24
     # Sign-ups refused for a taken name or phone, per client address, before all are refused.
     SIGNUP_MAX_REFUSALS = 5
     SIGNUP_WINDOW_MINUTES = 60

@@ -22,7 +22,14 @@ from eventsys.models.registrations import (
     Registration,
     RegistrationMember,
 )
-from eventsys.models.users import ROLES, LoginFailure, LoginSession, SignupRefusal, User
+from eventsys.models.users import (
+    ROLES,
+    LoginSession,
+    LoginThrottle,
+    PasswordResetCode,
+    SignupRefusal,
+    User,
+)
 from eventsys.models.venues import VENUE_KINDS, Venue
 
 __all__ = [
@@ -41,11 +48,12 @@ __all__ = [
     "Event",
     "Group",
     "GroupMember",
-    "LoginFailure",
     "LoginSession",
+    "LoginThrottle",
     "Notice",
     "Occurrence",
     "Organisation",
+    "PasswordResetCode",
     "Registration",
     "RegistrationMember",
     "SignupRefusal",

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,7 +28,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     login: Mapped[str] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(80))
-    name_pinyin: Mapped[str] = mapped_column(String(240), default="", index=True)
+    # Derived from name: unbounded, since a reading is several times longer than the name it
+    # reads (31 × 双 is 248 characters of "shuang ... sssss"); name's own limit is the check.
+    name_pinyin: Mapped[str] = mapped_column(Text, default="", index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_organizer: Mapped[bool] = mapped_column(Boolean, default=False)
     is_judge: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -140,12 +142,37 @@ class SignupRefusal(db.Model):  # type: ignore[name-defined,misc]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
-    """One failed sign-in, kept briefly so that every worker sees the same limit."""
+class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-ins counted under one key: an address and an account together, an address,
+    or an account (services.accounts.authenticate explains the keys and their limits).
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+    One row per key, locked while an attempt is reserved, so that parallel attempts on one key
+    are counted one after the other by every worker; the row is written before the password is
+    checked. blocked_until grows with every failure past the limit."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class PasswordResetCode(db.Model):  # type: ignore[name-defined,misc]
+    """A one-time code the help desk gives a member (on a printed slip) to set a new password.
+
+    Only the code's SHA-256 digest is kept; one code per member at a time (issuing another
+    replaces it), used once, valid for a day."""
+
+    __tablename__ = "password_reset_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    code_digest: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,13 +13,24 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from werkzeug.security import check_password_hash
 
 from eventsys.database import write_intent
 from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
 from eventsys.errors import Conflict, EventsysError, NotFound, TooManyAttempts
 from eventsys.extensions import db
-from eventsys.models import ROLES, LoginFailure, LoginSession, Organisation, SignupRefusal, User
+from eventsys.models import (
+    ROLES,
+    LoginSession,
+    LoginThrottle,
+    Organisation,
+    SignupRefusal,
+    User,
+)
 from eventsys.models.users import hash_password
 from eventsys.pinyin import name_pinyin
 from eventsys.services import audit
@@ -188,42 +199,209 @@ def client_key(address: str | None) -> str:
     return str(ip)
 
 
-def _failure_key(login: str) -> str:
-    return login.strip().lower()[:80]
+# ---- sign-in limits ---------------------------------------------------------------------------
 
 
-def authenticate(login: str, password: str, *, now: datetime) -> User:
-    """Return the user with these credentials, or refuse without saying which part was wrong."""
-    key = _failure_key(login)
-    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(
-        select(func.count()).where(LoginFailure.key == key, LoginFailure.at > now - window)
+@dataclass(frozen=True)
+class SignInAttempt:
+    """A sign-in whose try is already counted (reserve_sign_in), waiting for its password check.
+
+    Holds what the check needs, so that it runs with no transaction open (the reservation is
+    committed first and no lock is held while the password is hashed)."""
+
+    user_id: int | None
+    password_hash: str
+    active: bool
+    keys: tuple[str, ...]
+
+
+def login_identity(login: str) -> tuple[str, str | None]:
+    """Read a typed login as sign-in resolves it: (login name in lower case, phone or None).
+
+    The one normalisation of sign-in: the lookup and the limits' keys both use it, so every
+    spelling of one number or name (138-0013-8000, １３８００１３８０００) is the same person."""
+    key = normalise(login).lower()
+    phone = normalise_phone(key) if looks_like_phone(key) else None
+    return key, phone
+
+
+def _account_key(login: str, user: User | None) -> str:
+    """Whom the limits count a try against: the person, or the normalised unknown login."""
+    if user is not None:
+        return f"user:{user.id}"
+    key, phone = login_identity(login)
+    return f"phone:{phone}" if phone else f"login:{key[:80]}"
+
+
+def _limit_keys(account: str, address: str) -> dict[str, int]:
+    """The keys one try is counted under, each with its limit (see authenticate)."""
+    config = current_app.config
+    return {
+        f"pair:{account}@{address}"[:160]: config["LOGIN_MAX_FAILURES"],
+        f"address:{address}"[:160]: config["LOGIN_ADDRESS_MAX_FAILURES"],
+        f"account:{account}"[:160]: config["LOGIN_ACCOUNT_MAX_FAILURES"],
+    }
+
+
+def _delay(beyond: int) -> timedelta:
+    """The wait after the limit is reached: the first delay, doubled by every further failure."""
+    first = current_app.config["LOGIN_FIRST_DELAY_MINUTES"]
+    longest = current_app.config["LOGIN_MAX_DELAY_MINUTES"]
+    return timedelta(minutes=min(longest, first * 2 ** min(beyond, 20)))
+
+
+def _insert_ignoring_existing(keys: list[str]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for key in keys:  # in key order, so that two sign-ins never wait for each other in a circle
+        db.session.execute(
+            insert(LoginThrottle).values(key=key, failures=0).on_conflict_do_nothing()
+        )
+
+
+def _locked_rows(keys: list[str]) -> list[LoginThrottle]:
+    _insert_ignoring_existing(keys)
+    return list(
+        db.session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys))
+            .order_by(LoginThrottle.key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
     )
-    if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise TooManyAttempts(
-            _(
-                "Too many failed attempts. Please wait %(minutes)d minutes or call the help line.",
-                minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
+
+
+def _too_many(until: datetime, now: datetime) -> TooManyAttempts:
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    return TooManyAttempts(
+        ngettext(
+            "Too many failed attempts. Please wait %(num)d minute or call the help line.",
+            "Too many failed attempts. Please wait %(num)d minutes or call the help line.",
+            minutes,
+        )
+    )
+
+
+def reserve_sign_in(login: str, *, address: str | None, now: datetime) -> SignInAttempt:
+    """Count a sign-in try before its password is checked, or refuse it while a limit holds.
+
+    The rows of the try's keys are locked (in key order; on SQLite the write request holds the
+    database's lock from BEGIN IMMEDIATE) and the try is written as a failure at once: of any
+    number of simultaneous tries, at most the limit get as far as a password check. Commit
+    before checking the password (complete_sign_in); a right password takes the try back."""
+    user = find_by_login_or_phone(login)
+    limits = _limit_keys(_account_key(login, user), client_key(address))
+    keys = sorted(limits)
+    rows = _locked_rows(keys)
+    forget = now - timedelta(hours=current_app.config["LOGIN_FORGET_HOURS"])
+    for row in rows:
+        if row.last_failure_at is not None and row.last_failure_at <= forget:
+            row.failures, row.blocked_until = 0, None
+    blocked = [row.blocked_until for row in rows if row.blocked_until and row.blocked_until > now]
+    if blocked:
+        db.session.flush()
+        raise _too_many(max(blocked), now)
+    for row in rows:
+        row.failures += 1
+        row.last_failure_at = now
+        beyond = row.failures - limits[row.key]
+        if beyond >= 0:
+            row.blocked_until = now + _delay(beyond)
+    if _RANDOM.random() < 0.02:  # now and then, forget keys nobody has failed on for long
+        db.session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failure_at <= forget, LoginThrottle.key.not_in(keys)
             )
         )
-    phone = normalise_phone(login) if looks_like_phone(login) else None
-    query = select(User).where(
-        or_(func.lower(User.login) == key, User.phone == phone if phone else False)
+    db.session.flush()
+    return SignInAttempt(
+        user_id=user.id if user is not None else None,
+        password_hash=user.password_hash if user is not None else "",
+        active=bool(user.active) if user is not None else False,
+        keys=tuple(keys),
     )
-    user = db.session.scalars(query).first()
-    candidate = user if user is not None else _DUMMY
-    ok = bool(candidate.password_hash) and candidate.check_password(password)
-    if not ok:
-        if not candidate.password_hash:
-            # Spend the same effort as a real check, so timing does not reveal unknown logins.
-            _DUMMY.set_password(password)
-        db.session.add(LoginFailure(key=key, at=now))
-        db.session.flush()
+
+
+def check_attempt_password(attempt: SignInAttempt, password: str) -> bool:
+    """Check the password of a reserved try, in constant time; unknown logins cost the same."""
+    if not attempt.password_hash:
+        # Spend the same effort as a real check, so timing does not reveal unknown logins.
+        _DUMMY.set_password(password)
+        return False
+    return check_password_hash(attempt.password_hash, password)
+
+
+def complete_sign_in(attempt: SignInAttempt, ok: bool) -> User:
+    """Finish a reserved try whose password was checked: the person, or a plain refusal.
+
+    A right password takes its try back on every key and clears the limit of this address
+    for this person (its delays included); the address's and the person's counts of the
+    other failures stay."""
+    user = db.session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    if not ok or user is None or not user.active:
         raise EventsysError(_("The login name or password is not right. Please try again."))
-    if user is None or not user.active:
-        raise EventsysError(_("The login name or password is not right. Please try again."))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+    for row in _locked_rows(list(attempt.keys)):
+        # Any wait on these keys was set by this very try (a key already waiting refuses it).
+        row.blocked_until = None
+        row.failures = 0 if row.key.startswith("pair:") else max(0, row.failures - 1)
+    db.session.flush()
     return user
+
+
+def authenticate(login: str, password: str, *, now: datetime, address: str | None = None) -> User:
+    """Return the user with these credentials, or refuse without saying which part was wrong.
+
+    Tries are limited per key, every key counted in the database so that all workers agree:
+    - the address and the person together (LOGIN_MAX_FAILURES, 5): the guesser is slowed,
+      with a delay that doubles with every further failure (1, 2, 4 ... up to 60 minutes);
+    - the address (LOGIN_ADDRESS_MAX_FAILURES): one address trying many people;
+    - the person, from every address (LOGIN_ACCOUNT_MAX_FAILURES): a distributed attack.
+    So the owner, signing in from an address that has not failed, still gets in after someone
+    else's five wrong passwords; only the last limit stops the owner too, and the help desk
+    can lift it (unlock_sign_in) or give a reset code. The person is whom the typed text
+    resolves to (login_identity), never the text itself; unknown logins count under their
+    normalised form. The view commits between the two halves (reserve_sign_in,
+    complete_sign_in) so that no lock is held while the password is hashed."""
+    attempt = reserve_sign_in(login, address=address, now=now)
+    return complete_sign_in(attempt, check_attempt_password(attempt, password))
+
+
+def _user_keys(user: User) -> tuple[str, str]:
+    account = _account_key("", user)
+    return f"account:{account}", f"pair:{account}@"
+
+
+def sign_in_paused_until(user: User, *, now: datetime) -> datetime | None:
+    """Until when sign-in to *user* is paused for some address (the latest), or None."""
+    account_key, pair_prefix = _user_keys(user)
+    latest = db.session.scalar(
+        select(func.max(LoginThrottle.blocked_until)).where(
+            or_(LoginThrottle.key == account_key, LoginThrottle.key.startswith(pair_prefix)),
+            LoginThrottle.blocked_until > now,
+        )
+    )
+    return latest
+
+
+def unlock_sign_in(user: User, *, actor: User, now: datetime) -> None:
+    """Lift every sign-in limit on *user* (the help desk, once the person is known), audited."""
+    account_key, pair_prefix = _user_keys(user)
+    until = sign_in_paused_until(user, now=now)
+    db.session.execute(
+        delete(LoginThrottle).where(
+            or_(LoginThrottle.key == account_key, LoginThrottle.key.startswith(pair_prefix))
+        )
+    )
+    audit.record(
+        actor,
+        "user.unlock",
+        "user",
+        user.id,
+        before={"paused_until": until.isoformat() if until else None},
+        after={"paused_until": None},
+    )
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str, *, now: datetime | None = None) -> None:
@@ -418,11 +596,10 @@ def device_name(user_agent: str | None) -> str:
 
 def find_by_login_or_phone(key: str) -> User | None:
     """Find a member by login name (any case) or phone number, however it was typed."""
-    key = normalise(key)
+    key, phone = login_identity(key)
     if not key:
         return None
-    phone = normalise_phone(key) if looks_like_phone(key) else None
-    condition = func.lower(User.login) == key.lower()
+    condition = func.lower(User.login) == key
     if phone:
         condition = condition | (User.phone == phone)
     return db.session.scalars(select(User).where(condition)).first()

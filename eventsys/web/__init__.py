@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -76,11 +80,7 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _server_error(_error: Any) -> tuple[str, int]:
-        return render_template(
-            "errors/error.html",
-            code=500,
-            message=_("Something went wrong on our side. Please call the help line."),
-        ), 500
+        return server_error_page()
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["local_datetime"] = format_when
@@ -103,6 +103,77 @@ def init_web(app: Flask) -> None:
             "help_telephone": app.config["HELP_TELEPHONE"],
             "centre_name": app.config["CENTRE_NAME"],
         }
+
+
+class _SignedInAsBefore:
+    """Who was signed in, as far as the page around an error needs it, read without the
+    database: the menu and the language stay the member's own."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.name = values.get("name", "")
+        self.is_organizer = bool(values.get("is_organizer"))
+        self.is_judge = bool(values.get("is_judge"))
+        self.language = values.get("language")
+
+    def has_role(self, role: str) -> bool:
+        return bool(getattr(self, f"is_{role}", False))
+
+
+def _user_for_error_page() -> Any:
+    """The visitor for the error page: never one whose loading would need the database."""
+    loaded = g.get("_login_user")
+    if loaded is None or not getattr(loaded, "is_authenticated", False):
+        return loaded
+    try:
+        values = dict(sa_inspect(loaded).dict)  # what is loaded already; nothing is fetched
+    except Exception:
+        return AnonymousUserMixin()
+    return _SignedInAsBefore(values)
+
+
+def server_error_page() -> tuple[str, int]:
+    """The page for a bug (500), rendered even when the database is what failed.
+
+    The session is rolled back (a failed flush leaves it unusable), the signed-in visitor is
+    taken from what was loaded before the error or, failing that, read once and otherwise
+    treated as signed out; if the page still cannot be rendered, a plain page with the
+    stylesheet and the help line is sent."""
+    from eventsys.extensions import db
+
+    visitor = _user_for_error_page()
+    with suppress(Exception):  # the database may be unreachable: the page comes first
+        db.session.rollback()
+    if visitor is None:
+        try:
+            visitor = current_user._get_current_object()  # loads the visitor, if it can
+            if visitor.is_authenticated:
+                visitor = _SignedInAsBefore(dict(sa_inspect(visitor).dict))
+        except Exception:
+            visitor = AnonymousUserMixin()
+            with suppress(Exception):
+                db.session.rollback()
+    g._login_user = visitor
+    message = _("Something went wrong on our side. Please call the help line.")
+    try:
+        return render_template("errors/error.html", code=500, message=message), 500
+    except Exception:
+        telephone = escape(current_app.config.get("HELP_TELEPHONE", ""))
+        return (
+            '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>出错了 · Sorry</title><link rel="stylesheet" href="/static/css/app.css">'
+            f'</head><body><main id="main" class="wrap"><h1>出错了 (500)</h1>'
+            f'<p class="lead">{escape(message)}</p>'
+            f"<p>需要帮助？请致电活动中心 / Need help? Call the centre: "
+            f'<a href="tel:{telephone}">{telephone}</a></p>'
+            '<p><a class="button primary main-action" href="/">返回活动日程 / Programme</a></p>'
+            "</main></body></html>",
+            500,
+        )
 
 
 class RowIdConverter(IntegerConverter):

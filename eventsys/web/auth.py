@@ -13,8 +13,9 @@ from wtforms import SelectChoice
 from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
 from eventsys.models import Organisation
-from eventsys.services import accounts
+from eventsys.services import accounts, desk
 from eventsys.timeutil import utcnow
+from eventsys.web.desk_forms import PasswordResetForm
 from eventsys.web.forms import (
     ActionForm,
     LanguageForm,
@@ -41,12 +42,21 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(next_or("public.home"))
     form = LoginForm()
+    refused: EventsysError | None = None
     if form.validate_on_submit():
         now = utcnow()
         try:
-            user = accounts.authenticate(form.login.data, form.password.data, now=now)
+            # The try is counted and committed before the password is checked: at most the
+            # limit of simultaneous tries get a check, and no lock is held while it runs.
+            attempt = accounts.reserve_sign_in(
+                form.login.data, address=request.remote_addr, now=now
+            )
+            db.session.commit()
+            ok = accounts.check_attempt_password(attempt, form.password.data)
+            user = accounts.complete_sign_in(attempt, ok)
         except EventsysError as refusal:
             db.session.commit()  # keep the recorded failure: it counts towards the limit
+            refused = refusal
             form.password.errors = [str(refusal)]
         else:
             accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
@@ -55,7 +65,8 @@ def login() -> Any:
             login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_or("public.home"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -149,6 +160,46 @@ def language() -> Any:
     return redirect(
         next_or("public.home", form.next.data or (request.referrer and _path_of(request.referrer)))
     )
+
+
+# ---- a new password with a code from the help desk ----------------------------------------------
+
+
+@bp.route("/forgot-password")
+def forgot_password() -> Any:
+    """What to do when the password is forgotten: ring the desk, get a code, enter it here."""
+    return render_template("auth/forgot_password.html")
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@keeps_input
+def reset_password() -> Any:
+    """Set a new password with the desk's one-time code; tries are limited like sign-ins."""
+    if current_user.is_authenticated:
+        return redirect(url_for("me.profile"))
+    form = PasswordResetForm()
+    refused: EventsysError | None = None
+    if form.validate_on_submit():
+        now = utcnow()
+        try:
+            attempt = accounts.reserve_sign_in(
+                form.login.data, address=request.remote_addr, now=now
+            )
+            db.session.commit()  # counted before the code is looked at, as a sign-in is
+            user = desk.reset_password(attempt, form.code.data, form.new_password.data, now=now)
+        except EventsysError as refusal:
+            db.session.commit()  # keep the counted try
+            refused = refusal
+            form.code.errors = [*form.code.errors, str(refusal)]
+        else:
+            accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
+            db.session.commit()
+            session.clear()
+            login_user(user, remember=False)
+            flash(_("Your new password is set and you are signed in."), "success")
+            return redirect(url_for("public.home"))
+    status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), status
 
 
 def _user_agent() -> str:

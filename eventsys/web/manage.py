@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -39,10 +39,11 @@ from eventsys.models import (
     User,
     Venue,
 )
-from eventsys.services import accounts, places
+from eventsys.services import accounts, desk, places
 from eventsys.services import events as event_service
-from eventsys.timeutil import local_to_utc, to_local
+from eventsys.timeutil import local_to_utc, to_local, utcnow
 from eventsys.web.auth import organisation_choices
+from eventsys.web.desk_forms import PersonRecordForm, ResetCodeForm
 from eventsys.web.forms import (
     ActionForm,
     EventForm,
@@ -542,7 +543,9 @@ def person(user_id: int) -> Any:
             db.session.commit()
             flash(_("The roles are saved."), "success")
             return redirect(url_for("manage.person", user_id=user_id))
-    return render_template("manage/person.html", person=user, form=form), _status(form)
+    return render_template(
+        "manage/person.html", person=user, form=form, desk=_desk_facts(user)
+    ), _status(form)
 
 
 @bp.route("/audit")
@@ -554,3 +557,90 @@ def audit_log() -> Any:
         .limit(200)
     ).all()
     return render_template("manage/audit.html", records=rows)
+
+
+# ---- the help desk: correct a record, a one-time code for a new password, unlock sign-in ------
+
+
+def _desk_facts(user: User) -> dict[str, Any]:
+    """What the desk sees on a member's page: paused sign-in, an unused code, the code form."""
+    now = utcnow()
+    return {
+        "paused_until": accounts.sign_in_paused_until(user, now=now),
+        "code_expires_at": desk.active_code_expiry(user, now=now),
+        "reset_form": ResetCodeForm(formdata=None),
+    }
+
+
+@bp.route("/people/<int:user_id>/record", methods=["GET", "POST"])
+@keeps_input
+def person_record(user_id: int) -> Any:
+    """Correct a member's name, phone number or organisation (audited)."""
+    user = get_or_404(User, user_id)
+    form = PersonRecordForm(obj=user)
+    form.organisation_id.choices = organisation_choices(_("— None —"))
+    if form.validate_on_submit():
+        try:
+            changed = desk.correct_record(
+                user,
+                desk.Record(
+                    name=form.name.data,
+                    phone=form.phone.data or None,
+                    organisation_id=form.organisation_id.data,
+                ),
+                actor=current_user,
+            )
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            user = get_or_404(User, user_id)
+        else:
+            db.session.commit()
+            message = _("The corrections are saved.") if changed else _("Nothing was changed.")
+            flash(message, "success")
+            return redirect(url_for("manage.person", user_id=user_id))
+    return render_template("manage/person_record.html", person=user, form=form), _status(form)
+
+
+def _slip_key(user_id: int) -> str:
+    return f"desk_code_{user_id}"
+
+
+@bp.route("/people/<int:user_id>/reset-code", methods=["POST"])
+def person_reset_code(user_id: int) -> Any:
+    """Give the member a one-time code (signing them out everywhere), then show it on a slip."""
+    user = get_or_404(User, user_id)
+    form = ResetCodeForm()
+    if not form.validate_on_submit():
+        for message in form.checked.errors or [_("Please try again.")]:
+            flash(str(message), "error")
+        return redirect(url_for("manage.person", user_id=user_id))
+    code = desk.issue_reset_code(user, actor=current_user, now=utcnow())
+    db.session.commit()
+    # Kept only until the slip is shown (in the desk's own signed session, never the database).
+    session[_slip_key(user_id)] = code
+    return redirect(url_for("manage.person_reset_slip", user_id=user_id))
+
+
+@bp.route("/people/<int:user_id>/reset-slip")
+def person_reset_slip(user_id: int) -> Any:
+    """The printable slip with the code, shown once: reloading it shows no code."""
+    user = get_or_404(User, user_id)
+    code = session.pop(_slip_key(user_id), None)
+    return render_template(
+        "manage/reset_slip.html",
+        person=user,
+        code=desk.format_code(code) if code else None,
+        expires_at=desk.active_code_expiry(user, now=utcnow()) if code else None,
+        reset_url=url_for("auth.reset_password", _external=True),
+    )
+
+
+@bp.route("/people/<int:user_id>/unlock", methods=["POST"])
+def person_unlock(user_id: int) -> Any:
+    """Lift the sign-in limits on a member who is sure to be who they say (audited)."""
+    user = get_or_404(User, user_id)
+    return button_action(
+        lambda: accounts.unlock_sign_in(user, actor=current_user, now=utcnow()),
+        done=_("Sign-in is unlocked: the member can sign in again now."),
+        back=url_for("manage.person", user_id=user_id),
+    )

@@ -73,11 +73,16 @@
     for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]')) {
       if (!shown(el)) continue;
       if (el.tagName === 'A' && inRunningText(el)) continue;
-      let target = el;
-      if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) target = el.closest('label');
-      const r = target.getBoundingClientRect();
-      if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5)
-        problems.push(`target ${Math.round(r.width)}×${Math.round(r.height)} px < ${minTarget}×${minTarget}: ${describe(el)}`);
+      // A check box or radio button is measured itself, and its label too: the label
+      // toggles it, but the box is what an unsteady finger aims at (measuring only the label
+      // let a 28 px box through).
+      const targets = [el];
+      if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) targets.push(el.closest('label'));
+      for (const target of targets) {
+        const r = target.getBoundingClientRect();
+        if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5)
+          problems.push(`target ${Math.round(r.width)}×${Math.round(r.height)} px < ${minTarget}×${minTarget}: ${describe(target)}`);
+      }
     }
     for (const el of document.querySelectorAll('.main-action')) {
       if (!shown(el)) continue;

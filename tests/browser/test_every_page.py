@@ -42,6 +42,8 @@ PAGES = (
     Visit("venue-week", "/venues/{studio}", screenshot=True),
     Visit("login", "/login", screenshot=True),
     Visit("signup", "/signup", screenshot=True),
+    Visit("forgot-password", "/forgot-password", screenshot=True),
+    Visit("reset-password", "/reset-password"),
     Visit("not-found", "/nowhere", status=404, screenshot=True),
     Visit("bad-request", "/?from=yesterday", status=400),
     Visit("my-page", "/me/", PARTICIPANT, screenshot=True),
@@ -67,6 +69,7 @@ PAGES = (
     Visit("people-search", "/manage/people?q=shan", ORGANIZER),
     Visit("person-new", "/manage/people/new", ORGANIZER),
     Visit("person", "/manage/people/{participant}", ORGANIZER),
+    Visit("person-record", "/manage/people/{participant}/record", ORGANIZER),
     Visit("audit", "/manage/audit", ORGANIZER, screenshot=True),
     # Registrations and check-in.
     Visit("my-registrations", "/me/registrations", PARTICIPANT, screenshot=True, views="two"),

@@ -91,7 +91,7 @@ def _seed(app: Flask) -> tuple[int, list[str]]:
 
 
 class Server:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, **settings: str) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -103,6 +103,7 @@ class Server:
             # Plain http on loopback: secure-only cookies would never come back.
             "EVENTSYS_SESSION_COOKIE_SECURE": "false",
             "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
+            **{f"EVENTSYS_{name}": value for name, value in settings.items()},
         }
         self.process = subprocess.Popen(
             [

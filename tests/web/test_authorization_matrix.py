@@ -39,6 +39,8 @@ from tests.services.test_tournaments_helpers import setup_tournament
 #   referee    organizers and the tournament's referees
 ACCESS: dict[str, str] = {
     "auth.devices": "signed_in",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
     "auth.language": "public",
     "auth.login": "public",
     "auth.logout": "signed_in",
@@ -88,6 +90,10 @@ ACCESS: dict[str, str] = {
     "manage.people": "organizer",
     "manage.person": "organizer",
     "manage.person_new": "organizer",
+    "manage.person_record": "organizer",
+    "manage.person_reset_code": "organizer",
+    "manage.person_reset_slip": "organizer",
+    "manage.person_unlock": "organizer",
     "manage.venue_form": "organizer",
     "manage.venues": "organizer",
     "me.profile": "signed_in",

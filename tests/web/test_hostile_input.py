@@ -36,6 +36,7 @@ POST_ENDPOINTS = (
     "auth.devices",
     "auth.language",
     "auth.login",
+    "auth.reset_password",
     "auth.signup",
     "calendar.new_address",
     "calendar.stop_address",
@@ -56,6 +57,9 @@ POST_ENDPOINTS = (
     "manage.organisation_form",
     "manage.person",
     "manage.person_new",
+    "manage.person_record",
+    "manage.person_reset_code",
+    "manage.person_unlock",
     "manage.venue_form",
     "me.profile",
     "registrations.cancel",
@@ -344,7 +348,7 @@ def _csrf(client: FlaskClient) -> str:
 # guessing; a signed-in device notes when it was last seen (at most every few minutes); and the
 # table generations that any write renews (bookkeeping of the page cache, not data).
 VOLATILE_TABLES = frozenset(
-    {"login_failure", "signup_refusal", "login_session", "table_generation"}
+    {"login_throttle", "signup_refusal", "login_session", "table_generation"}
 )
 
 
