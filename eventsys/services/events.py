@@ -313,8 +313,11 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
     db.session.flush()
 
 
-def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
-    """Skip one sitting of a repeating event (a holiday), or bring it back if the room is free."""
+def skip_occurrence(
+    occurrence: Occurrence, skip: bool, *, actor: User, reason: str | None = None
+) -> None:
+    """Skip one sitting of a repeating event (a holiday, with its reason for the programme), or
+    bring it back if the room is free."""
     event = occurrence.event
     if event.status == "cancelled":
         raise EventsysError(_("A cancelled event cannot be changed."))
@@ -325,6 +328,7 @@ def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
         )
     occurrence.skipped = skip
     occurrence.blocks_venue = not skip
+    occurrence.skip_reason = ((reason or "").strip()[:200] or None) if skip else None
     event.sequence += 1
     _flush_bookings()
     audit.record(
@@ -332,7 +336,8 @@ def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
         "occurrence.skip" if skip else "occurrence.restore",
         "occurrence",
         occurrence.id,
-        after={"starts_at": occurrence.starts_at.isoformat()},
+        after={"starts_at": occurrence.starts_at.isoformat()}
+        | ({"reason": occurrence.skip_reason} if occurrence.skip_reason else {}),
     )
 
 

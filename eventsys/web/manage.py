@@ -256,8 +256,9 @@ def occurrence_skip(occurrence_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     skip = request.args.get("undo") != "1"
+    reason = normalise(request.form.get("reason", ""))[:200]
     try:
-        event_service.skip_occurrence(occurrence, skip, actor=current_user)
+        event_service.skip_occurrence(occurrence, skip, actor=current_user, reason=reason)
     except EventsysError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
