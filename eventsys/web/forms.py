@@ -323,6 +323,11 @@ class EventForm(NormalisingForm):
         _l("Participants may cancel until"), validators=[Optional()]
     )
     walk_ins = BooleanField(_l("Record walk-ins at the door"))
+    # Offered only after a first try showed a warning or clashing dates (issue 14).
+    confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
+    skip_clashes = BooleanField(
+        _l("Skip the clashing dates: save the series with them marked “no session (room taken)”")
+    )
     submit = SubmitField(_l("Save event"))
 
     def validate_ends_at(self, field: Field) -> None:
