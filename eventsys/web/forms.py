@@ -366,6 +366,21 @@ class ActionForm(NormalisingForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class GuestForm(NormalisingForm):
+    """A walk-in guest without an account, checked in at the door by name and phone."""
+
+    guest_name = StringField(
+        _l("Guest's name"), validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "off"},
+    )
+    guest_phone = StringField(
+        _l("Guest's phone number"),
+        validators=[DataRequired(), Length(max=30)],
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    submit = SubmitField(_l("Check in the guest"))
+
+
 class LanguageForm(NormalisingForm):
     lang = SelectField(choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(validators=[Optional(), Length(max=500)])
