@@ -78,3 +78,21 @@ def first_clash(
                 best = (mine, key, theirs)
                 break
     return best
+
+
+def all_clashes(
+    wanted: Sequence[Sitting], booked: Iterable[tuple[K, Sitting]]
+) -> list[tuple[Sitting, K, Sitting]]:
+    """Return every (wanted sitting, booking key, booked sitting) that overlap, in time order.
+
+    A wanted sitting that overlaps several bookings appears once per booking, so the organizer
+    sees everything that stands in the way of each date."""
+    ordered = sorted(booked, key=lambda item: (item[1].starts_at, item[1].ends_at))
+    found: list[tuple[Sitting, K, Sitting]] = []
+    for mine in sorted(wanted, key=lambda sitting: sitting.starts_at):
+        for key, theirs in ordered:
+            if theirs.starts_at >= mine.ends_at:
+                break
+            if overlaps(mine, theirs):
+                found.append((mine, key, theirs))
+    return found

@@ -143,6 +143,8 @@ class Occurrence(db.Model):  # type: ignore[name-defined,misc]
     # The start the recurrence rule generated (RECURRENCE-ID when the sitting was moved).
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why a skipped sitting does not take place, shown in the programme ("春节", "场地冲突").
+    skip_reason: Mapped[str | None] = mapped_column(String(200))
     # True while this sitting holds its room: not skipped and its event not cancelled.
     blocks_venue: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -131,6 +131,10 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("occurrence_id", "user_id", name="uq_attendance_occurrence_user"),
         CheckConstraint("method IN ('list', 'qr', 'walk_in')", name="method_known"),
         Index("ix_attendance_event_at", "event_id", "checked_in_at"),
+        # A walk-in guest without an account is a name and a phone number instead of a person.
+        CheckConstraint(
+            "(user_id IS NULL) <> (guest_name IS NULL)", name="member_or_guest"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,20 +142,26 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
     occurrence_id: Mapped[int] = mapped_column(
         ForeignKey("occurrence.id", ondelete="CASCADE"), index=True
     )
-    user_id: Mapped[int] = mapped_column(
+    user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
     )
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL")
     )
+    guest_name: Mapped[str | None] = mapped_column(String(80))
+    guest_phone: Mapped[str | None] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(10))
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_in_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     occurrence: Mapped[Occurrence] = relationship()
+
+    @property
+    def person_name(self) -> str:
+        return self.user.name if self.user is not None else (self.guest_name or "")
 
 
 class Notice(db.Model):  # type: ignore[name-defined,misc]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, cast, func, literal_column, or_, select
 
+from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
+from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
 from eventsys.models import (
     Attendance,
@@ -18,6 +21,7 @@ from eventsys.models import (
     User,
     Venue,
 )
+from eventsys.services import audit
 
 
 @dataclass(frozen=True)
@@ -27,20 +31,24 @@ class DoorRow:
     organisation: str | None
     entry: str | None
     checked_in: bool
+    # The check-in to undo if it was a mistake.
+    attendance_id: int | None = None
 
 
 def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100) -> list[DoorRow]:
     """The people expected at the door (confirmed registrations), found by name, pinyin or phone.
 
     For events without registration, the search runs over all members (walk-ins)."""
-    present = select(Attendance.user_id).where(Attendance.occurrence_id == sitting.id)
+    present = (Attendance.occurrence_id == sitting.id) & (Attendance.user_id == User.id)
     like = f"%{query.lower()}%"
     if event.registration_mode == "none":
-        statement = select(
-            User.id, User.name, Organisation.name, literal_column("NULL"), User.id.in_(present)
-        ).outerjoin(Organisation, Organisation.id == User.organisation_id)
+        statement = (
+            select(User.id, User.name, Organisation.name, literal_column("NULL"), Attendance.id)
+            .outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .outerjoin(Attendance, present)
+        )
         if not query:
-            statement = statement.where(User.id.in_(present))
+            statement = statement.where(Attendance.id.is_not(None))
     else:
         statement = (
             select(
@@ -48,11 +56,12 @@ def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100
                 User.name,
                 Organisation.name,
                 func.coalesce(Registration.team_name, ""),
-                User.id.in_(present),
+                Attendance.id,
             )
             .join(RegistrationMember, RegistrationMember.user_id == User.id)
             .join(Registration, Registration.id == RegistrationMember.registration_id)
             .outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .outerjoin(Attendance, present)
             .where(RegistrationMember.event_id == event.id, Registration.status == "confirmed")
         )
     if query:
@@ -66,8 +75,131 @@ def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100
         )
     rows = db.session.execute(statement.order_by(User.name_pinyin).limit(limit)).all()
     return [
-        DoorRow(uid, name, org, entry or None, bool(done)) for uid, name, org, entry, done in rows
+        DoorRow(uid, name, org, entry or None, done is not None, done)
+        for uid, name, org, entry, done in rows
     ]
+
+
+# ---- at the door: the running count, walk-in guests, undoing a mistaken check-in -------------
+
+
+@dataclass(frozen=True)
+class DoorCount:
+    checked_in: int
+    # People on confirmed registrations; None when the event takes no registrations.
+    expected: int | None
+
+
+def door_count(event: Event, sitting: Occurrence) -> DoorCount:
+    """How many are checked in at *sitting* (guests included) and how many are expected, in one
+    statement."""
+    present = (
+        select(func.count(Attendance.id))
+        .where(Attendance.occurrence_id == sitting.id)
+        .scalar_subquery()
+    )
+    expected = (
+        select(func.count(RegistrationMember.id))
+        .join(Registration, Registration.id == RegistrationMember.registration_id)
+        .where(RegistrationMember.event_id == event.id, Registration.status == "confirmed")
+        .scalar_subquery()
+    )
+    checked_in, wanted = db.session.execute(select(present, expected)).one()
+    return DoorCount(
+        int(checked_in or 0), None if event.registration_mode == "none" else int(wanted or 0)
+    )
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    attendance_id: int
+    name: str
+    phone: str
+
+
+def guests(sitting: Occurrence, query: str = "", limit: int = 100) -> list[GuestRow]:
+    """The walk-in guests without an account checked in at *sitting*, found by name or phone."""
+    statement = select(Attendance.id, Attendance.guest_name, Attendance.guest_phone).where(
+        Attendance.occurrence_id == sitting.id, Attendance.user_id.is_(None)
+    )
+    if query:
+        like = f"%{query.lower()}%"
+        digits = normalise_phone(query)
+        condition = func.lower(Attendance.guest_name).like(like)
+        if digits:
+            condition = or_(condition, Attendance.guest_phone.like(f"%{digits}%"))
+        statement = statement.where(condition)
+    rows = db.session.execute(statement.order_by(Attendance.id).limit(limit)).all()
+    return [GuestRow(a_id, name or "", phone or "") for a_id, name, phone in rows]
+
+
+def check_in_guest(
+    occurrence: Occurrence, name: str, phone: str, *, by: User, now: datetime
+) -> Attendance:
+    """Record a walk-in guest who has no account (a name and a phone number) at *occurrence*."""
+    if not by.is_organizer:
+        raise Forbidden(_("Only staff may check people in."))
+    event = occurrence.event
+    if occurrence.skipped or event.status != "published":
+        raise EventsysError(_("This sitting does not take place."))
+    if event.registration_mode != "none" and not event.walk_ins:
+        raise EventsysError(
+            _("This event takes registered participants only: it records no walk-ins.")
+        )
+    name = normalise(name)[:80]
+    if not name:
+        raise EventsysError(_("Give the guest's name."), field="guest_name")
+    digits = normalise_phone(phone)
+    if not looks_like_phone(digits):
+        raise EventsysError(
+            _("Give the guest's phone number (7 to 15 digits)."), field="guest_phone"
+        )
+    taken = db.session.scalar(
+        select(Attendance.id).where(
+            Attendance.occurrence_id == occurrence.id, Attendance.guest_phone == digits
+        )
+    )
+    if taken is not None:
+        raise Conflict(_("A guest with this phone number is already checked in."))
+    attendance = Attendance(
+        event_id=event.id,
+        occurrence_id=occurrence.id,
+        user_id=None,
+        guest_name=name,
+        guest_phone=digits,
+        method="walk_in",
+        checked_in_at=now,
+        checked_in_by_id=by.id,
+    )
+    db.session.add(attendance)
+    db.session.flush()
+    audit.record(
+        by,
+        "attendance.guest",
+        "attendance",
+        attendance.id,
+        after={"occurrence_id": occurrence.id, "name": name, "phone": digits},
+    )
+    return attendance
+
+
+def undo_check_in(attendance: Attendance, *, by: User) -> str:
+    """Take back a mistaken check-in (staff only, audited); return whose it was."""
+    if not by.is_organizer:
+        raise Forbidden(_("Only staff may check people in."))
+    name = attendance.person_name
+    before = {
+        "occurrence_id": attendance.occurrence_id,
+        "user_id": attendance.user_id,
+        "guest_name": attendance.guest_name,
+        "guest_phone": attendance.guest_phone,
+        "method": attendance.method,
+        "checked_in_at": attendance.checked_in_at.isoformat(),
+    }
+    audit.record(by, "attendance.undo", "attendance", attendance.id, before=before)
+    db.session.delete(attendance)
+    db.session.flush()
+    return name
 
 
 @dataclass(frozen=True)
@@ -113,7 +245,7 @@ def statistics(start: datetime, end: datetime) -> Statistics:
     by_org = db.session.execute(
         select(func.coalesce(Organisation.name, "—"), func.count())
         .select_from(Attendance)
-        .join(User, User.id == Attendance.user_id)
+        .outerjoin(User, User.id == Attendance.user_id)  # walk-in guests have no account
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(*window)
         .group_by(Organisation.name)

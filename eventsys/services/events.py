@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from eventsys.domain.recurrence import Sitting, first_clash, weekly_sittings
+from eventsys.domain.recurrence import Sitting, all_clashes, first_clash, weekly_sittings
 from eventsys.errors import Clash, EventsysError, NotFound
 from eventsys.extensions import db
 from eventsys.i18n import format_clock, format_when
@@ -83,6 +84,59 @@ class EventData:
         return ",".join(str(day) for day in sorted(set(self.weekdays)))
 
 
+# The reason stored on sittings skipped because their room was taken; shown translated.
+ROOM_TAKEN = "[room-taken]"
+
+
+@dataclass(frozen=True)
+class ClashingDate:
+    """One date of a series that its room cannot have, and the booking in the way."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    other_starts_at: datetime
+    other_ends_at: datetime
+
+
+class SeriesClash(Clash):
+    """Several dates of a weekly series clash: the organizer may skip them and save the rest."""
+
+    def __init__(self, message: str, clashes: Sequence[ClashingDate]) -> None:
+        super().__init__(message)
+        self.clashes = list(clashes)
+
+
+def booking_warnings(
+    data: EventData,
+    *,
+    seats: int | None,
+    now: datetime,
+    previous_start: datetime | None = None,
+) -> list[str]:
+    """What an organizer should confirm before saving: more places than the room has seats, or
+    a start in the past (on a change, only if the start moved there). Nothing is refused."""
+    found: list[str] = []
+    if (
+        seats is not None
+        and data.capacity is not None
+        and data.capacity_counts == "people"
+        and data.capacity > seats
+    ):
+        found.append(
+            _(
+                "%(places)d places, but the room has only %(seats)d seats.",
+                places=data.capacity,
+                seats=seats,
+            )
+        )
+    if data.starts_at < now and data.starts_at != previous_start:
+        found.append(
+            _("The event starts in the past (%(when)s).", when=format_when(data.starts_at))
+        )
+    return found
+
+
 def lock_venue(venue_id: int) -> Venue:
     """Load the venue with a row lock, so bookings of one room are decided one at a time.
 
@@ -94,9 +148,17 @@ def lock_venue(venue_id: int) -> Venue:
     return venue
 
 
-def _check_clashes(venue: Venue, wanted: Sequence[Sitting], *, ignore_event: int | None) -> None:
+def _check_clashes(
+    venue: Venue,
+    wanted: Sequence[Sitting],
+    *,
+    ignore_event: int | None,
+    skip_clashes: bool = False,
+) -> set[datetime]:
+    """Refuse a clash; for a series, list every clashing date (SeriesClash), or with
+    *skip_clashes* return their starts so that they are saved as skipped sittings."""
     if not wanted:
-        return
+        return set()
     query = (
         select(Occurrence.starts_at, Occurrence.ends_at, Event.id, Event.title)
         .join(Event, Event.id == Occurrence.event_id)
@@ -113,20 +175,44 @@ def _check_clashes(venue: Venue, wanted: Sequence[Sitting], *, ignore_event: int
         ((event_id, title), Sitting(start, end))
         for start, end, event_id, title in db.session.execute(query)
     ]
-    clash = first_clash(wanted, booked)
-    if clash is not None:
-        _mine, (_event_id, title), theirs = clash
-        raise Clash(
-            _(
-                "%(venue)s is already booked by “%(title)s” from %(start)s to %(end)s.",
-                venue=venue.name,
-                title=title,
-                start=format_when(theirs.starts_at),
-                end=format_when(theirs.ends_at)
-                if to_local(theirs.starts_at).date() != to_local(theirs.ends_at).date()
-                else format_clock(theirs.ends_at),
+    if len(wanted) > 1:
+        clashes = all_clashes(wanted, booked)
+        if clashes and skip_clashes:
+            return {mine.starts_at for mine, _key, _theirs in clashes}
+    else:
+        clash = first_clash(wanted, booked)
+        clashes = [clash] if clash is not None else []
+    if not clashes:
+        return set()
+    _mine, (_event_id, title), theirs = clashes[0]
+    message = _(
+        "%(venue)s is already booked by “%(title)s” from %(start)s to %(end)s.",
+        venue=venue.name,
+        title=title,
+        start=format_when(theirs.starts_at),
+        end=format_when(theirs.ends_at)
+        if to_local(theirs.starts_at).date() != to_local(theirs.ends_at).date()
+        else format_clock(theirs.ends_at),
+    )
+    if len(wanted) == 1:
+        raise Clash(message)
+    dates = len({mine.starts_at for mine, _key, _theirs in clashes})
+    raise SeriesClash(
+        " ".join(
+            (
+                message,
+                ngettext(
+                    "In all, %(num)d date of the series clashes.",
+                    "In all, %(num)d dates of the series clash.",
+                    dates,
+                ),
             )
-        )
+        ),
+        [
+            ClashingDate(mine.starts_at, mine.ends_at, title, theirs.starts_at, theirs.ends_at)
+            for mine, (_event_id, title), theirs in clashes
+        ],
+    )
 
 
 def _sittings(data: EventData) -> list[Sitting]:
@@ -195,17 +281,20 @@ def _flush_bookings() -> None:
         ) from error
 
 
-def create_event(data: EventData, *, organizer: User) -> Event:
-    """Create a draft event and book its sittings, refusing any clash in the venue."""
+def create_event(data: EventData, *, organizer: User, skip_clashes: bool = False) -> Event:
+    """Create a draft event and book its sittings, refusing any clash in the venue.
+
+    With *skip_clashes*, the dates of a series whose room is taken are saved as skipped sittings
+    (reason: room taken) instead."""
     _validate(data)
     venue = lock_venue(data.venue_id)
     sittings = _sittings(data)
-    _check_clashes(venue, sittings, ignore_event=None)
+    taken = _check_clashes(venue, sittings, ignore_event=None, skip_clashes=skip_clashes)
     event = Event(organizer_id=organizer.id, status="draft", sequence=0)
     _apply(event, data)
     db.session.add(event)
     db.session.flush()
-    _replace_occurrences(event, sittings, keep_changes=False)
+    _replace_occurrences(event, sittings, keep_changes=False, room_taken=taken)
     _flush_bookings()
     audit.record(
         organizer, "event.create", "event", event.id, after=audit.snapshot(event, EVENT_FIELDS)
@@ -213,8 +302,11 @@ def create_event(data: EventData, *, organizer: User) -> Event:
     return event
 
 
-def update_event(event: Event, data: EventData, *, actor: User) -> Event:
-    """Change an event; changing its time or venue rebooks every sitting."""
+def update_event(
+    event: Event, data: EventData, *, actor: User, skip_clashes: bool = False
+) -> Event:
+    """Change an event; changing its time or venue rebooks every sitting (with *skip_clashes*,
+    the dates of a series whose room is taken are kept as skipped sittings)."""
     if event.status == "cancelled":
         raise EventsysError(_("A cancelled event cannot be changed."))
     _validate(data)
@@ -226,13 +318,16 @@ def update_event(event: Event, data: EventData, *, actor: User) -> Event:
         or data.repeat_weekdays != event.repeat_weekdays
         or data.repeat_until != event.repeat_until
     )
+    taken: set[datetime] = set()
     if schedule_changed:
         venue = lock_venue(data.venue_id)
         sittings = _sittings(data)
-        _check_clashes(venue, sittings, ignore_event=event.id)
+        taken = _check_clashes(
+            venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes
+        )
     _apply(event, data)
     if schedule_changed:
-        _replace_occurrences(event, sittings, keep_changes=True)
+        _replace_occurrences(event, sittings, keep_changes=True, room_taken=taken)
     event.sequence += 1
     _flush_bookings()
     audit.record(
@@ -251,13 +346,24 @@ def _apply(event: Event, data: EventData) -> None:
         setattr(event, name, getattr(data, name))
 
 
-def _replace_occurrences(event: Event, sittings: Sequence[Sitting], *, keep_changes: bool) -> None:
+def _replace_occurrences(
+    event: Event,
+    sittings: Sequence[Sitting],
+    *,
+    keep_changes: bool,
+    room_taken: set[datetime] | None = None,
+) -> None:
     """Make the event's occurrences match *sittings*, keeping skipped days that still exist.
 
     The new rows go in as one statement, however many sittings a year of weekly meetings has
     (the unit of work would insert them one by one on SQLite, which cannot return new ids in
     order); the event's list of occurrences is read again when next used."""
-    skipped = {o.original_start for o in event.occurrences if o.skipped} if keep_changes else set()
+    skipped = (
+        {o.original_start: o.skip_reason for o in event.occurrences if o.skipped}
+        if keep_changes
+        else {}
+    )
+    skipped.update(dict.fromkeys(room_taken or (), ROOM_TAKEN))
     for occurrence in list(event.occurrences):
         event.occurrences.remove(occurrence)
     # Flush the deletions first: the new rows may reuse the same times.
@@ -271,6 +377,7 @@ def _replace_occurrences(event: Event, sittings: Sequence[Sitting], *, keep_chan
             "ends_at": sitting.ends_at,
             "original_start": sitting.starts_at,
             "skipped": sitting.starts_at in skipped,
+            "skip_reason": skipped.get(sitting.starts_at),
             "blocks_venue": blocks and sitting.starts_at not in skipped,
         }
         for sitting in sittings
@@ -313,8 +420,11 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
     db.session.flush()
 
 
-def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
-    """Skip one sitting of a repeating event (a holiday), or bring it back if the room is free."""
+def skip_occurrence(
+    occurrence: Occurrence, skip: bool, *, actor: User, reason: str | None = None
+) -> None:
+    """Skip one sitting of a repeating event (a holiday, with its reason for the programme), or
+    bring it back if the room is free."""
     event = occurrence.event
     if event.status == "cancelled":
         raise EventsysError(_("A cancelled event cannot be changed."))
@@ -325,6 +435,7 @@ def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
         )
     occurrence.skipped = skip
     occurrence.blocks_venue = not skip
+    occurrence.skip_reason = ((reason or "").strip()[:200] or None) if skip else None
     event.sequence += 1
     _flush_bookings()
     audit.record(
@@ -332,7 +443,8 @@ def skip_occurrence(occurrence: Occurrence, skip: bool, *, actor: User) -> None:
         "occurrence.skip" if skip else "occurrence.restore",
         "occurrence",
         occurrence.id,
-        after={"starts_at": occurrence.starts_at.isoformat()},
+        after={"starts_at": occurrence.starts_at.isoformat()}
+        | ({"reason": occurrence.skip_reason} if occurrence.skip_reason else {}),
     )
 
 

@@ -96,8 +96,8 @@ def attendance(event: Event) -> Table:
     rows = [
         [
             _local(a.occurrence.starts_at),
-            a.user.name,
-            a.user.phone or "",
+            a.person_name,  # a walk-in guest has a name and phone but no account
+            (a.user.phone if a.user is not None else a.guest_phone) or "",
             how[a.method],
             _local(a.checked_in_at),
         ]

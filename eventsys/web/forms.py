@@ -323,6 +323,11 @@ class EventForm(NormalisingForm):
         _l("Participants may cancel until"), validators=[Optional()]
     )
     walk_ins = BooleanField(_l("Record walk-ins at the door"))
+    # Offered only after a first try showed a warning or clashing dates (issue 14).
+    confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
+    skip_clashes = BooleanField(
+        _l("Skip the clashing dates: save the series with them marked “no session (room taken)”")
+    )
     submit = SubmitField(_l("Save event"))
 
     def validate_ends_at(self, field: Field) -> None:
@@ -359,6 +364,21 @@ class ActionForm(NormalisingForm):
     """A form with only a CSRF token, for buttons that change something."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class GuestForm(NormalisingForm):
+    """A walk-in guest without an account, checked in at the door by name and phone."""
+
+    guest_name = StringField(
+        _l("Guest's name"), validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "off"},
+    )
+    guest_phone = StringField(
+        _l("Guest's phone number"),
+        validators=[DataRequired(), Length(max=30)],
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    submit = SubmitField(_l("Check in the guest"))
 
 
 class LanguageForm(NormalisingForm):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -111,11 +113,15 @@ def _event_form(event: Event | None) -> EventForm:
         [(count, str(CAPACITY_COUNT_LABELS[count])) for count in CAPACITY_COUNTS]
     )
     venues = db.session.execute(
-        select(Venue.id, Venue.name).where(Venue.active.is_(True)).order_by(Venue.name)
+        select(Venue.id, Venue.name, Venue.capacity)
+        .where(Venue.active.is_(True))
+        .order_by(Venue.name)
     ).all()
     form.venue_id.choices = options(
-        [("", _("— Choose a venue —")), *((v_id, name) for v_id, name in venues)]
+        [("", _("— Choose a venue —")), *((v_id, name) for v_id, name, _seats in venues)]
     )
+    # Seats per room, for the warning about more places than seats (no second query).
+    form.venue_seats = {v_id: seats for v_id, _name, seats in venues}
     if event is not None and request.method != "POST":
         for name in (
             "starts_at",
@@ -161,20 +167,78 @@ def _event_data(form: EventForm) -> event_service.EventData:
     )
 
 
+@dataclass
+class _Attempt:
+    """What trying to save the event form gave: the event, or what to show before saving."""
+
+    event: Event | None = None
+    warnings: list[str] = field(default_factory=list)
+    clashes: list[event_service.ClashingDate] = field(default_factory=list)
+
+
+def _try_saving(form: EventForm, event: Event | None) -> _Attempt:
+    """Save the form's event unless the organizer must first confirm a warning or decide about
+    clashing dates; all of them come back in one answer, and nothing is saved until then."""
+    data = _event_data(form)
+    warnings = event_service.booking_warnings(
+        data,
+        seats=form.venue_seats.get(data.venue_id),
+        now=utcnow(),
+        previous_start=event.starts_at if event is not None else None,
+    )
+    skip = bool(form.skip_clashes.data)
+    try:
+        if event is None:
+            saved = event_service.create_event(data, organizer=current_user, skip_clashes=skip)
+        else:
+            saved = event_service.update_event(event, data, actor=current_user, skip_clashes=skip)
+    except event_service.SeriesClash as refusal:
+        _refused(form, refusal)
+        return _Attempt(warnings=warnings, clashes=refusal.clashes)
+    except EventsysError as refusal:
+        _refused(form, refusal)
+        return _Attempt(warnings=warnings)
+    if warnings and not form.confirm_warnings.data:
+        db.session.rollback()
+        return _Attempt(warnings=warnings)
+    return _Attempt(event=saved)
+
+
+def _flash_room_taken(event: Event, form: EventForm) -> None:
+    if not form.skip_clashes.data:
+        return
+    taken = sum(1 for o in event.occurrences if o.skip_reason == event_service.ROOM_TAKEN)
+    if taken:
+        flash(
+            ngettext(
+                "%(num)d clashing date is saved as “no session (room taken)”.",
+                "%(num)d clashing dates are saved as “no session (room taken)”.",
+                taken,
+            ),
+            "success",
+        )
+
+
 @bp.route("/events/new", methods=["GET", "POST"])
 @keeps_input
 def event_new() -> Any:
     form = _event_form(None)
+    attempt = _Attempt()
     if form.validate_on_submit():
-        try:
-            event = event_service.create_event(_event_data(form), organizer=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
+        attempt = _try_saving(form, None)
+        if attempt.event is not None:
+            _flash_room_taken(attempt.event, form)
+            event_id = attempt.event.id
             db.session.commit()
             flash(_("The event is saved as a draft. Publish it when it is ready."), "success")
-            return redirect(url_for("public.event_detail", event_id=event.id))
-    return render_template("manage/event_form.html", form=form, event=None), _status(form)
+            return redirect(url_for("public.event_detail", event_id=event_id))
+    return render_template(
+        "manage/event_form.html",
+        form=form,
+        event=None,
+        warnings=attempt.warnings,
+        clashes=attempt.clashes,
+    ), _status(form)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -182,17 +246,22 @@ def event_new() -> Any:
 def event_edit(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
     form = _event_form(event)
+    attempt = _Attempt()
     if form.validate_on_submit():
-        try:
-            event_service.update_event(event, _event_data(form), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            event = get_or_404(Event, event_id)
-        else:
+        attempt = _try_saving(form, event)
+        if attempt.event is not None:
+            _flash_room_taken(attempt.event, form)
             db.session.commit()
             flash(_("The event is saved."), "success")
-            return redirect(url_for("public.event_detail", event_id=event.id))
-    return render_template("manage/event_form.html", form=form, event=event), _status(form)
+            return redirect(url_for("public.event_detail", event_id=event_id))
+        event = get_or_404(Event, event_id)
+    return render_template(
+        "manage/event_form.html",
+        form=form,
+        event=event,
+        warnings=attempt.warnings,
+        clashes=attempt.clashes,
+    ), _status(form)
 
 
 @bp.route("/events/<int:event_id>/status/<status>", methods=["POST"])
@@ -257,8 +326,9 @@ def occurrence_skip(occurrence_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     skip = request.args.get("undo") != "1"
+    reason = normalise(request.form.get("reason", ""))[:200]
     try:
-        event_service.skip_occurrence(occurrence, skip, actor=current_user)
+        event_service.skip_occurrence(occurrence, skip, actor=current_user, reason=reason)
     except EventsysError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")

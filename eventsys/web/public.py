@@ -60,7 +60,7 @@ def home() -> Any:
         .options(contains_eager(Occurrence.event), contains_eager(Occurrence.venue))
         .where(
             Event.status == "published",
-            Occurrence.skipped.is_(False),
+            # Skipped sittings stay in the list, marked "no session this time" with the reason.
             Occurrence.ends_at > local_midnight(day),
         )
         .order_by(Occurrence.starts_at, Occurrence.id)

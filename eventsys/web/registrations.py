@@ -299,21 +299,115 @@ def manage_decide(registration_id: int, decision: str) -> Any:
     )
 
 
-@bp.route("/manage/events/<int:event_id>/checkin", methods=["GET", "POST"])
-@role_required("organizer")
-def checkin(event_id: int) -> Any:
+# ---- at the door (issue 14: running count, walk-in guests, undo) ------------------------------
+
+from eventsys.models import Attendance  # noqa: E402
+from eventsys.web.forms import ActionForm, GuestForm  # noqa: E402
+from eventsys.web.util import MAX_ID  # noqa: E402
+
+
+def _door(event_id: int) -> tuple[Event, list[Occurrence], Occurrence]:
+    """The event at the door, its sittings that take place, and the one chosen (or today's)."""
     event = get_or_404(Event, event_id)
-    sittings = db.session.scalars(
-        select(Occurrence)
-        .where(Occurrence.event_id == event.id, Occurrence.skipped.is_(False))
-        .order_by(Occurrence.starts_at)
-    ).all()
+    sittings = list(
+        db.session.scalars(
+            select(Occurrence)
+            .where(Occurrence.event_id == event.id, Occurrence.skipped.is_(False))
+            .order_by(Occurrence.starts_at)
+        ).all()
+    )
     if not sittings:
         abort(404)
     chosen = request.values.get("sitting", type=int)
     today_start = local_midnight(local_today())
     default = next((s for s in sittings if s.ends_at > today_start), sittings[-1])
     sitting = next((s for s in sittings if s.id == chosen), default)
+    return event, sittings, sitting
+
+
+def _checkin_page(
+    event: Event,
+    sittings: list[Occurrence],
+    sitting: Occurrence,
+    query: str,
+    guest_form: GuestForm | None = None,
+) -> Any:
+    """The door page: who is expected and who came, with the running count and the guests."""
+    takes_guests = event.registration_mode == "none" or event.walk_ins
+    people = attendance_service.checkin_list(event, sitting, query)
+    return render_template(
+        "registrations/checkin.html",
+        event=event,
+        sittings=sittings,
+        sitting=sitting,
+        people=people,
+        q=query,
+        count=attendance_service.door_count(event, sitting),
+        # Only open activities and events with walk-ins have guests: no query for the others.
+        guests=attendance_service.guests(sitting, query) if takes_guests else [],
+        guest_form=guest_form or GuestForm(formdata=None),
+        takes_guests=takes_guests,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/checkin/guest", methods=["POST"])
+@keeps_input
+@role_required("organizer")
+def checkin_guest(event_id: int) -> Any:
+    """A walk-in guest without an account: checked in by name and phone number."""
+    event, sittings, sitting = _door(event_id)
+    query = normalise(request.form.get("q", ""))[:40]
+    form = GuestForm()
+    if form.validate_on_submit():
+        try:
+            attendance_service.check_in_guest(
+                sitting, form.guest_name.data, form.guest_phone.data, by=current_user, now=utcnow()
+            )
+        except EventsysError as refusal:
+            db.session.rollback()
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+        else:
+            name = normalise(form.guest_name.data)
+            db.session.commit()
+            flash(_("%(name)s (guest) is checked in.", name=name), "success")
+            return redirect(
+                url_for("registrations.checkin", event_id=event.id, sitting=sitting.id, q=query)
+            )
+    return _checkin_page(event, sittings, sitting, query, guest_form=form), 422
+
+
+@bp.route("/manage/events/<int:event_id>/checkin/undo", methods=["POST"])
+@role_required("organizer")
+def checkin_undo(event_id: int) -> Any:
+    """Take back a mistaken check-in (the door list offers it next to each one)."""
+    event = get_or_404(Event, event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("attendance_id", type=int)
+    attendance = db.session.get(Attendance, wanted) if wanted and 0 < wanted <= MAX_ID else None
+    if attendance is None or attendance.event_id != event.id:
+        flash(_("This check-in was already taken back."), "error")
+        return redirect(url_for("registrations.checkin", event_id=event.id))
+    back = url_for(
+        "registrations.checkin",
+        event_id=event.id,
+        sitting=attendance.occurrence_id,
+        q=normalise(request.form.get("q", ""))[:40],
+    )
+    name = attendance.person_name
+    return button_action(
+        lambda: attendance_service.undo_check_in(attendance, by=current_user),
+        done=_("The check-in of %(name)s is taken back.", name=name),
+        back=back,
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/checkin", methods=["GET", "POST"])
+@role_required("organizer")
+def checkin(event_id: int) -> Any:
+    event, sittings, sitting = _door(event_id)
     if request.method == "POST":
         from eventsys.web.forms import ActionForm
 
@@ -338,25 +432,22 @@ def checkin(event_id: int) -> Any:
             )
         )
     query = normalise(request.args.get("q", ""))[:40]
-    people = attendance_service.checkin_list(event, sitting, query)
-    return render_template(
-        "registrations/checkin.html",
-        event=event,
-        sittings=sittings,
-        sitting=sitting,
-        people=people,
-        q=query,
-    )
+    return _checkin_page(event, sittings, sitting, query)
 
 
 @bp.route("/checkin/<token>", methods=["GET", "POST"])
-@role_required("organizer")
+@login_required
 def scan(token: str) -> Any:
-    """Where a participant's QR code leads: staff confirm the check-in with one press."""
+    """Where a participant's QR code leads: staff confirm the check-in with one press; a member
+    who scans their own code (or anyone else's) is told to show it to the staff instead."""
     try:
         registration_id = int(_checkin_signer().loads(token))
     except (BadSignature, ValueError, TypeError):
         abort(404)
+    if not current_user.is_organizer:
+        if request.method == "POST":
+            abort(403)
+        return render_template("registrations/scan_member.html")
     registration = get_or_404(Registration, registration_id)
     event = registration.event
     today_start = local_midnight(local_today())

@@ -90,6 +90,8 @@ PAGES = (
         views="two",
     ),
     Visit("checkin", "/manage/events/{class}/checkin", ORGANIZER, screenshot=True, views="two"),
+    # An open activity: the door page also takes walk-in guests without an account.
+    Visit("checkin-open", "/manage/events/{weekly}/checkin", ORGANIZER, views="two"),
     Visit("attendance", "/manage/attendance", ORGANIZER, views="two"),
     # Calendars.
     Visit("calendar", "/calendar/", screenshot=True, views="two"),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from eventsys.domain.recurrence import (
     MAX_OCCURRENCES,
     Sitting,
+    all_clashes,
     first_clash,
     overlaps,
     weekly_sittings,
@@ -108,6 +109,35 @@ def test_no_clash_when_the_room_is_free() -> None:
         first_clash(wanted, [("A", Sitting(local(2026, 12, 1, 10), local(2026, 12, 1, 11)))])
         is None
     )
+
+
+def test_all_clashes_lists_every_clashing_date_of_a_series_not_only_the_first() -> None:
+    wanted = [Sitting(local(2026, 12, d, 9), local(2026, 12, d, 10)) for d in (1, 8, 15, 22)]
+    booked = [
+        ("B", Sitting(local(2026, 12, 22, 9, 30), local(2026, 12, 22, 11))),
+        ("A", Sitting(local(2026, 12, 8, 8), local(2026, 12, 8, 9, 30))),
+        ("free", Sitting(local(2026, 12, 15, 10), local(2026, 12, 15, 11))),
+    ]
+    clashes = all_clashes(wanted, booked)
+    assert [(mine, key) for mine, key, _theirs in clashes] == [(wanted[1], "A"), (wanted[3], "B")]
+    assert clashes[1][2].starts_at == local(2026, 12, 22, 9, 30)
+
+
+def test_all_clashes_names_each_booking_a_date_overlaps() -> None:
+    wanted = [Sitting(local(2026, 12, 1, 9), local(2026, 12, 1, 12))]
+    booked = [
+        ("late", Sitting(local(2026, 12, 1, 11), local(2026, 12, 1, 13))),
+        ("early", Sitting(local(2026, 12, 1, 8), local(2026, 12, 1, 9, 30))),
+    ]
+    assert [key for _mine, key, _theirs in all_clashes(wanted, booked)] == ["early", "late"]
+
+
+def test_all_clashes_is_empty_when_the_room_is_free_and_agrees_with_first_clash() -> None:
+    wanted = [Sitting(local(2026, 12, d, 9), local(2026, 12, d, 10)) for d in (1, 8)]
+    free = [("A", Sitting(local(2026, 12, 1, 10), local(2026, 12, 1, 11)))]
+    assert all_clashes(wanted, free) == []
+    taken = [("A", Sitting(local(2026, 12, 8, 9), local(2026, 12, 8, 11))), *free]
+    assert all_clashes(wanted, taken)[0] == first_clash(wanted, taken)
 
 
 minutes = st.integers(min_value=0, max_value=24 * 60)

@@ -104,6 +104,8 @@ ACCESS: dict[str, str] = {
     "public.venues": "public",
     "registrations.cancel": "owner",
     "registrations.checkin": "organizer",
+    "registrations.checkin_guest": "organizer",
+    "registrations.checkin_undo": "organizer",
     "registrations.export": "organizer",
     "registrations.manage_decide": "organizer",
     "registrations.manage_list": "organizer",
@@ -111,7 +113,8 @@ ACCESS: dict[str, str] = {
     "registrations.mine_detail": "owner",
     "registrations.register": "signed_in",
     "registrations.register_team": "signed_in",
-    "registrations.scan": "organizer",
+    # Staff check the code's holder in; a member who scans it is told to show it to the staff.
+    "registrations.scan": "signed_in",
     "registrations.statistics": "organizer",
     "tournaments.bracket": "public",
     "tournaments.court_add": "organizer",

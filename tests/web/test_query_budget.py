@@ -103,7 +103,7 @@ BUDGET: dict[str, int] = {
     "GET /manage/audit": 3,
     "GET /manage/events": 3,
     "GET /manage/events/<int:event_id>/cancel": 4,
-    "GET /manage/events/<int:event_id>/checkin": 4,
+    "GET /manage/events/<int:event_id>/checkin": 5,  # the running count: one statement
     "GET /manage/events/<int:event_id>/edit": 3,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt>": 7,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (attendance)": 5,
@@ -167,6 +167,7 @@ BUDGET: dict[str, int] = {
     "POST /events/<int:event_id>/teams/new": 17,  # SQLite 17, PostgreSQL 15
     "POST /judging/<int:contest_id>/entries/<int:registration_id>": 18,
     "POST /manage/events/<int:event_id>/checkin": 7,
+    "POST /manage/events/<int:event_id>/checkin/undo": 8,
     "POST /manage/events/new": 12,
     "POST /registrations/<int:registration_id>/cancel": 19,
     "POST /tournaments/matches/<int:match_id>/result": 22,
@@ -993,6 +994,22 @@ def _check_in(app: Flask, world: World, made: dict[str, FlaskClient]) -> Any:
     )
 
 
+def _undo_check_in(app: Flask, world: World, made: dict[str, FlaskClient]) -> Any:
+    """Staff take back the latest check-in of the weekly event (a mistaken one)."""
+    with app.app_context():
+        attendance_id = db.session.scalars(
+            select(Attendance.id)
+            .where(Attendance.event_id == world.ids["event_id"])
+            .order_by(Attendance.id.desc())
+        ).first()
+    url = f"/manage/events/{world.ids['event_id']}/checkin"
+    return (
+        "organizer",
+        f"{url}/undo",
+        {"csrf_token": _token(made, "organizer", url), "attendance_id": str(attendance_id)},
+    )
+
+
 def _scan_team(app: Flask, world: World, made: dict[str, FlaskClient]) -> Any:
     """Staff scan a team's code: the whole roster is checked in."""
     token = URLSafeSerializer(app.config["SECRET_KEY"], salt="eventsys-checkin").dumps(
@@ -1016,6 +1033,7 @@ POSTS: dict[str, Post] = {
     "POST /manage/events/new": _new_weekly_event,
     "POST /manage/events/<int:event_id>/checkin": _check_in,
     "POST /checkin/<token>": _scan_team,
+    "POST /manage/events/<int:event_id>/checkin/undo": _undo_check_in,
     "POST /registrations/<int:registration_id>/cancel": _cancel,
 }
 

@@ -244,7 +244,12 @@ def test_the_qr_code_leads_staff_to_a_one_press_check_in(
             registration_id
         )
     assert scan_url is None or token in scan_url.group(0)
-    assert person.get(f"/checkin/{token}").status_code == 403  # participants cannot check in
+    # A participant who scans their own code is told what to do, and cannot check in.
+    own = person.get(f"/checkin/{token}", headers={"Accept-Language": "zh-CN"})
+    assert own.status_code == 200 and "请把这个二维码给工作人员扫描" in own.get_data(as_text=True)
+    assert person.post(
+        f"/checkin/{token}", data={"csrf_token": csrf(person, "/me/registrations")}
+    ).status_code == 403
     staff = signed_in("organizer")
     assert staff.get("/checkin/forged-token").status_code == 404
     page = staff.get(f"/checkin/{token}")
