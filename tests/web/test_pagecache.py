@@ -301,8 +301,9 @@ def test_a_write_landing_after_the_user_is_loaded_never_leaves_a_stale_page_kept
             injected.append(True)
             thread = threading.Thread(
                 target=lambda: written.append(
-                    other.post(f"/events/{event_id}/register", data={"csrf_token": token})
-                    .status_code
+                    other.post(
+                        f"/events/{event_id}/register", data={"csrf_token": token}
+                    ).status_code
                 )
             )
             thread.start()
