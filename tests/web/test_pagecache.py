@@ -317,6 +317,36 @@ def test_a_write_landing_after_the_user_is_loaded_never_leaves_a_stale_page_kept
     assert "Places left: 39." in visitor.get(f"/events/{event_id}", headers=EN).get_data(True)
 
 
+def test_a_page_whose_request_read_before_the_cache_files_it_under_what_that_read_saw(
+    app: Flask, make_event: Callable[..., int], signed_in: Callable[..., FlaskClient]
+) -> None:
+    """Should anything read before @cached_page does, the generations come from the session."""
+    from eventsys.database import read_only
+
+    event_id = published(app, make_event, capacity=40)
+    other = signed_in("participant")
+    token = csrf(other, f"/events/{event_id}/register")
+    with app.test_request_context(f"/events/{event_id}", headers=EN), read_only():
+        db.session.scalars(select(Event.id)).all()  # the request's first read, its snapshot
+        posted: list[int] = []  # from another thread: a request here would share this session
+        thread = threading.Thread(
+            target=lambda: posted.append(
+                other.post(f"/events/{event_id}/register", data={"csrf_token": token}).status_code
+            )
+        )
+        thread.start()
+        thread.join(timeout=60)
+        assert posted == [302]
+        view = app.view_functions["public.event_detail"]
+        page = view(event_id=event_id).get_data(as_text=True)
+        db.session.rollback()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert "Places left: 40." in page  # what its snapshot saw, and so filed as older
+    assert "Places left: 39." in app.test_client().get(f"/events/{event_id}", headers=EN).get_data(
+        True
+    )
+
+
 def test_the_memory_is_bounded_and_least_recently_used_pages_go_first() -> None:
     cache = pagecache.PageCache(max_bytes=4000)
     made = utcnow()
