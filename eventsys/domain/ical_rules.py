@@ -218,3 +218,16 @@ def check_window(starts: date | None, ends: date | None, today: date) -> Window:
         if ends - start > MAX_WINDOW:
             raise ValueError("the range may cover at most 800 days")
     return Window(start, ends)
+
+
+# The calendar's own name and description (NAME, X-WR-CALNAME, X-WR-CALDESC) are written as
+# they are by the iCalendar library, and readers disagree about them: vobject cuts a name at its
+# first comma, while a name escaped by hand ("\,") keeps its backslashes in icalendar and ical.js.
+# Full-width forms read the same in every parser we tried (icalendar, vobject, ical, ical.js,
+# node-ical) and look natural in Chinese text. Event texts (SUMMARY...) are escaped properly.
+_CALENDAR_NAME_FOLDS = str.maketrans({",": "，", ";": "；", "\\": "＼", "\r": " ", "\n": " "})
+
+
+def calendar_name(text: str) -> str:
+    """Return *text* fit to be a calendar's name: no comma, semicolon, backslash or line break."""
+    return text.translate(_CALENDAR_NAME_FOLDS)

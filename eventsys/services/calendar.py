@@ -46,6 +46,7 @@ from eventsys.domain.ical_rules import (
     CalendarItem,
     SittingRecord,
     Window,
+    calendar_name,
     make_uid,
     plan_series,
 )
@@ -499,11 +500,12 @@ def write_calendar(meta: FeedMeta, items: Iterable[CalendarItem]) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", meta.name)
-    calendar.add("x-wr-calname", meta.name)
+    # These three are written unescaped: see ical_rules.calendar_name.
+    calendar.add("name", calendar_name(meta.name))
+    calendar.add("x-wr-calname", calendar_name(meta.name))
     if meta.description:
         calendar.add("description", meta.description)
-        calendar.add("x-wr-caldesc", meta.description)
+        calendar.add("x-wr-caldesc", calendar_name(meta.description))
     calendar.add("x-wr-timezone", TZID)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -15,6 +15,7 @@ and make the TLS proxy in front log no paths under /calendar/u/ (or mask them th
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from datetime import date
@@ -25,14 +26,18 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
+    redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import BooleanField, HiddenField
 
 from eventsys.domain.ical_rules import Window, check_window
 from eventsys.domain.text import normalise
@@ -47,7 +52,9 @@ from eventsys.services import (
 )
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web.forms import NormalisingForm
 from eventsys.web.pagecache import cached_page
+from eventsys.web.util import button_action
 
 bp = Blueprint("calendar", __name__)
 
@@ -365,20 +372,31 @@ def event_page(event_id: int) -> Any:
     )
 
 
-def _render_mine(token: str | None = None) -> Response:
+class AddressForm(NormalisingForm):
+    """Make the calendar address, or replace it: a replacement is confirmed and names the
+    address it replaces, so a form sent twice (or from an older page) replaces nothing."""
+
+    replacing = HiddenField()
+    confirm = BooleanField(
+        _l("Yes, make a new address. Calendars subscribed with the old one stop updating.")
+    )
+
+
+def _render_mine(form: AddressForm | None = None, status: int = 200) -> Response:
     links: dict[str, Any] = {}
-    token = token or feeds.current_token(_me())
+    token = feeds.current_token(_me())
     if token is not None:
         feed_url = url_for(
             "calendar.personal_ics", user_id=current_user.id, token=token, _external=True
         )
         links = _feed_links(feed_url)
+    form = form or AddressForm()
+    form.replacing.data = token or ""
     response = Response(
-        render_template(
-            "calendar/mine.html", has_address=bool(current_user.calendar_secret), **links
-        )
+        render_template("calendar/mine.html", has_address=token is not None, form=form, **links),
+        status=status,
     )
-    # The page may show the secret address: keep it out of caches and of the history's reload.
+    # The page shows the secret address: keep it out of caches and of the history's reload.
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -401,15 +419,41 @@ def mine() -> Any:
 @login_required
 def new_address() -> Any:
     user = _me()
-    token = feeds.new_token(user, actor=user)
+    form = AddressForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current = feeds.current_token(user)
+    if current is not None and not hmac.compare_digest(
+        (form.replacing.data or "").encode(), current.encode()
+    ):
+        # Sent again, or from a page older than the address: the address stays.
+        flash(
+            _("Your calendar address had already been made: it is the one below. Nothing changed."),
+            "warning",
+        )
+        return redirect(url_for("calendar.mine"), 303)
+    if current is not None and not form.confirm.data:
+        form.confirm.errors = [
+            _("Tick this box to make a new address. Nothing changed: your address still works.")
+        ]
+        return _render_mine(form, status=422)
+    feeds.new_token(user, actor=user)
     db.session.commit()
-    return _render_mine(token)
+    if current is None:
+        flash(_("Your calendar address is ready."), "success")
+    else:
+        flash(
+            _("Your new calendar address is ready. Any older address no longer works."), "success"
+        )
+    return redirect(url_for("calendar.mine"), 303)
 
 
 @bp.route("/calendar/me/address/stop", methods=["POST"])
 @login_required
 def stop_address() -> Any:
     user = _me()
-    feeds.revoke_token(user, actor=user)
-    db.session.commit()
-    return _render_mine()
+    return button_action(
+        lambda: feeds.revoke_token(user, actor=user),
+        done=_("Your calendar address is stopped. Calendars subscribed with it no longer update."),
+        back=url_for("calendar.mine"),
+    )

@@ -197,11 +197,15 @@ def cached_page(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method not in ("GET", "HEAD") or not current_app.config.get("PAGE_CACHE", True):
+            return view(*args, **kwargs)
+        # The generations come first, before _key() loads the signed-in person: a page must
+        # never be filed under numbers newer than the data it was built from.
+        known = _generations_before_data()
         key = _key()
         if key is None:
             return view(*args, **kwargs)
         cache = page_cache()
-        known = generations.latest(db.engine)
         entry = cache.get(key)
         if entry is not None and _still_valid(entry, known):
             cache.hits += 1
@@ -262,6 +266,20 @@ def cached_page(view: F) -> F:
         return response
 
     return wrapper  # type: ignore[return-value]
+
+
+def _generations_before_data() -> dict[str, int]:
+    """The table generations, read so that everything this request reads later is as new.
+
+    A SQLite read transaction sees the database as it was at its first statement, and this
+    request's first statement is the signed-in person's: numbers read after it (on another
+    connection) could be newer than what the page then shows, and would keep that stale page
+    until the next write. So they are read before the session's first statement; on PostgreSQL
+    (READ COMMITTED) every later statement sees at least what they saw. Should something have
+    read already, they are read in the session's own transaction (on SQLite, its snapshot)."""
+    if db.session().in_transaction():
+        return generations.current(db.session)
+    return generations.latest(db.engine)
 
 
 def _environ(header: str) -> str:

@@ -18,7 +18,7 @@ from eventsys.models import Event, Occurrence, Registration, RegistrationMember,
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
 from eventsys.web.calendar import TokenMaskingFilter
-from tests.conftest import at, away_from_a_minute_boundary, csrf
+from tests.conftest import at, away_from_a_minute_boundary, csrf, csrf_from
 from tests.querycount import count_queries
 
 FROM = "from=2026-11-01"
@@ -73,7 +73,9 @@ def test_an_event_downloads_as_a_calendar_file_both_parsers_read(
     assert theirs.vevent.uid.value == f"event-{event_id}@eventsys.fengtai.local"
     assert theirs.vevent.dtstart.value == at(3, 14)
     assert theirs.vevent.url.value == f"http://localhost/events/{event_id}"
-    assert str(ours["X-WR-CALNAME"]) == "重阳节慰问演出, 第一场"
+    # The calendar's name is written unescaped: its comma goes full-width (vobject cut it).
+    assert str(ours["X-WR-CALNAME"]) == "重阳节慰问演出， 第一场"
+    assert theirs.contents["x-wr-calname"][0].value == "重阳节慰问演出， 第一场"
 
 
 def test_a_draft_download_is_a_404_for_the_public_and_allowed_for_organizers(
@@ -275,9 +277,15 @@ def test_a_programme_of_five_hundred_events_takes_a_fixed_number_of_queries(
 
 
 def make_address(client: FlaskClient) -> tuple[str, str]:
-    page = client.post("/calendar/me/address", data={"csrf_token": csrf(client, "/calendar/me")})
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    """Make (or, confirmed, replace) the address as the page offers it; return it and the page."""
+    form = client.get("/calendar/me").get_data(as_text=True)
+    current = TOKEN_URL.search(form)
+    data = {"csrf_token": csrf_from(form)}
+    if current is not None:
+        data |= {"replacing": current.group(2), "confirm": "y"}
+    made = client.post("/calendar/me/address", data=data)
+    assert made.status_code == 303 and made.headers["Location"].endswith("/calendar/me")
+    html = client.get("/calendar/me").get_data(as_text=True)
     match = TOKEN_URL.search(html)
     assert match is not None, html
     return match.group(0), html
@@ -295,7 +303,7 @@ def test_the_personal_address_page_offers_https_webcal_and_a_qr_code_privately(
     assert url.startswith("http://")  # https:// behind the TLS proxy
     assert url.replace("http://", "webcal://") in html
     assert 'src="data:image/svg+xml' in html
-    page = client.post("/calendar/me/address", data={"csrf_token": csrf(client, "/calendar/me")})
+    page = client.get("/calendar/me")
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
 
@@ -329,8 +337,121 @@ def test_my_feed_shows_my_registrations_and_a_new_address_retires_the_old(
     stop = client.post(
         "/calendar/me/address/stop", data={"csrf_token": csrf(client, "/calendar/me")}
     )
-    assert stop.status_code == 200
+    assert stop.status_code in (302, 303)
     assert outsider.get(path_of(new)).status_code == 404
+
+
+def secret_of(client: FlaskClient) -> str | None:
+    with client.application.app_context():
+        return db.session.get(User, client.user_id).calendar_secret  # type: ignore[attr-defined]
+
+
+def test_making_the_address_redirects_and_says_so_once_and_a_reload_changes_nothing(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    """Issue 14.5: post, redirect, get; the message is a one-time notice, not the page."""
+    client = signed_in("participant")
+    made = client.post(
+        "/calendar/me/address",
+        data={"csrf_token": csrf(client, "/calendar/me")},
+        headers={"Accept-Language": "en"},
+    )
+    assert made.status_code == 303 and made.headers["Location"].endswith("/calendar/me")
+    secret = secret_of(client)
+    assert secret is not None
+    first = client.get("/calendar/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your calendar address is ready." in first
+    again = client.get("/calendar/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "is ready" not in again and "no longer works" not in again
+    assert TOKEN_URL.search(again).group(0) == TOKEN_URL.search(first).group(0)  # type: ignore[union-attr]
+    assert secret_of(client) == secret
+
+
+def test_the_address_page_says_what_is_true_the_address_is_shown_again_here(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    client = signed_in("participant")
+    url, _html = make_address(client)
+    for language, shown_again, wrong in (
+        ("en", "You find it here again whenever you need it", ("shown only", "Done:")),
+        ("zh", "以后随时可以在这里再次查看", ("只显示", "已完成")),
+    ):
+        page = client.get("/calendar/me", headers={"Accept-Language": language})
+        html = page.get_data(as_text=True)
+        assert url in html and shown_again in html
+        assert not any(text in html for text in wrong), language
+
+
+def test_replacing_the_address_needs_an_explicit_yes_and_a_refusal_changes_nothing(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    client = signed_in("participant")
+    old, _html = make_address(client)
+    secret = secret_of(client)
+    token = TOKEN_URL.search(old).group(2)  # type: ignore[union-attr]
+    refused = client.post(
+        "/calendar/me/address",
+        data={"csrf_token": csrf(client, "/calendar/me"), "replacing": token},
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'id="confirm-error"' in html and 'aria-describedby="confirm-error"' in html
+    assert old in html  # the address still in use, still shown
+    assert secret_of(client) == secret
+    replaced = client.post(
+        "/calendar/me/address",
+        data={"csrf_token": csrf(client, "/calendar/me"), "replacing": token, "confirm": "y"},
+        headers={"Accept-Language": "en"},
+    )
+    assert replaced.status_code == 303
+    assert secret_of(client) not in (None, secret)
+    page = client.get("/calendar/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your new calendar address is ready. Any older address no longer works." in page
+    assert old not in page
+
+
+def test_a_replacement_sent_twice_replaces_the_address_once(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    """The browser's "send again?", a double tap, or a second tab: nothing changes twice."""
+    client = signed_in("participant")
+    old, _html = make_address(client)
+    data = {
+        "csrf_token": csrf(client, "/calendar/me"),
+        "replacing": TOKEN_URL.search(old).group(2),  # type: ignore[union-attr]
+        "confirm": "y",
+    }
+    assert client.post("/calendar/me/address", data=data).status_code == 303
+    replaced = secret_of(client)
+    client.get("/calendar/me")  # the notice is read
+    again = client.post("/calendar/me/address", data=data, headers={"Accept-Language": "en"})
+    assert again.status_code == 303 and secret_of(client) == replaced
+    page = client.get("/calendar/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "already" in page and "no longer works" not in page
+    # A second tap on "make my address" after the first one made it changes nothing either.
+    fresh = signed_in("participant")
+    token = csrf(fresh, "/calendar/me")
+    assert fresh.post("/calendar/me/address", data={"csrf_token": token}).status_code == 303
+    made = secret_of(fresh)
+    assert fresh.post("/calendar/me/address", data={"csrf_token": token}).status_code == 303
+    assert secret_of(fresh) == made
+
+
+def test_stopping_the_address_redirects_and_says_so_once(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    client = signed_in("participant")
+    make_address(client)
+    stop = client.post(
+        "/calendar/me/address/stop",
+        data={"csrf_token": csrf(client, "/calendar/me")},
+        headers={"Accept-Language": "en"},
+    )
+    assert stop.status_code in (302, 303) and secret_of(client) is None
+    page = client.get("/calendar/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your calendar address is stopped." in page
+    assert "is stopped" not in client.get("/calendar/me").get_data(as_text=True)
 
 
 def test_a_wrong_token_for_a_real_user_is_the_same_404_as_an_unknown_user(

@@ -5,6 +5,7 @@ no cache at all (the tests that count the statements of a repeated request)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from eventsys import generations
-from eventsys.extensions import db
+from eventsys.extensions import db, login_manager
 from eventsys.models import Event, Occurrence, User
 from eventsys.models.cache import TableGeneration
 from eventsys.services import calendar as feeds
@@ -270,6 +271,80 @@ def test_a_retired_calendar_address_stops_at_once_even_when_its_feed_was_kept(
         feeds.revoke_token(user, actor=user)
         db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_a_write_landing_after_the_user_is_loaded_never_leaves_a_stale_page_kept(
+    app: Flask,
+    make_event: Callable[..., int],
+    signed_in: Callable[..., FlaskClient],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15.7: another person registers between this visitor's sign-in check and the page.
+
+    The page built then may show the places as they were when the request began, but it must
+    not be kept under the newer table generations: the next visit shows the registration."""
+    event_id = published(app, make_event, capacity=40)
+    visitor, other = signed_in("participant"), signed_in("participant")
+    token = csrf(other, f"/events/{event_id}/register")
+    assert "Places left: 40." in visitor.get(f"/events/{event_id}", headers=EN).get_data(True)
+    with app.app_context():  # nothing kept yet, so that the next visit builds the page
+        db.session.get(Event, event_id).title = "门球邀请赛"
+        db.session.commit()
+
+    loader = login_manager._user_callback
+    written: list[int] = []
+    injected: list[bool] = []
+
+    def load_then_someone_registers(user_id: str) -> Any:
+        user = loader(user_id)
+        if not injected:  # once, and from another connection, as another worker would
+            injected.append(True)
+            thread = threading.Thread(
+                target=lambda: written.append(
+                    other.post(
+                        f"/events/{event_id}/register", data={"csrf_token": token}
+                    ).status_code
+                )
+            )
+            thread.start()
+            thread.join(timeout=60)
+        return user
+
+    monkeypatch.setattr(login_manager, "_user_callback", load_then_someone_registers)
+    visitor.get(f"/events/{event_id}", headers=EN)
+    assert written == [302]
+    monkeypatch.setattr(login_manager, "_user_callback", loader)
+    assert "Places left: 39." in visitor.get(f"/events/{event_id}", headers=EN).get_data(True)
+
+
+def test_a_page_whose_request_read_before_the_cache_files_it_under_what_that_read_saw(
+    app: Flask, make_event: Callable[..., int], signed_in: Callable[..., FlaskClient]
+) -> None:
+    """Should anything read before @cached_page does, the generations come from the session."""
+    from eventsys.database import read_only
+
+    event_id = published(app, make_event, capacity=40)
+    other = signed_in("participant")
+    token = csrf(other, f"/events/{event_id}/register")
+    with app.test_request_context(f"/events/{event_id}", headers=EN), read_only():
+        db.session.scalars(select(Event.id)).all()  # the request's first read, its snapshot
+        posted: list[int] = []  # from another thread: a request here would share this session
+        thread = threading.Thread(
+            target=lambda: posted.append(
+                other.post(f"/events/{event_id}/register", data={"csrf_token": token}).status_code
+            )
+        )
+        thread.start()
+        thread.join(timeout=60)
+        assert posted == [302]
+        view = app.view_functions["public.event_detail"]
+        page = view(event_id=event_id).get_data(as_text=True)
+        db.session.rollback()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert "Places left: 40." in page  # what its snapshot saw, and so filed as older
+    assert "Places left: 39." in app.test_client().get(f"/events/{event_id}", headers=EN).get_data(
+        True
+    )
 
 
 def test_the_memory_is_bounded_and_least_recently_used_pages_go_first() -> None:

@@ -1,0 +1,229 @@
+"""Kept pages under load: a signed-in visitor never gets a page older than what was committed.
+
+Issue 15.7: on SQLite the page cache read the table generations after the visitor's own row,
+whose statement had started the request's snapshot; a registration landing in between left a
+page with the old "places left" kept under the new numbers until the next write. Here gunicorn
+(several workers and threads) serves registrations and signed-in GETs of the event page at the
+same time, on SQLite and on PostgreSQL. Every GET sent after a registration's answer came back
+must count that registration, and once the registrations are over every visitor, on every
+worker, reads the final figure."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from eventsys.extensions import db
+from eventsys.models import Venue
+from eventsys.services import accounts
+from eventsys.services import events as event_service
+from eventsys.timeutil import utcnow
+from tests.concurrency.test_registration_rush import Browser, _free_port
+from tests.conftest import PASSWORD, create_postgresql_database, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+CAPACITY = 80
+REGISTRANTS = 60
+WRITERS = 12  # threads registering people one after another
+READERS = 12  # signed-in visitors reloading the event page meanwhile
+WORKERS = 3
+PLACES = re.compile(r"Places left: (\d+)\.")
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Served:
+    app: Flask
+    base: str
+    event_id: int
+
+
+def _seed(app: Flask) -> int:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        organizer = accounts.create_user(
+            accounts.NewUser(
+                name="组织者", login="organizer", password=PASSWORD, roles=("organizer",)
+            ),
+            actor=None,
+        )
+        for index in range(REGISTRANTS + READERS):
+            accounts.create_user(
+                accounts.NewUser(name=f"会员{index:03d}", login=f"m{index:03d}", password=PASSWORD),
+                actor=None,
+            )
+        venue = Venue(name="多功能厅", kind="hall", capacity=300)
+        db.session.add(venue)
+        db.session.flush()
+        start = utcnow() + timedelta(days=7)
+        event = event_service.create_event(
+            event_service.EventData(
+                kind="health_clinic",
+                title="健康义诊",
+                venue_id=venue.id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                registration_opens_at=utcnow() - timedelta(hours=1),
+                capacity=CAPACITY,
+                registration_mode="individual",
+            ),
+            organizer=organizer,
+        )
+        event_service.set_status(event, "published", actor=organizer)
+        db.session.commit()
+        return event.id
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path}/fresh.sqlite3", (lambda: None)
+    else:
+        url, drop = create_postgresql_database()
+    app = make_app(url, str(tmp_path))
+    event_id = _seed(app)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "EVENTSYS_DATABASE_URL": url,
+        "EVENTSYS_SECRET_KEY": "fresh-pages-test-secret",
+        "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
+        "EVENTSYS_SESSION_COOKIE_SECURE": "false",
+        "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
+    }
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "--workers", str(WORKERS)),
+            *("--worker-class", "gthread", "--threads", "8", "--bind", f"127.0.0.1:{port}"),
+            *("--graceful-timeout", "5", "--log-level", "warning", "wsgi:app"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/venues", timeout=10).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    output = server.stdout.read().decode() if server.poll() is not None else ""
+                    pytest.fail(f"gunicorn did not start: {output}")
+                time.sleep(0.2)
+        yield Served(app, base, event_id)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+        with app.app_context():
+            db.engine.dispose()
+        drop()
+
+
+def _signed_in(base: str, login: str) -> Browser:
+    browser = Browser(base)
+    browser.sign_in(login)
+    status, _page = browser.post("/language", {"csrf_token": browser.token("/"), "lang": "en"})
+    assert status == 200
+    return browser
+
+
+def _places_left(browser: Browser, path: str) -> int:
+    status, page = browser.get(path)
+    assert status == 200, (status, page[:300])
+    match = PLACES.search(page)
+    assert match, page[:500]
+    return int(match.group(1))
+
+
+def test_no_signed_in_visitor_is_served_a_page_older_than_a_finished_registration(
+    served: Served,
+) -> None:
+    page = f"/events/{served.event_id}"
+    writers = [_signed_in(served.base, f"m{i:03d}") for i in range(REGISTRANTS)]
+    readers = [_signed_in(served.base, f"m{REGISTRANTS + i:03d}") for i in range(READERS)]
+    tokens = [w.token(f"{page}/register") for w in writers]
+    for reader in readers:  # every reader's page kept (on some worker) before the writes
+        assert _places_left(reader, page) == CAPACITY
+
+    lock = threading.Lock()
+    finished: list[float] = []  # when each registration's answer came back
+    seen: list[tuple[float, float, int]] = []  # (sent, answered, places left) per GET
+    failures: list[str] = []
+    done = threading.Event()
+
+    def register(indexes: range) -> None:
+        for index in indexes:
+            status, _page = writers[index].post(f"{page}/register", {"csrf_token": tokens[index]})
+            with lock:
+                finished.append(time.monotonic())
+            if status != 200:
+                failures.append(f"registration {index}: {status}")
+
+    def read(reader: Browser) -> None:
+        while not done.is_set():
+            sent = time.monotonic()
+            try:
+                places = _places_left(reader, page)
+            except AssertionError as error:
+                failures.append(str(error)[:300])
+                return
+            seen.append((sent, time.monotonic(), places))
+
+    share = REGISTRANTS // WRITERS
+    writing = [
+        threading.Thread(target=register, args=(range(i * share, (i + 1) * share),))
+        for i in range(WRITERS)
+    ]
+    reading = [threading.Thread(target=read, args=(reader,)) for reader in readers]
+    for thread in (*reading, *writing):
+        thread.start()
+    for thread in writing:
+        thread.join(timeout=300)
+    done.set()
+    for thread in reading:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(finished) == REGISTRANTS
+
+    stale = []
+    for sent, answered, places in seen:
+        committed_before = sum(1 for moment in finished if moment < sent)
+        at_most = CAPACITY - committed_before
+        if places > at_most:
+            stale.append((round(sent, 3), places, at_most))
+        # and never a registration that had not even been answered when this GET came back
+        assert places >= CAPACITY - sum(1 for moment in finished if moment <= answered) - WRITERS
+    assert stale == [], f"{len(stale)} of {len(seen)} GETs showed a page older than a commit"
+    assert len(seen) >= READERS * 3  # the readers really ran beside the writers
+
+    # No write after the last one: a stale kept page would stay. Each reader asks often enough
+    # to meet every worker.
+    final = CAPACITY - REGISTRANTS
+    for reader in readers:
+        assert [_places_left(reader, page) for _ in range(3 * WORKERS)] == [final] * (3 * WORKERS)
