@@ -376,7 +376,7 @@ class AddressForm(NormalisingForm):
     """Make the calendar address, or replace it: a replacement is confirmed and names the
     address it replaces, so a form sent twice (or from an older page) replaces nothing."""
 
-    replacing = HiddenField()
+    replacing = HiddenField(_l("The address being replaced"))
     confirm = BooleanField(
         _l("Yes, make a new address. Calendars subscribed with the old one stop updating.")
     )
