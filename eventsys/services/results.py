@@ -407,7 +407,8 @@ def _compute_skating(
         # k couples sharing place p (the average of the places they cover) start at p - (k-1)/2.
         row.place = int(final - Decimal(counts[final] - 1) / 2)
         row.shared = counts[final] > 1
-        row.decided_by = explanation.decided_by[row.entry.id] if len(dances) > 1 else None
+        # Only a tie on the totals that a rule broke is named (not rule 9 for every row).
+        row.decided_by = explanation.tie_broken_by.get(row.entry.id) if len(dances) > 1 else None
     keys = {row.entry.id: Fraction(-row.skating_place) for row in rows}  # type: ignore[operator]
     rows.sort(key=lambda r: (r.place or 0, r.entry.id))
     if contest.prize_mode == "threshold":
