@@ -499,7 +499,7 @@ def unpublish(contest: Contest, *, actor: User) -> None:
 
 def entrant() -> str:
     """The heading of the entrant's column: the poet, the troupe, the couple (not "参赛作品")."""
-    return pgettext("contest entry", "Entrant")
+    return str(pgettext("contest entry", "Entrant"))
 
 
 def display(value: Decimal | None, places: int) -> str:
