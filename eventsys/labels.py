@@ -77,3 +77,17 @@ def registration_status_label(status: str) -> str:
 
 def member_role_label(role: str) -> str:
     return str(MEMBER_ROLE_LABELS.get(role, role))
+
+
+# Skating System finals: the rule that broke a tie on the totals (domain.skating's
+# tie_broken_by), in words a member reads on the results card.
+SKATING_TIE_LABELS = {
+    "R10": _l(
+        "Tie decided by Rule 10 (majority of places: more dances placed this well or better)"
+    ),
+    "R11": _l("Tie decided by Rule 11 (all judges' marks of all dances counted together)"),
+}
+
+
+def skating_tie_label(rule: str) -> str:
+    return str(SKATING_TIE_LABELS.get(rule, rule))

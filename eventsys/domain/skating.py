@@ -145,6 +145,12 @@ class MultiDanceExplanation(Generic[C, D]):
 
     ``rows`` is in order of final place, ``notes`` is a step-by-step account
     of how each tie was resolved (in English, for the scrutineer's log).
+    ``decided_by`` names, for every couple, the rule that fixed its place
+    (``"R9"`` for a total nobody else has). ``tie_broken_by`` holds only the
+    couples that were tied on their total and still got a place of their
+    own, with the rule that broke the tie (``"R10"`` or ``"R11"``): what a
+    result sheet should explain. A tie no rule breaks (a shared place) is
+    not in it.
     """
 
     dances: tuple[D, ...]
@@ -154,6 +160,7 @@ class MultiDanceExplanation(Generic[C, D]):
     final_places: dict[C, Decimal]
     decided_by: dict[C, str]
     notes: tuple[str, ...]
+    tie_broken_by: dict[C, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
@@ -202,6 +209,7 @@ def multi_dance_explain(
         final_places=summary.final_places,
         decided_by=summary.decided_by,
         notes=summary.notes,
+        tie_broken_by=summary.tie_broken_by,
     )
 
 
@@ -539,6 +547,7 @@ class _Summary(Generic[C]):
     final_places: dict[C, Decimal]
     decided_by: dict[C, str]
     notes: tuple[str, ...]
+    tie_broken_by: dict[C, str]
 
 
 def _fmt(value: Decimal) -> str:
@@ -562,6 +571,7 @@ def _final_summary(
     rule10_cells: dict[C, dict[int, str]] = {c: {} for c in couples}
     rule11_cells: dict[C, dict[int, str]] = {c: {} for c in couples}
     notes: list[str] = []
+    tied_on_total: set[C] = set()
 
     def assign(group: Sequence[C], first: int, rule: str) -> int:
         value = _shared(first, len(group))
@@ -672,6 +682,7 @@ def _final_summary(
             notes.append(
                 f"{', '.join(map(str, tied))} tie on total {_fmt(total)} for place {place} (R9)."
             )
+            tied_on_total.update(tied)
             resolve(tied, place)
         place += len(tied)
 
@@ -689,9 +700,15 @@ def _final_summary(
         )
         for couple in final_places
     )
+    shared = {value for value in final.values() if list(final.values()).count(value) > 1}
     return _Summary(
         rows=rows,
         final_places=final_places,
         decided_by={c: decided_by[c] for c in final_places},
         notes=tuple(notes),
+        tie_broken_by={
+            c: decided_by[c]
+            for c in final_places
+            if c in tied_on_total and final_places[c] not in shared
+        },
     )

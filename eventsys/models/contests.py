@@ -80,6 +80,9 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     # Skating System contests: the dances of the final, comma separated.
     dances: Mapped[str] = mapped_column(String(200), default="")
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The hall's screen before publication: the running order, or only how many sheets are in
+    # (blind contests start hidden, so that nobody watches the ranking while judges mark).
+    show_running_results: Mapped[bool] = mapped_column(Boolean, default=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised on every change of a mark, a setting or the publication (cache key, ETag).
     results_version: Mapped[int] = mapped_column(Integer, default=1)

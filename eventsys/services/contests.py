@@ -53,6 +53,7 @@ SETTINGS_FIELDS = (
     "place_points",
     "dances",
     "blind",
+    "show_running_results",
 )
 MAX_MARK_DIGITS = 2
 
@@ -91,6 +92,8 @@ class ContestSettings:
     blind: bool = False
     criteria: tuple[CriterionData, ...] = ()
     tiers: tuple[TierData, ...] = field(default_factory=tuple)
+    # The hall's screen before publication; None: as before, or hidden when blind is chosen.
+    show_running_results: bool | None = None
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -409,6 +412,7 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
     contest.org_points_basis = settings.org_points_basis
     contest.place_points = ",".join(str(p) for p in settings.place_points)
     contest.dances = ",".join(d for d in settings.dances if d)
+    _choose_running_results(contest, settings, created=created)
     contest.blind = settings.blind
     _replace_criteria(contest, settings.criteria)
     contest.tiers.clear()
@@ -446,6 +450,19 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
         },
     )
     return contest
+
+
+def _choose_running_results(contest: Contest, settings: ContestSettings, *, created: bool) -> None:
+    """Keep or change what the hall's screen shows before publication (called before blind).
+
+    An explicit choice wins; otherwise choosing blind judging hides the running results, so
+    that nobody (judges included) watches the ranking while the sheets come in."""
+    if settings.show_running_results is not None:
+        contest.show_running_results = settings.show_running_results
+    elif settings.blind and (created or not contest.blind):
+        contest.show_running_results = False
+    elif created:
+        contest.show_running_results = True
 
 
 def _refuse_scheme_change(contest: Contest, settings: ContestSettings) -> None:

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -406,7 +407,8 @@ def _compute_skating(
         # k couples sharing place p (the average of the places they cover) start at p - (k-1)/2.
         row.place = int(final - Decimal(counts[final] - 1) / 2)
         row.shared = counts[final] > 1
-        row.decided_by = explanation.decided_by[row.entry.id] if len(dances) > 1 else None
+        # Only a tie on the totals that a rule broke is named (not rule 9 for every row).
+        row.decided_by = explanation.tie_broken_by.get(row.entry.id) if len(dances) > 1 else None
     keys = {row.entry.id: Fraction(-row.skating_place) for row in rows}  # type: ignore[operator]
     rows.sort(key=lambda r: (r.place or 0, r.entry.id))
     if contest.prize_mode == "threshold":
@@ -419,6 +421,15 @@ def _compute_skating(
 def ordered(results: ContestResults) -> list[EntryResult]:
     """Rows in order of place (unplaced last, in registration order)."""
     return sorted(results.rows, key=lambda r: (r.place is None, r.place or 0, r.entry.id))
+
+
+def sheets_progress(results: ContestResults) -> tuple[int, int]:
+    """Return (sheets submitted, sheets expected): all the hall sees while results are hidden."""
+    if results.contest.is_skating:
+        expected = len(results.judges) * len(results.contest.dance_list)
+    else:
+        expected = sum(len(results.judges) - len(row.excluded) for row in results.rows)
+    return max(expected - results.missing_sheets, 0), expected
 
 
 # ---- publication -------------------------------------------------------------------------
@@ -486,6 +497,11 @@ def unpublish(contest: Contest, *, actor: User) -> None:
 # ---- exports -----------------------------------------------------------------------------
 
 
+def entrant() -> str:
+    """The heading of the entrant's column: the poet, the troupe, the couple (not "参赛作品")."""
+    return str(pgettext("contest entry", "Entrant"))
+
+
 def display(value: Decimal | None, places: int) -> str:
     if value is None:
         return ""
@@ -495,8 +511,9 @@ def display(value: Decimal | None, places: int) -> str:
 def result_table(results: ContestResults) -> tuple[list[str], list[list[Any]]]:
     """Return the header and rows of the results export (names shown: results are public)."""
     contest = results.contest
-    header = [_("Place"), _("Code"), _("Entry"), _("Organisation"), _("Title")]
-    header.append(_("Place") + " (Skating)" if contest.is_skating else _("Score"))
+    title = pgettext("contest entry", "Title")
+    header = [_("Place"), _("Code"), entrant(), _("Organisation"), title]
+    header.append(_("Place") + " (Skating)" if contest.is_skating else pgettext("contest", "Score"))
     header.append(_("Prize"))
     rows = []
     for row in ordered(results):
@@ -523,11 +540,11 @@ def matrix_table(results: ContestResults) -> tuple[list[str], list[list[Any]]]:
     """Return the score matrix: every judge's total and marks, the spread, what was dropped."""
     contest = results.contest
     criteria = list(contest.criteria)
-    header = [_("Place"), _("Code"), _("Entry"), _("Organisation")]
+    header = [_("Place"), _("Code"), entrant(), _("Organisation")]
     for number, _judge in enumerate(results.judges, start=1):
         header.append(_("Judge %(n)s", n=number))
         header.extend(f"{_('Judge %(n)s', n=number)} {c.name}" for c in criteria)
-    header += [_("Score (exact)"), _("Score"), _("Spread"), _("Prize")]
+    header += [_("Score (exact)"), pgettext("contest", "Score"), _("Spread"), _("Prize")]
     rows = []
     for row in ordered(results):
         line: list[Any] = [

@@ -96,6 +96,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = labels.role_label
     app.jinja_env.filters["registration_status"] = labels.registration_status_label
     app.jinja_env.filters["member_role"] = labels.member_role_label
+    app.jinja_env.filters["skating_tie"] = labels.skating_tie_label
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

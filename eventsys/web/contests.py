@@ -6,6 +6,8 @@ an entrant or an organisation."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -72,9 +74,18 @@ TIE_POLICY_LABELS = {
 }
 BASIS_LABELS = {"tier": _l("Points per prize"), "place": _l("Points per place")}
 SHEET_STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
+RUNNING_RESULTS_LABELS = {
+    "shown": _l("Shown while the judges mark"),
+    "hidden": _l("Hidden until published (only the number of sheets in is shown)"),
+}
 
 
 class SetupForm(NormalisingForm):
+    # The hall's screen before publication (its own block on the page: _hall_screen_setup.html).
+    # Optional: a form sent without it (an older page) keeps the setting.
+    running_results = SelectField(
+        _l("Running results on the hall screen"), choices=[], validators=[Optional()]
+    )
     aggregation = SelectField(_l("How marks are combined"), choices=[])
     weighting_order = SelectField(_l("Order of weighting and trimming"), choices=[])
     drop_highest = NormalisedIntegerField(
@@ -262,6 +273,19 @@ def _fill(form: SetupForm, contest: Contest) -> None:
     )
 
 
+def _running_results_code(contest: Contest | None) -> str:
+    return "hidden" if contest is not None and not contest.show_running_results else "shown"
+
+
+def _running_choice(form: SetupForm, contest: Contest | None) -> bool | None:
+    """The hall screen's setting if the organizer changed it, else None (the service decides:
+    choosing blind judging hides the running results)."""
+    chosen = form.running_results.data
+    if chosen not in RUNNING_RESULTS_LABELS or chosen == _running_results_code(contest):
+        return None
+    return chosen == "shown"
+
+
 @bp.route("/contests/events/<int:event_id>/setup", methods=["GET", "POST"])
 @keeps_input
 @role_required("organizer")
@@ -276,7 +300,9 @@ def setup(event_id: int) -> Any:
     form.prize_mode.choices = _pairs(PRIZE_MODE_LABELS)
     form.tie_policy.choices = _pairs(TIE_POLICY_LABELS)
     form.org_points_basis.choices = _pairs(BASIS_LABELS)
+    form.running_results.choices = _pairs(RUNNING_RESULTS_LABELS)
     if request.method == "GET":
+        form.running_results.data = _running_results_code(contest)
         if contest is not None:
             _fill(form, contest)
         else:
@@ -284,7 +310,8 @@ def setup(event_id: int) -> Any:
             form.tiers.data = "一等奖, 3, 7\n二等奖, 6, 5\n三等奖, 7, 3\n优秀奖, 8, 1"
     if form.validate_on_submit():
         try:
-            contest = contest_service.set_up_contest(event, _settings(form), actor=current_user)
+            settings = replace(_settings(form), show_running_results=_running_choice(form, contest))
+            contest = contest_service.set_up_contest(event, settings, actor=current_user)
         except EventsysError as refusal:
             _refused(form, refusal)
             contest = contest_service.contest_for_event(db.session.get(Event, event_id))
@@ -541,22 +568,25 @@ def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
     if contest.blind and not contest.is_published:
         _code_entries(contest)  # the hall's screen shows codes, never registration numbers
-    etag = f"contest-{contest.id}-{contest.results_version}"
-    if request.if_none_match and etag in request.if_none_match:
-        return Response(status=304)
     outcome = results.compute(contest)
     hide_names = contest.blind and not contest.is_published
+    # Before publication the screen may show only how many sheets are in (never an order).
+    hidden = not contest.is_published and not contest.show_running_results
     response = Response(
         render_template(
             "contests/scoreboard.html",
             contest=contest,
-            rows=[row for row in results.ordered(outcome) if row.place is not None],
+            rows=[] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
             hide_names=hide_names,
+            hidden=hidden,
+            progress=results.sheets_progress(outcome),
             results=outcome,
         )
     )
-    response.set_etag(etag)
-    return response
+    # The ETag is a digest of the page itself, so every field shown feeds it (a version number
+    # missed a withdrawn entry and a new name: the screen got 304 and kept showing them).
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=12).hexdigest())
+    return response.make_conditional(request)
 
 
 # ---- judging (judges) --------------------------------------------------------------------

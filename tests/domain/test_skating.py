@@ -631,3 +631,65 @@ def test_combine_dances_agrees_with_multi_dance_without_rule_11(marks: dict[str,
         assert combined == explanation.final_places
     else:
         assert is_valid_ranking(combined)
+
+
+# --------------------------------------------------------------------------
+# Which rule broke a tie (only where couples were tied on their totals)
+# --------------------------------------------------------------------------
+
+
+def _one_judge(text: str) -> dict[str, dict[int, list[int]]]:
+    return {
+        f"dance{d}": {c: [int(digit)] for c, digit in enumerate(dance, start=1)}
+        for d, dance in enumerate(text.split(";"), start=1)
+    }
+
+
+def test_no_tie_on_the_totals_means_no_tie_was_broken() -> None:
+    # Beispiel F: rule 9 alone places every couple; decided_by still names rule 9 for each.
+    explanation = multi_dance_explain(_one_judge(TSO_RULE10["F"][0]))
+    assert set(explanation.decided_by.values()) == {"R9"}
+    assert explanation.tie_broken_by == {}
+
+
+def test_rule_10_broke_the_four_couple_tie_of_beispiel_k() -> None:
+    # Couples 2-5 tie on 17: rule 10 places 2nd, 3rd, 4th and 5th; 1 and 6 are rule 9 only.
+    explanation = multi_dance_explain(_one_judge(TSO_RULE10["K"][0]))
+    assert explanation.tie_broken_by == {2: "R10", 3: "R10", 4: "R10", 5: "R10"}
+
+
+def test_rule_11_broke_both_ties_of_beispiel_m() -> None:
+    marks, _, _ = tso_final("M")
+    assert multi_dance_explain(marks).tie_broken_by == {2: "R11", 1: "R11", 6: "R11", 5: "R11"}
+
+
+def test_beispiel_p_names_rule_11_for_second_and_rule_10_for_third_and_fourth() -> None:
+    marks, _, _ = tso_final("P")
+    assert multi_dance_explain(marks).tie_broken_by == {2: "R11", 3: "R10", 4: "R10"}
+
+
+def test_a_tie_that_no_rule_breaks_is_shared_and_not_reported_as_broken() -> None:
+    marks = {
+        "waltz": {"A": [1, 1, 2], "B": [2, 2, 1], "C": [3, 3, 3]},
+        "tango": {"A": [2, 2, 1], "B": [1, 1, 2], "C": [3, 3, 3]},
+    }
+    explanation = multi_dance_explain(marks)
+    assert explanation.final_places == {"A": Decimal("1.5"), "B": Decimal("1.5"), "C": 3}
+    assert explanation.tie_broken_by == {}
+
+
+@FAST
+@given(finals())
+def test_a_tie_is_reported_broken_exactly_for_couples_tied_on_total_with_a_place_of_their_own(
+    marks: dict[str, Marks],
+) -> None:
+    explanation = multi_dance_explain(marks)
+    totals = {row.couple: row.total for row in explanation.rows}
+    places = list(explanation.final_places.values())
+    expected = {
+        couple: explanation.decided_by[couple]
+        for couple, place in explanation.final_places.items()
+        if list(totals.values()).count(totals[couple]) > 1 and places.count(place) == 1
+    }
+    assert explanation.tie_broken_by == expected
+    assert set(expected.values()) <= {"R10", "R11"}
