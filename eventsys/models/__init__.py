@@ -21,6 +21,7 @@ from eventsys.models.registrations import (
     Notice,
     Registration,
     RegistrationMember,
+    TeamInvitation,
 )
 from eventsys.models.users import ROLES, LoginFailure, LoginSession, SignupRefusal, User
 from eventsys.models.venues import VENUE_KINDS, Venue
@@ -49,6 +50,7 @@ __all__ = [
     "Registration",
     "RegistrationMember",
     "SignupRefusal",
+    "TeamInvitation",
     "User",
     "Venue",
 ]

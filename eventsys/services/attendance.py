@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Date, cast, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Date, cast, func, literal_column, or_, select
+from sqlalchemy.orm import selectinload
 
 from eventsys.extensions import db
 from eventsys.models import (
@@ -29,12 +30,37 @@ class DoorRow:
     checked_in: bool
 
 
+def person_matches(query: str) -> ColumnElement[bool]:
+    """The search the door uses: name, pinyin or initials (zhs finds 张和顺), phone or login."""
+    like = f"%{query.lower()}%"
+    return or_(
+        func.lower(User.name).like(like),
+        User.name_pinyin.like(like),
+        User.phone.like(like),
+        func.lower(User.login).like(like),
+    )
+
+
+def find_members(query: str, limit: int = 20) -> list[User]:
+    """Members found as at the door (for staff registering someone who phoned in)."""
+    if not query:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(person_matches(query))
+            .options(selectinload(User.organisation))
+            .order_by(User.name_pinyin)
+            .limit(limit)
+        )
+    )
+
+
 def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100) -> list[DoorRow]:
     """The people expected at the door (confirmed registrations), found by name, pinyin or phone.
 
     For events without registration, the search runs over all members (walk-ins)."""
     present = select(Attendance.user_id).where(Attendance.occurrence_id == sitting.id)
-    like = f"%{query.lower()}%"
     if event.registration_mode == "none":
         statement = select(
             User.id, User.name, Organisation.name, literal_column("NULL"), User.id.in_(present)
@@ -56,14 +82,7 @@ def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100
             .where(RegistrationMember.event_id == event.id, Registration.status == "confirmed")
         )
     if query:
-        statement = statement.where(
-            or_(
-                func.lower(User.name).like(like),
-                User.name_pinyin.like(like),
-                User.phone.like(like),
-                func.lower(User.login).like(like),
-            )
-        )
+        statement = statement.where(person_matches(query))
     rows = db.session.execute(statement.order_by(User.name_pinyin).limit(limit)).all()
     return [
         DoorRow(uid, name, org, entry or None, bool(done)) for uid, name, org, entry, done in rows

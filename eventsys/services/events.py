@@ -235,6 +235,15 @@ def update_event(event: Event, data: EventData, *, actor: User) -> Event:
         _replace_occurrences(event, sittings, keep_changes=True)
     event.sequence += 1
     _flush_bookings()
+    if event.registration_mode != "none":
+        # A raised capacity, approval switched off or places counted per entry may free places:
+        # they go to the waiting list, in order, in this transaction (before any newcomer).
+        from eventsys.services import registrations as registration_service
+        from eventsys.timeutil import utcnow
+
+        registration_service.promote(
+            registration_service.lock_event(event.id), now=utcnow(), by=actor
+        )
     audit.record(
         actor,
         "event.update",
@@ -285,8 +294,16 @@ def _replace_occurrences(event: Event, sittings: Sequence[Sitting], *, keep_chan
     db.session.expire(event, ["occurrences"])
 
 
-def set_status(event: Event, status: str, *, actor: User) -> None:
-    """Publish or cancel an event. A cancelled event frees its venue and stays cancelled."""
+def set_status(
+    event: Event,
+    status: str,
+    *,
+    actor: User,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Publish or cancel an event. A cancelled event frees its venue and stays cancelled;
+    its date and *reason* are kept and everyone registered finds a notice on their page."""
     allowed = {
         "draft": {"published", "cancelled"},
         "published": {"cancelled", "draft"},
@@ -307,6 +324,12 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
         db.session.execute(
             update(Occurrence).where(Occurrence.event_id == event.id).values(blocks_venue=False)
         )
+        from eventsys.services.registrations import notify_event_cancelled
+        from eventsys.timeutil import utcnow
+
+        event.cancelled_at = now or utcnow()
+        event.cancel_reason = (reason or "").strip() or None
+        notify_event_cancelled(event, now=event.cancelled_at)
     audit.record(
         actor, f"event.{status}", "event", event.id, before=before, after={"status": status}
     )

@@ -361,6 +361,15 @@ class ActionForm(NormalisingForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class CancelEventForm(NormalisingForm):
+    """Cancelling an event: the reason is shown to everyone registered."""
+
+    reason = TextAreaField(
+        _l("Reason (shown to everyone registered)"), validators=[Optional(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Yes, cancel the event"))
+
+
 class LanguageForm(NormalisingForm):
     lang = SelectField(choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(validators=[Optional(), Length(max=500)])
