@@ -616,6 +616,17 @@ def invitations_of(registration: Registration) -> list[TeamInvitation]:
     )
 
 
+def unanswered_per_registration(event: Event) -> dict[int, int]:
+    """How many named team-mates have not answered yet, per registration of *event*."""
+    return dict(
+        db.session.execute(  # type: ignore[arg-type]
+            select(TeamInvitation.registration_id, func.count())
+            .where(TeamInvitation.event_id == event.id)
+            .group_by(TeamInvitation.registration_id)
+        ).all()
+    )
+
+
 def _own_invitation(invitation_id: int, by: User) -> tuple[Event, TeamInvitation]:
     found = db.session.get(TeamInvitation, invitation_id)
     if found is None or found.user_id != by.id:

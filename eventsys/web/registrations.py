@@ -379,6 +379,9 @@ def manage_list(event_id: int) -> Any:
         q=search,
         found=found,
         chosen=chosen,
+        unanswered=service.unanswered_per_registration(event)
+        if event.registration_mode == "team"
+        else {},
         taken=service.places_taken(event),
     ), 422 if form.errors else 200
 

@@ -77,6 +77,9 @@ def test_accept_and_decline_are_posts_with_a_csrf_token_for_the_invited_person_o
     mate = signed_in("participant", login="mate1")
     captain = signed_in("participant")
     _enter(captain, team_event, "甲队", "mate1")
+    staff = signed_in("organizer")
+    listed = staff.get(f"/manage/events/{team_event}/registrations", headers=EN)
+    assert "1 not confirmed yet" in listed.get_data(as_text=True)
     page = mate.get("/me/registrations").get_data(as_text=True)
     accept = re.search(r'action="(/invitations/\d+/accept)"', page)
     assert accept is not None
