@@ -86,6 +86,8 @@ def test_each_registrant_finds_a_notice_once(
         f"/manage/events/{event}/status/cancelled",
         data={"csrf_token": csrf(staff, f"/manage/events/{event}/cancel"), "reason": "暴雪"},
     )
+    my_page = person.get("/me/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "will not take place" in my_page and "暴雪" in my_page
     first = person.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )

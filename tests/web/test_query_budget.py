@@ -124,7 +124,7 @@ BUDGET: dict[str, int] = {
     "GET /manage/venues": 2,
     "GET /manage/venues/<int:venue_id>/edit": 2,
     "GET /manage/venues/new": 1,
-    "GET /me/": 2,
+    "GET /me/": 5,  # + unread notices and open team invitations
     "GET /me/devices": 2,
     "GET /me/registrations": 10,  # + open team invitations
     "GET /me/registrations/<int:registration_id>": 7,  # + unanswered invitations

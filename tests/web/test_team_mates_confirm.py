@@ -61,8 +61,10 @@ def test_a_member_named_by_someone_else_is_not_on_the_team_and_enters_their_own(
     attacker = signed_in("participant")
     assert _enter(attacker, team_event, "冒名队", "139 1234 5678").status_code == 302  # type: ignore[attr-defined]
     assert _on_roster(app, victim.user_id) == []  # type: ignore[attr-defined]
-    page = victim.get("/me/registrations", headers=EN).get_data(as_text=True)
-    assert "冒名队" in page and "Accept" in page and "Decline" in page
+    for where in ("/me/", "/me/registrations"):  # My page and My registrations
+        page = victim.get(where, headers=EN).get_data(as_text=True)
+        assert "冒名队" in page and "Accept" in page and "Decline" in page
+        assert re.search(r'action="/invitations/\d+/decline"', page)
     # The victim enters a team of their own: nothing blocks them.
     signed_in("participant", login="friend1")
     assert _enter(victim, team_event, "自己的队", "friend1").status_code == 302  # type: ignore[attr-defined]
