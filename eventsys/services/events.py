@@ -330,9 +330,10 @@ def set_status(
         event.cancelled_at = now or utcnow()
         event.cancel_reason = (reason or "").strip() or None
         notify_event_cancelled(event, now=event.cancelled_at)
-    audit.record(
-        actor, f"event.{status}", "event", event.id, before=before, after={"status": status}
-    )
+    after: dict[str, object] = {"status": status}
+    if status == "cancelled" and event.cancel_reason:
+        after["reason"] = event.cancel_reason
+    audit.record(actor, f"event.{status}", "event", event.id, before=before, after=after)
     db.session.flush()
 
 

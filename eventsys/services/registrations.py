@@ -630,13 +630,12 @@ def invitations_of(registration: Registration) -> list[TeamInvitation]:
 
 def unanswered_per_registration(event: Event) -> dict[int, int]:
     """How many named team-mates have not answered yet, per registration of *event*."""
-    return dict(
-        db.session.execute(  # type: ignore[arg-type]
-            select(TeamInvitation.registration_id, func.count())
-            .where(TeamInvitation.event_id == event.id)
-            .group_by(TeamInvitation.registration_id)
-        ).all()
-    )
+    rows = db.session.execute(
+        select(TeamInvitation.registration_id, func.count())
+        .where(TeamInvitation.event_id == event.id)
+        .group_by(TeamInvitation.registration_id)
+    ).all()
+    return {registration_id: int(count) for registration_id, count in rows}
 
 
 def _own_invitation(invitation_id: int, by: User) -> tuple[Event, TeamInvitation]:
