@@ -41,6 +41,8 @@ REGISTRATION_STATUS_LABELS = {
     "waiting": _l("On the waiting list"),
     "cancelled": _l("Cancelled"),
     "rejected": _l("Not accepted"),
+    # Shown for a live registration whose event was cancelled (Registration.shown_status).
+    "event_cancelled": _l("Cancelled"),
 }
 MEMBER_ROLE_LABELS = {
     "captain": _l("Captain"),

@@ -21,6 +21,7 @@ from eventsys.models.registrations import (
     Notice,
     Registration,
     RegistrationMember,
+    TeamInvitation,
 )
 from eventsys.models.users import (
     ROLES,
@@ -57,6 +58,7 @@ __all__ = [
     "Registration",
     "RegistrationMember",
     "SignupRefusal",
+    "TeamInvitation",
     "User",
     "Venue",
 ]

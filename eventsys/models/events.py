@@ -97,6 +97,9 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     asks_title: Mapped[bool] = mapped_column(Boolean, default=False)
     asks_text: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When and why an organizer cancelled the event (shown to everyone registered).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     # Open daily activities record walk-ins at the door without registration.
     walk_ins: Mapped[bool] = mapped_column(Boolean, default=False)
     # Incremented on every change that calendar clients must notice (RFC 5545 SEQUENCE).

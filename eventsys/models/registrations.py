@@ -92,6 +92,17 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     def display_name(self) -> str:
         return self.team_name or self.captain.name
 
+    @property
+    def shown_status(self) -> str:
+        """The status a registrant reads: "event_cancelled" for a live registration whose event
+        was cancelled, else the registration's own status.
+
+        Derived, not stored: cancelling an event leaves every registration as it was, so that
+        the one rule here decides what people read and nothing is lost if the event returns."""
+        if self.status in ACTIVE_STATUSES and self.event.status == "cancelled":
+            return "event_cancelled"
+        return self.status
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"
 
@@ -120,6 +131,37 @@ class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     registration: Mapped[Registration] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class TeamInvitation(db.Model):  # type: ignore[name-defined,misc]
+    """A person named on a team's roster by its captain who has not yet accepted.
+
+    Kept apart from registration_member on purpose: only people who said yes are on a roster,
+    so the database's one-roster-per-event rule, check-in, calendars, rosters and judging all
+    see confirmed members only, and an invitation blocks nothing. The team holds a place for
+    each invitation (it counts in the registration's size) until it is accepted or declined."""
+
+    __tablename__ = "team_invitation"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "user_id", name="uq_team_invitation_registration_user"),
+        CheckConstraint(
+            "role IN ('captain', 'player', 'substitute', 'performer')", name="role_known"
+        ),
+        Index("ix_team_invitation_user_event", "user_id", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(12), default="player")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
     user: Mapped[User] = relationship()
 
 

@@ -159,14 +159,8 @@ def sign_up(data: NewUser, *, address: str | None, now: datetime) -> User:
     names are not counted: trying one creates an account, which tells a prober nothing about
     anyone else, and a busy sign-up morning on the centre's Wi-Fi shares one address. A taken
     name and a free one cost the same time (the password is hashed in both cases)."""
-    key = client_key(address)
-    limit = current_app.config.get("SIGNUP_MAX_REFUSALS", SIGNUP_MAX_REFUSALS)
-    minutes = current_app.config.get("SIGNUP_WINDOW_MINUTES", SIGNUP_WINDOW_MINUTES)
-    since = now - timedelta(minutes=minutes)
-    refusals = db.session.scalar(
-        select(func.count()).where(SignupRefusal.address == key, SignupRefusal.at > since)
-    )
-    if refusals is not None and refusals >= limit:
+    minutes = probing_window_minutes()
+    if probing_limit_reached(address, now=now):
         raise TooManyAttempts(
             _(
                 "Too many sign-ups were tried from here. Please wait %(minutes)d minutes, or "
@@ -177,10 +171,35 @@ def sign_up(data: NewUser, *, address: str | None, now: datetime) -> User:
     try:
         return create_user(data, actor=None)
     except Conflict:
-        db.session.execute(delete(SignupRefusal).where(SignupRefusal.at <= since))
-        db.session.add(SignupRefusal(address=key, at=now))
-        db.session.flush()
+        record_probe(address, now=now)
         raise
+
+
+def probing_window_minutes() -> int:
+    """How long a refused probe (a taken name at sign-up, an unknown team-mate) is counted."""
+    return int(current_app.config.get("SIGNUP_WINDOW_MINUTES", SIGNUP_WINDOW_MINUTES))
+
+
+def probing_limit_reached(address: str | None, *, now: datetime) -> bool:
+    """Tell whether *address* has used up its refused probes for the window (the one limit
+    shared by sign-up and the team-mate lookup, counted in the database by every worker)."""
+    limit = current_app.config.get("SIGNUP_MAX_REFUSALS", SIGNUP_MAX_REFUSALS)
+    since = now - timedelta(minutes=probing_window_minutes())
+    refusals = db.session.scalar(
+        select(func.count()).where(
+            SignupRefusal.address == client_key(address), SignupRefusal.at > since
+        )
+    )
+    return refusals is not None and refusals >= limit
+
+
+def record_probe(address: str | None, *, now: datetime) -> None:
+    """Count one answer that told *address* whether a name or number exists (the caller
+    commits it even though the request is refused)."""
+    since = now - timedelta(minutes=probing_window_minutes())
+    db.session.execute(delete(SignupRefusal).where(SignupRefusal.at <= since))
+    db.session.add(SignupRefusal(address=client_key(address), at=now))
+    db.session.flush()
 
 
 def client_key(address: str | None) -> str:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, cast, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Date, cast, func, literal_column, or_, select
+from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
 from eventsys.errors import Conflict, EventsysError, Forbidden
@@ -35,12 +36,37 @@ class DoorRow:
     attendance_id: int | None = None
 
 
+def person_matches(query: str) -> ColumnElement[bool]:
+    """The search the door uses: name, pinyin or initials (zhs finds 张和顺), phone or login."""
+    like = f"%{query.lower()}%"
+    return or_(
+        func.lower(User.name).like(like),
+        User.name_pinyin.like(like),
+        User.phone.like(like),
+        func.lower(User.login).like(like),
+    )
+
+
+def find_members(query: str, limit: int = 20) -> list[User]:
+    """Members found as at the door (for staff registering someone who phoned in)."""
+    if not query:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(person_matches(query))
+            .options(selectinload(User.organisation))
+            .order_by(User.name_pinyin)
+            .limit(limit)
+        )
+    )
+
+
 def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100) -> list[DoorRow]:
     """The people expected at the door (confirmed registrations), found by name, pinyin or phone.
 
     For events without registration, the search runs over all members (walk-ins)."""
     present = (Attendance.occurrence_id == sitting.id) & (Attendance.user_id == User.id)
-    like = f"%{query.lower()}%"
     if event.registration_mode == "none":
         statement = (
             select(User.id, User.name, Organisation.name, literal_column("NULL"), Attendance.id)
@@ -65,14 +91,7 @@ def checkin_list(event: Event, sitting: Occurrence, query: str, limit: int = 100
             .where(RegistrationMember.event_id == event.id, Registration.status == "confirmed")
         )
     if query:
-        statement = statement.where(
-            or_(
-                func.lower(User.name).like(like),
-                User.name_pinyin.like(like),
-                User.phone.like(like),
-                func.lower(User.login).like(like),
-            )
-        )
+        statement = statement.where(person_matches(query))
     rows = db.session.execute(statement.order_by(User.name_pinyin).limit(limit)).all()
     return [
         DoorRow(uid, name, org, entry or None, done is not None, done)

@@ -330,6 +330,15 @@ def update_event(
         _replace_occurrences(event, sittings, keep_changes=True, room_taken=taken)
     event.sequence += 1
     _flush_bookings()
+    if event.registration_mode != "none":
+        # A raised capacity, approval switched off or places counted per entry may free places:
+        # they go to the waiting list, in order, in this transaction (before any newcomer).
+        from eventsys.services import registrations as registration_service
+        from eventsys.timeutil import utcnow
+
+        registration_service.promote(
+            registration_service.lock_event(event.id), now=utcnow(), by=actor
+        )
     audit.record(
         actor,
         "event.update",
@@ -392,8 +401,16 @@ def _replace_occurrences(
     db.session.expire(event, ["occurrences"])
 
 
-def set_status(event: Event, status: str, *, actor: User) -> None:
-    """Publish or cancel an event. A cancelled event frees its venue and stays cancelled."""
+def set_status(
+    event: Event,
+    status: str,
+    *,
+    actor: User,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Publish or cancel an event. A cancelled event frees its venue and stays cancelled;
+    its date and *reason* are kept and everyone registered finds a notice on their page."""
     allowed = {
         "draft": {"published", "cancelled"},
         "published": {"cancelled", "draft"},
@@ -414,9 +431,16 @@ def set_status(event: Event, status: str, *, actor: User) -> None:
         db.session.execute(
             update(Occurrence).where(Occurrence.event_id == event.id).values(blocks_venue=False)
         )
-    audit.record(
-        actor, f"event.{status}", "event", event.id, before=before, after={"status": status}
-    )
+        from eventsys.services.registrations import notify_event_cancelled
+        from eventsys.timeutil import utcnow
+
+        event.cancelled_at = now or utcnow()
+        event.cancel_reason = (reason or "").strip() or None
+        notify_event_cancelled(event, now=event.cancelled_at)
+    after: dict[str, object] = {"status": status}
+    if status == "cancelled" and event.cancel_reason:
+        after["reason"] = event.cancel_reason
+    audit.record(actor, f"event.{status}", "event", event.id, before=before, after=after)
     db.session.flush()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +26,7 @@ from eventsys.models import (
     Occurrence,
     Registration,
     RegistrationMember,
+    TeamInvitation,
     User,
 )
 from eventsys.services import audit
@@ -131,6 +132,8 @@ def register(
     _check_entry_texts(event, title, text)
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
+    # Places freed without a promotion (by any path) go to those waiting before a newcomer.
+    promote(event, now=now, by=by)
     registration = Registration(
         event_id=event.id,
         kind="individual",
@@ -152,6 +155,7 @@ def register(
     audit.record(
         by, "registration.create", "registration", registration.id, after=_snapshot(registration)
     )
+    _withdraw_invitations(event, [person.id], now=now, by=by)
     return registration
 
 
@@ -262,6 +266,7 @@ def register_team(
             field="players",
         )
     size = len(everyone)
+    promote(event, now=now, by=by)
     registration = Registration(
         event_id=event.id,
         kind="team",
@@ -276,19 +281,40 @@ def register_team(
         queued_at=now,
         created_at=now,
     )
+    # A member's own entry puts only themself on a roster: the others named are invited and
+    # join when they accept (staff entering a team from the phone speak for its members).
+    invited: list[TeamInvitation] = []
     for position, user_id in enumerate(everyone):
         role = "captain" if position == 0 else ("player" if user_id in players else "substitute")
-        registration.members.append(
-            RegistrationMember(event_id=event.id, user_id=user_id, role=role, position=position)
-        )
+        if position == 0 or by.is_organizer:
+            registration.members.append(
+                RegistrationMember(event_id=event.id, user_id=user_id, role=role, position=position)
+            )
+        else:
+            invited.append(
+                TeamInvitation(
+                    registration=registration,
+                    event_id=event.id,
+                    user_id=user_id,
+                    role=role,
+                    position=position,
+                    created_at=now,
+                )
+            )
     db.session.add(registration)
+    db.session.add_all(invited)
     _flush_members()
+    _withdraw_invitations(event, [m.user_id for m in registration.members], now=now, by=by)
     audit.record(
         by,
         "registration.create",
         "registration",
         registration.id,
-        after={**_snapshot(registration), "team_name": name},
+        after={
+            **_snapshot(registration),
+            "team_name": name,
+            "invited": [i.user_id for i in invited],
+        },
     )
     return registration
 
@@ -335,6 +361,9 @@ def _release(registration: Registration, status: str) -> None:
     # Free the people, so that they may register again (the audit record keeps the roster).
     for member in list(registration.members):
         registration.members.remove(member)
+    db.session.execute(
+        delete(TeamInvitation).where(TeamInvitation.registration_id == registration.id)
+    )
     db.session.flush()
 
 
@@ -547,3 +576,217 @@ def mark_notices_seen(user: User, now: datetime) -> None:
         .where(Notice.user_id == user.id, Notice.seen_at.is_(None))
         .values(seen_at=now)
     )
+
+
+# ---- team-mates confirm their place on a roster ------------------------------------------------
+#
+# A captain names team-mates; each named person is invited (a TeamInvitation, shown on their
+# My registrations page with accept and decline) and is on the roster only once they accept.
+# While invitations are open the team holds a place for every person named (its size counts
+# them, so capacity and the waiting list see the team as entered), and the team is complete
+# when nobody is left to answer. An invitation blocks nothing: the invited person may register
+# or enter a team of their own, which withdraws their open invitations for that event. Every
+# place given back (a decline, a withdrawal, a member leaving) goes to the waiting list at once.
+
+
+def unseen_notices(user: User) -> list[Notice]:
+    """The notices *user* has not read yet, with their events."""
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.user_id == user.id, Notice.seen_at.is_(None))
+            .options(selectinload(Notice.event))
+            .order_by(Notice.created_at)
+        )
+    )
+
+
+def open_invitations(user: User) -> list[TeamInvitation]:
+    """The invitations *user* has not answered, with their team, captain and event."""
+    return list(
+        db.session.scalars(
+            select(TeamInvitation)
+            .where(TeamInvitation.user_id == user.id)
+            .options(
+                selectinload(TeamInvitation.registration).selectinload(Registration.captain),
+                selectinload(TeamInvitation.registration).selectinload(Registration.event),
+            )
+            .order_by(TeamInvitation.id)
+        )
+    )
+
+
+def invitations_of(registration: Registration) -> list[TeamInvitation]:
+    """The team-mates named on *registration* who have not answered yet."""
+    return list(
+        db.session.scalars(
+            select(TeamInvitation)
+            .where(TeamInvitation.registration_id == registration.id)
+            .options(selectinload(TeamInvitation.user))
+            .order_by(TeamInvitation.position)
+        )
+    )
+
+
+def unanswered_per_registration(event: Event) -> dict[int, int]:
+    """How many named team-mates have not answered yet, per registration of *event*."""
+    rows = db.session.execute(
+        select(TeamInvitation.registration_id, func.count())
+        .where(TeamInvitation.event_id == event.id)
+        .group_by(TeamInvitation.registration_id)
+    ).all()
+    return {registration_id: int(count) for registration_id, count in rows}
+
+
+def _own_invitation(invitation_id: int, by: User) -> tuple[Event, TeamInvitation]:
+    found = db.session.get(TeamInvitation, invitation_id)
+    if found is None or found.user_id != by.id:
+        raise NotFound(_("This invitation has been answered or withdrawn."))
+    event = lock_event(found.event_id)
+    invitation = db.session.scalars(
+        select(TeamInvitation).where(TeamInvitation.id == invitation_id)
+    ).first()
+    if invitation is None:
+        raise NotFound(_("This invitation has been answered or withdrawn."))
+    return event, invitation
+
+
+def accept_invitation(invitation_id: int, *, by: User, now: datetime) -> Registration:
+    """Put *by* on the roster that invited them, and withdraw their other invitations there."""
+    event, invitation = _own_invitation(invitation_id, by)
+    registration = invitation.registration
+    db.session.refresh(registration)
+    if registration.status not in ACTIVE_STATUSES or event.status == "cancelled":
+        raise EventsysError(_("This team's entry is no longer active."))
+    if _already_registered(event.id, [by.id]) is not None:
+        raise Conflict(_("You are already on another registration for this event. Leave it first."))
+    registration.members.append(
+        RegistrationMember(
+            event_id=event.id, user_id=by.id, role=invitation.role, position=invitation.position
+        )
+    )
+    registration.version += 1
+    db.session.delete(invitation)
+    _flush_members()
+    audit.record(
+        by,
+        "registration.member.accept",
+        "registration",
+        registration.id,
+        after={"user_id": by.id, "role": invitation.role},
+    )
+    _withdraw_invitations(event, [by.id], now=now, by=by)
+    return registration
+
+
+def decline_invitation(invitation_id: int, *, by: User, now: datetime) -> list[Registration]:
+    """Refuse a place on a team: the team gives the place back; return those promoted."""
+    event, invitation = _own_invitation(invitation_id, by)
+    registration = invitation.registration
+    _shrink(registration, now=now)
+    db.session.delete(invitation)
+    db.session.flush()
+    audit.record(
+        by,
+        "registration.member.decline",
+        "registration",
+        registration.id,
+        before={"user_id": by.id, "role": invitation.role},
+    )
+    return promote(event, now=now, by=by)
+
+
+def leave_team(registration: Registration, *, by: User, now: datetime) -> list[Registration]:
+    """Take *by* off a team's roster (the captain cancels instead); return those promoted."""
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    member = next((m for m in registration.members if m.user_id == by.id), None)
+    if member is None or registration.status not in ACTIVE_STATUSES:
+        raise NotFound(_("You are not on this team."))
+    if registration.captain_id == by.id:
+        raise EventsysError(_("The captain cannot leave the team: cancel the entry instead."))
+    registration.members.remove(member)
+    _shrink(registration, now=now)
+    db.session.flush()
+    audit.record(
+        by,
+        "registration.member.leave",
+        "registration",
+        registration.id,
+        before={"user_id": by.id, "role": member.role},
+    )
+    return promote(event, now=now, by=by)
+
+
+def _shrink(registration: Registration, *, now: datetime) -> None:
+    """One person fewer on *registration*; its captain is told on their page."""
+    registration.size = max(registration.size - 1, 1)
+    registration.version += 1
+    db.session.add(
+        Notice(
+            user_id=registration.captain_id,
+            kind="team_changed",
+            event_id=registration.event_id,
+            created_at=now,
+        )
+    )
+
+
+def _withdraw_invitations(
+    event: Event, user_ids: Sequence[int], *, now: datetime, by: User | None
+) -> None:
+    """Withdraw the open invitations of people now on a roster of *event*, and give the places
+    their inviting teams held for them to the waiting list."""
+    invitations = list(
+        db.session.scalars(
+            select(TeamInvitation).where(
+                TeamInvitation.event_id == event.id, TeamInvitation.user_id.in_(user_ids)
+            )
+        )
+    )
+    if not invitations:
+        return
+    for invitation in invitations:
+        _shrink(invitation.registration, now=now)
+        db.session.delete(invitation)
+    db.session.flush()
+    promote(event, now=now, by=by)
+
+
+# ---- an event is cancelled ----------------------------------------------------------------------
+
+
+def notify_event_cancelled(event: Event, *, now: datetime) -> None:
+    """Leave a notice for everyone on a live registration of *event* (one statement).
+
+    The registrations themselves are left as they were: what a registrant reads is derived
+    from the event's status (Registration.shown_status)."""
+    people = (
+        select(
+            RegistrationMember.user_id,
+            literal("event_cancelled"),
+            literal(event.id),
+            literal(now, Notice.created_at.type),
+        )
+        .join(Registration, Registration.id == RegistrationMember.registration_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+    )
+    db.session.execute(
+        insert(Notice).from_select(["user_id", "kind", "event_id", "created_at"], people)
+    )
+
+
+def registrants_to_call(event: Event) -> list[tuple[Registration, list[User]]]:
+    """The live registrations of *event* with their people, for staff to ring them (one
+    statement: every live registration has its captain on the roster)."""
+    rows = db.session.execute(
+        select(Registration, User)
+        .join(RegistrationMember, RegistrationMember.registration_id == Registration.id)
+        .join(User, User.id == RegistrationMember.user_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+        .order_by(Registration.id, RegistrationMember.position)
+    ).all()
+    grouped: dict[int, tuple[Registration, list[User]]] = {}
+    for registration, person in rows:
+        grouped.setdefault(registration.id, (registration, []))[1].append(person)
+    return list(grouped.values())

@@ -381,6 +381,15 @@ class GuestForm(NormalisingForm):
     submit = SubmitField(_l("Check in the guest"))
 
 
+class CancelEventForm(NormalisingForm):
+    """Cancelling an event: the reason is shown to everyone registered."""
+
+    reason = TextAreaField(
+        _l("Reason (shown to everyone registered)"), validators=[Optional(), Length(max=500)]
+    )
+    submit = SubmitField(_l("Yes, cancel the event"))
+
+
 class LanguageForm(NormalisingForm):
     lang = SelectField(_l("Language"), choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(_l("Back to"), validators=[Optional(), Length(max=500)])

@@ -48,6 +48,7 @@ from eventsys.web.auth import organisation_choices
 from eventsys.web.desk_forms import PersonRecordForm, ResetCodeForm
 from eventsys.web.forms import (
     ActionForm,
+    CancelEventForm,
     EventForm,
     GroupForm,
     MemberForm,
@@ -269,11 +270,12 @@ def event_status(event_id: int, status: str) -> Any:
     event = get_or_404(Event, event_id)
     if status not in ("published", "cancelled", "draft"):
         abort(404)
-    form = ActionForm()
+    form = CancelEventForm() if status == "cancelled" else ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    reason = form.reason.data if status == "cancelled" else None
     try:
-        event_service.set_status(event, status, actor=current_user)
+        event_service.set_status(event, status, actor=current_user, reason=reason)
     except EventsysError as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
@@ -292,12 +294,15 @@ def event_status(event_id: int, status: str) -> Any:
 
 @bp.route("/events/<int:event_id>/cancel")
 def event_cancel(event_id: int) -> Any:
-    """Ask before cancelling: it cannot be undone and frees the room."""
+    """Ask before cancelling: it cannot be undone and frees the room. Afterwards the same page
+    lists the people to ring."""
     event = get_or_404(Event, event_id)
-    if event.status == "cancelled":
-        return redirect(url_for("public.event_detail", event_id=event_id))
     from eventsys.models import Registration
-    from eventsys.services.registrations import HOLDING
+    from eventsys.services.registrations import HOLDING, registrants_to_call
+
+    to_call = registrants_to_call(event)
+    if event.status == "cancelled":
+        return render_template("manage/event_cancel.html", event=event, to_call=to_call, form=None)
 
     sittings = sum(1 for o in event.occurrences if o.blocks_venue)
     registered = (
@@ -309,7 +314,23 @@ def event_cancel(event_id: int) -> Any:
         or 0
     )
     return render_template(
-        "manage/event_cancel.html", event=event, sittings=sittings, registered=registered
+        "manage/event_cancel.html",
+        event=event,
+        sittings=sittings,
+        registered=registered,
+        to_call=to_call,
+        form=CancelEventForm(),
+    )
+
+
+@bp.route("/events/<int:event_id>/registrants/print")
+def event_registrants_print(event_id: int) -> Any:
+    """The registrants with their phone numbers in large type, to print and ring."""
+    from eventsys.services.registrations import registrants_to_call
+
+    event = get_or_404(Event, event_id)
+    return render_template(
+        "manage/event_registrants_print.html", event=event, to_call=registrants_to_call(event)
     )
 
 

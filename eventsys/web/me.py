@@ -57,9 +57,16 @@ def profile() -> Any:
             flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("me.profile"))
     failed = bool(form.errors or password_form.errors)
-    return render_template("me/profile.html", form=form, password_form=password_form), (
-        422 if failed else 200
-    )
+    from eventsys.services import registrations as registration_service
+
+    return render_template(
+        "me/profile.html",
+        form=form,
+        password_form=password_form,
+        # Read here, marked read on My registrations (which lists what they are about).
+        notices=registration_service.unseen_notices(current_user),
+        invitations=registration_service.open_invitations(current_user),
+    ), (422 if failed else 200)
 
 
 @bp.route("/sign-out-everywhere", methods=["POST"])

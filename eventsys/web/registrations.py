@@ -12,18 +12,20 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsys.domain.text import normalise
-from eventsys.errors import EventsysError
+from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
+from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
 from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
 from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
-from eventsys.web.forms import EntryForm, OnBehalfForm, TeamForm, keeps_input
+from eventsys.web.forms import EntryForm, TeamForm, keeps_input
 from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("registrations", __name__)
+# The most team-mates looked up in one entry when the event sets no largest roster.
+ROSTER_MOST = 40
 
 
 def _published_event(event_id: int) -> Event:
@@ -83,13 +85,21 @@ def _my_registration(event_id: int) -> Registration | None:
     ).first()
 
 
-def _people_from_logins(text: str, field: str) -> tuple[int, ...]:
-    """Read a roster typed as login names or phone numbers, one per line or comma."""
+def _people_from_logins(
+    text: str, field: str, tried: list[str] | None = None, most: int | None = None
+) -> tuple[int, ...]:
+    """Read a roster typed as login names or phone numbers, one per line or comma (noting each
+    key looked up in *tried*; more than *most* keys are refused before any is looked up)."""
     ids: list[int] = []
-    for raw in normalise(text, multiline=True).replace("，", ",").replace("\n", ",").split(","):
-        key = raw.strip()
-        if not key:
-            continue
+    keys = normalise(text, multiline=True).replace("，", ",").replace("\n", ",").split(",")
+    keys = [raw.strip() for raw in keys if raw.strip()]
+    if most is not None and len(keys) > most:
+        raise EventsysError(
+            _("Please name at most %(count)d people here.", count=most), field=field
+        )
+    for key in keys:
+        if tried is not None:
+            tried.append(key)
         user = accounts.find_by_login_or_phone(key)
         user_id = user.id if user is not None else None
         if user_id is None:
@@ -98,6 +108,39 @@ def _people_from_logins(text: str, field: str) -> tuple[int, ...]:
             )
         ids.append(user_id)
     return tuple(ids)
+
+
+def _team_mates_looked_up(event: Event, form: TeamForm) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Find the team-mates a member typed, within the sign-up limit on probing for names.
+
+    A name or number that finds nobody tells the asker that it is free, so every such answer
+    is counted per client address like a sign-up refused for a taken name (the same records
+    and limit). Past the limit nobody is looked up at all, and no more names than a roster can
+    hold are looked up in one go, so one answer tells at most that many names apart; a name
+    that is found only invites its owner, who sees who asked. Staff are not limited."""
+    limited = not current_user.is_organizer
+    now = utcnow()
+    if limited and accounts.probing_limit_reached(request.remote_addr, now=now):
+        raise TooManyAttempts(
+            _(
+                "Too many unknown names were tried from here. Please wait %(minutes)d minutes, "
+                "or call the centre and we will enter the team for you.",
+                minutes=accounts.probing_window_minutes(),
+            )
+        )
+    tried: list[str] = []
+    players_most = (event.roster_max - 1) if event.roster_max else ROSTER_MOST
+    try:
+        return (
+            _people_from_logins(form.players.data or "", "players", tried, max(players_most, 0)),
+            _people_from_logins(
+                form.substitutes.data or "", "substitutes", tried, event.substitutes_max
+            ),
+        )
+    except EventsysError:
+        if limited and tried:  # a name that found nobody (not a roster too long to look up)
+            accounts.record_probe(request.remote_addr, now=now)
+        raise
 
 
 @bp.route("/events/<int:event_id>/teams/new", methods=["GET", "POST"])
@@ -110,10 +153,21 @@ def register_team(event_id: int) -> Any:
     form = TeamForm()
     if form.validate_on_submit():
         try:
+            player_ids, substitute_ids = _team_mates_looked_up(event, form)
+        except EventsysError as refusal:
+            # Keep the counted lookup (nothing else was written): it counts towards the limit.
+            db.session.commit()
+            if not attach_error(form, refusal):
+                flash(str(refusal), "error")
+            status = 429 if isinstance(refusal, TooManyAttempts) else 422
+            return render_template(
+                "registrations/team.html", event=event, form=form, left=service.places_left(event)
+            ), status
+        try:
             entry = service.TeamEntry(
                 team_name=form.team_name.data,
-                player_ids=_people_from_logins(form.players.data or "", "players"),
-                substitute_ids=_people_from_logins(form.substitutes.data or "", "substitutes"),
+                player_ids=player_ids,
+                substitute_ids=substitute_ids,
                 title=form.title.data,
                 text=form.text.data,
             )
@@ -159,10 +213,15 @@ def mine() -> Any:
         .options(selectinload(Notice.event))
         .order_by(Notice.created_at)
     ).all()
+    invitations = service.open_invitations(current_user)
     # Render before committing: the commit expires every row loaded above, and the template
     # would then load each registration, event and notice again, one query each.
     page = render_template(
-        "registrations/mine.html", registrations=rows, cancelled=cancelled, notices=notices
+        "registrations/mine.html",
+        registrations=rows,
+        cancelled=cancelled,
+        notices=notices,
+        invitations=invitations,
     )
     if notices:
         service.mark_notices_seen(current_user, utcnow())
@@ -198,12 +257,48 @@ def mine_detail(registration_id: int) -> Any:
     qr_svg = segno.make(qr_url, error="m").svg_inline(
         scale=6, dark="#1a1a1a", light="#ffffff", title=_("Check-in code")
     )
+    event_cancelled = registration.shown_status == "event_cancelled"
     return render_template(
         "registrations/detail.html",
         registration=registration,
         position=service.queue_position(registration),
-        can_cancel=service.can_cancel(registration, current_user, utcnow()),
+        can_cancel=not event_cancelled and service.can_cancel(registration, current_user, utcnow()),
         qr_svg=qr_svg,
+        invitations=service.invitations_of(registration),
+        can_leave=not event_cancelled
+        and registration.captain_id != current_user.id
+        and any(m.user_id == current_user.id for m in registration.members),
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>/<answer>", methods=["POST"])
+@login_required
+def answer_invitation(invitation_id: int, answer: str) -> Any:
+    """A named team-mate accepts or declines their place on a team."""
+    if answer not in ("accept", "decline"):
+        abort(404)
+    if answer == "accept":
+        return button_action(
+            lambda: service.accept_invitation(invitation_id, by=current_user, now=utcnow()),
+            done=_("You are on the team."),
+            back=url_for("registrations.mine"),
+        )
+    return button_action(
+        lambda: service.decline_invitation(invitation_id, by=current_user, now=utcnow()),
+        done=_("You have declined the place on the team."),
+        back=url_for("registrations.mine"),
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/leave", methods=["POST"])
+@login_required
+def leave(registration_id: int) -> Any:
+    """A team-mate takes themself off a team's roster (at any time)."""
+    registration = _visible_registration(registration_id)
+    return button_action(
+        lambda: service.leave_team(registration, by=current_user, now=utcnow()),
+        done=_("You have left the team."),
+        back=url_for("registrations.mine"),
     )
 
 
@@ -241,18 +336,25 @@ def cancel(registration_id: int) -> Any:
 @role_required("organizer")
 def manage_list(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
-    form = OnBehalfForm(prefix="behalf")
-    if form.validate_on_submit():
+    # Registering a member who phoned in: find them as at the door (name, pinyin, initials,
+    # phone), then fill in the member's own form (title, text, team) on their behalf.
+    search = normalise(request.args.get("q", ""))[:40]
+    if looks_like_phone(search):
+        search = normalise_phone(search)
+    found = attendance_service.find_members(search) if search else []
+    chosen_id = request.values.get("person", type=int)
+    chosen = db.session.get(User, chosen_id) if chosen_id and 0 < chosen_id < 2**31 else None
+    form: Any = (TeamForm if event.registration_mode == "team" else EntryForm)(prefix="behalf")
+    if chosen is not None and form.validate_on_submit():
         try:
-            person = _find_member(form.person.data)
-            service.register(event, person, by=current_user, now=utcnow())
+            _register_on_behalf(event, chosen, form)
         except EventsysError as refusal:
             db.session.rollback()
             if not attach_error(form, refusal):
                 flash(str(refusal), "error")
         else:
             db.session.commit()
-            flash(_("%(name)s is registered.", name=person.name), "success")
+            flash(_("%(name)s is registered.", name=chosen.name), "success")
             return redirect(url_for("registrations.manage_list", event_id=event_id))
     rows = db.session.scalars(
         select(Registration)
@@ -274,15 +376,34 @@ def manage_list(event_id: int) -> Any:
         event=event,
         groups=groups,
         form=form,
+        q=search,
+        found=found,
+        chosen=chosen,
+        unanswered=service.unanswered_per_registration(event)
+        if event.registration_mode == "team"
+        else {},
         taken=service.places_taken(event),
     ), 422 if form.errors else 200
 
 
-def _find_member(key: str) -> User:
-    user = accounts.find_by_login_or_phone(key)
-    if user is None:
-        raise EventsysError(_("No member has this login name or phone number."), field="person")
-    return user
+def _register_on_behalf(event: Event, person: User, form: Any) -> Registration:
+    if event.registration_mode != "team":
+        return service.register(
+            event,
+            person,
+            by=current_user,
+            now=utcnow(),
+            title=form.title.data,
+            text=form.text.data,
+        )
+    entry = service.TeamEntry(
+        team_name=form.team_name.data,
+        player_ids=_people_from_logins(form.players.data or "", "players"),
+        substitute_ids=_people_from_logins(form.substitutes.data or "", "substitutes"),
+        title=form.title.data,
+        text=form.text.data,
+    )
+    return service.register_team(event, person, entry, by=current_user, now=utcnow())
 
 
 @bp.route("/manage/registrations/<int:registration_id>/<decision>", methods=["POST"])

@@ -29,7 +29,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from eventsys.extensions import db
-from eventsys.models import Registration, RegistrationMember, User
+from eventsys.models import Registration, RegistrationMember, TeamInvitation, User
 from eventsys.services import accounts
 from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
@@ -346,13 +346,22 @@ def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.Fixt
             ).all()
         )
         assert counts == {"confirmed": TEAM_SLOTS, "waiting": TEAMS - TEAM_SLOTS}
+        # Each captain is on their roster; the four team-mates they named are invited.
         assert (
             db.session.scalar(
                 select(func.count())
                 .select_from(RegistrationMember)
                 .where(RegistrationMember.event_id == world.team_event_id)
             )
-            == TEAMS * 5
+            == TEAMS
+        )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(TeamInvitation)
+                .where(TeamInvitation.event_id == world.team_event_id)
+            )
+            == TEAMS * 4
         )
 
     backend = world.app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0].split("+")[0]

@@ -190,7 +190,9 @@ def test_gateball_rosters_need_five_players_and_at_most_three_substitutes(
     )
     registration = service.register_team(event, captain, good, by=captain, now=OPEN)
     assert registration.size == 8 and registration.status == "confirmed"
-    assert [m.role for m in registration.members] == ["captain"] + ["player"] * 4 + [
+    # The captain is on the roster; the others named are invited until they accept.
+    assert [m.role for m in registration.members] == ["captain"]
+    assert [i.role for i in service.invitations_of(registration)] == ["player"] * 4 + [
         "substitute"
     ] * 3
     assert service.places_taken(event) == 1  # places count entries here
@@ -199,7 +201,9 @@ def test_gateball_rosters_need_five_players_and_at_most_three_substitutes(
 def test_a_person_may_not_be_on_two_rosters_of_one_contest(make_open_event, people) -> None:  # type: ignore[no-untyped-def]
     event = make_open_event(registration_mode="team", roster_min=2)
     a, b, shared = people(3)
-    service.register_team(event, a, service.TeamEntry("甲队", (shared.id,)), by=a, now=OPEN)
+    team = service.register_team(event, a, service.TeamEntry("甲队", (shared.id,)), by=a, now=OPEN)
+    (invitation,) = service.invitations_of(team)
+    service.accept_invitation(invitation.id, by=shared, now=OPEN)
     with pytest.raises(Conflict, match=shared.name):
         service.register_team(event, b, service.TeamEntry("乙队", (shared.id,)), by=b, now=OPEN)
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1

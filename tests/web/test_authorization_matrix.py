@@ -76,6 +76,7 @@ ACCESS: dict[str, str] = {
     "manage.event_cancel": "organizer",
     "manage.event_edit": "organizer",
     "manage.event_new": "organizer",
+    "manage.event_registrants_print": "organizer",
     "manage.event_status": "organizer",
     "manage.events": "organizer",
     "manage.group_form": "organizer",
@@ -102,11 +103,13 @@ ACCESS: dict[str, str] = {
     "public.home": "public",
     "public.venue_week": "public",
     "public.venues": "public",
+    "registrations.answer_invitation": "signed_in",  # one's own invitations only
     "registrations.cancel": "owner",
     "registrations.checkin": "organizer",
     "registrations.checkin_guest": "organizer",
     "registrations.checkin_undo": "organizer",
     "registrations.export": "organizer",
+    "registrations.leave": "owner",
     "registrations.manage_decide": "organizer",
     "registrations.manage_list": "organizer",
     "registrations.mine": "signed_in",
@@ -139,7 +142,14 @@ ACCESS: dict[str, str] = {
     "tournaments.standings": "public",
     "tournaments.team": "public",
 }
-FIXED = {"status": "published", "decision": "approve", "dance_index": 0, "fmt": "csv"}
+FIXED = {
+    "status": "published",
+    "decision": "approve",
+    "dance_index": 0,
+    "fmt": "csv",
+    "answer": "accept",
+    "invitation_id": 1,
+}
 ROLES = ("anonymous", "owner", "stranger", "judge", "outside_judge", "organizer")
 DENIED = (403, 404)
 

@@ -76,7 +76,10 @@ OVERRIDES = {
     "registrations.register": "title_event_id",
     "registrations.register_team": "team_event_id",
     "tournaments.create": "title_event_id",
+    "registrations.manage_list": "title_event_id",
 }
+# Where the form shows only once something is chosen (staff register the member they found).
+CHOSEN = {"registrations.manage_list": "?person={user_id}"}
 
 
 def _url_for(rule: Any, seeded: Seeded) -> str:
@@ -85,7 +88,7 @@ def _url_for(rule: Any, seeded: Seeded) -> str:
         ids["event_id"] = ids["contest_event_id"] = ids["ball_event_id"] = seeded.ids[
             OVERRIDES[rule.endpoint]
         ]
-    return _url(rule, ids)
+    return _url(rule, ids) + CHOSEN.get(rule.endpoint, "").format(**ids)
 
 
 def _choose(form: Form) -> tuple[str, list[str]]:

@@ -62,12 +62,14 @@ POST_ENDPOINTS = (
     "manage.person_unlock",
     "manage.venue_form",
     "me.profile",
+    "registrations.answer_invitation",
     "registrations.cancel",
     "registrations.checkin",
     "registrations.checkin_guest",
     "registrations.checkin_undo",
     "registrations.manage_decide",
     "registrations.manage_list",
+    "registrations.leave",
     "registrations.register",
     "registrations.register_team",
     "registrations.scan",
@@ -92,6 +94,8 @@ SKIPPED = ("auth.logout", "me.sign_out_everywhere")
 # the event takes no teams, the tournament exists): their fields, from the form classes.
 UNSEEN_FIELDS: dict[str, tuple[str, ...]] = {
     "registrations.register": ("title", "text"),
+    # Shown once staff have chosen the member (?person=): the member's own form, prefixed.
+    "registrations.manage_list": ("person", "behalf-title", "behalf-text"),
     "registrations.register_team": ("team_name", "players", "substitutes", "title", "text"),
     "contests.placings": ("version", "placing-1", "placing-2", "placing-3"),
     # The seeded event takes registered people only, so its door page offers no guest form.

@@ -102,13 +102,14 @@ BUDGET: dict[str, int] = {
     "GET /manage/attendance": 5,
     "GET /manage/audit": 3,
     "GET /manage/events": 3,
-    "GET /manage/events/<int:event_id>/cancel": 4,
+    "GET /manage/events/<int:event_id>/cancel": 5,  # + the people to ring, one join
     "GET /manage/events/<int:event_id>/checkin": 5,  # the running count: one statement
     "GET /manage/events/<int:event_id>/edit": 3,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt>": 7,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (attendance)": 5,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (rosters)": 7,
     "GET /manage/events/<int:event_id>/registrations": 8,
+    "GET /manage/events/<int:event_id>/registrants/print": 4,
     "GET /manage/events/<int:event_id>/sittings": 3,
     "GET /manage/events/new": 2,
     "GET /manage/groups": 5,
@@ -126,10 +127,10 @@ BUDGET: dict[str, int] = {
     "GET /manage/venues": 2,
     "GET /manage/venues/<int:venue_id>/edit": 2,
     "GET /manage/venues/new": 1,
-    "GET /me/": 2,
+    "GET /me/": 5,  # + unread notices and open team invitations
     "GET /me/devices": 2,
-    "GET /me/registrations": 9,
-    "GET /me/registrations/<int:registration_id>": 6,
+    "GET /me/registrations": 10,  # + open team invitations
+    "GET /me/registrations/<int:registration_id>": 7,  # + unanswered invitations
     "GET /registrations/<int:registration_id>/cancel": 4,
     "GET /reset-password": 0,
     "GET /signup": 1,
@@ -163,13 +164,13 @@ BUDGET: dict[str, int] = {
     "GET /venues/<int:venue_id>.ics": 5,
     "GET /venues/<int:venue_id>.ics (304)": 0,
     "POST /checkin/<token>": 13,
-    "POST /events/<int:event_id>/register": 13,
-    "POST /events/<int:event_id>/teams/new": 17,  # SQLite 17, PostgreSQL 15
+    "POST /events/<int:event_id>/register": 15,  # + freed places promoted first
+    "POST /events/<int:event_id>/teams/new": 21,  # + promotion first, invitations
     "POST /judging/<int:contest_id>/entries/<int:registration_id>": 18,
     "POST /manage/events/<int:event_id>/checkin": 7,
     "POST /manage/events/<int:event_id>/checkin/undo": 8,
     "POST /manage/events/new": 12,
-    "POST /registrations/<int:registration_id>/cancel": 19,
+    "POST /registrations/<int:registration_id>/cancel": 21,  # + invitations withdrawn
     "POST /tournaments/matches/<int:match_id>/result": 22,
 }
 

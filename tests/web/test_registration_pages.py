@@ -300,11 +300,13 @@ def test_organizers_register_members_who_phone_in(
     make_user: Callable[..., int],
 ) -> None:
     event = open_event()
-    make_user(name="仇建国", phone="13911112222")
+    member = make_user(name="仇建国", phone="13911112222")
     staff = signed_in("organizer")
     url = f"/manage/events/{event}/registrations"
+    found = staff.get(f"{url}?q=139 1111 2222").get_data(as_text=True)
+    assert f"person={member}" in found
     response = staff.post(
-        url, data={"csrf_token": csrf(staff, url), "behalf-person": "139 1111 2222"}
+        f"{url}?person={member}", data={"csrf_token": csrf(staff, url), "person": str(member)}
     )
     assert response.status_code == 302
     assert "仇建国" in staff.get(url).get_data(as_text=True)
