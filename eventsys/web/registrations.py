@@ -415,4 +415,4 @@ def export(event_id: int, what: str, fmt: str) -> Any:
         abort(404)
     header, rows = exports.TABLES[what](event)
     filename = f"event-{event.id}-{what}.{fmt}"
-    return exports.respond(header, rows, fmt, filename)
+    return exports.respond(header, rows, fmt, filename, title=exports.sheet_titles()[what])
