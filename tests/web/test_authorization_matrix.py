@@ -107,6 +107,7 @@ ACCESS: dict[str, str] = {
     "registrations.register_team": "signed_in",
     "registrations.scan": "organizer",
     "registrations.statistics": "organizer",
+    "registrations.statistics_export": "organizer",
     "tournaments.bracket": "public",
     "tournaments.court_add": "organizer",
     "tournaments.court_delete": "organizer",
