@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 EVENT_KIND_LABELS = {
     "performance": _l("Performance"),
@@ -77,3 +78,41 @@ def registration_status_label(status: str) -> str:
 
 def member_role_label(role: str) -> str:
     return str(MEMBER_ROLE_LABELS.get(role, role))
+
+
+# ---- tournaments: what a side and a playing place are called, by sport and entry kind ----
+
+
+class TournamentLabels:
+    """The words for a tournament's sides (players or teams) and playing places (tables, courts)."""
+
+    def __init__(self, sport: str, entry_kind: str) -> None:
+        self.sport = sport
+        self.singles = entry_kind != "team"
+
+    @property
+    def entrant(self) -> str:
+        if self.singles:
+            return pgettext("tournament singles", "Player")
+        return pgettext("tournament teams", "Team")
+
+    @property
+    def entrants(self) -> str:
+        if self.singles:
+            return pgettext("tournament singles", "Players")
+        return pgettext("tournament teams", "Teams")
+
+    @property
+    def place(self) -> str:
+        if self.sport == "table_tennis":
+            return pgettext("table tennis", "Table")
+        if self.sport == "billiards":
+            return pgettext("billiards", "Table")
+        if self.sport == "gateball":
+            return pgettext("gateball", "Court")
+        return pgettext("tournament", "Court")
+
+
+def tournament_labels(sport: str, entry_kind: str) -> TournamentLabels:
+    """Return the words for *sport* with *entry_kind* entries ("individual" or "team")."""
+    return TournamentLabels(sport, entry_kind)

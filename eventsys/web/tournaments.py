@@ -16,6 +16,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from eventsys.domain.standings import CRITERIA
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
+from eventsys.labels import TournamentLabels, tournament_labels
 from eventsys.models import Event, Registration, User
 from eventsys.models.tournaments import (
     SPORTS,
@@ -77,6 +78,12 @@ def sport_label(sport: str) -> str:
 @bp.app_template_filter("sport_label")
 def _sport_label_filter(sport: str) -> str:
     return sport_label(sport)
+
+
+@bp.app_template_global("tournament_labels")
+def _tournament_labels(tournament: Tournament) -> TournamentLabels:
+    """The words for *tournament*'s sides and places (players or teams, tables or courts)."""
+    return tournament_labels(tournament.sport, tournament.event.registration_mode)
 
 
 # ---- forms ---------------------------------------------------------------------------------------
@@ -915,6 +922,7 @@ def move(match_id: int) -> Any:
     names = service.team_names(tournament)
     form = MoveForm()
     form.court_id.choices = options([(court.id, court.name) for court in tournament.courts])
+    form.court_id.label.text = _tournament_labels(tournament).place
     last = max((m.slot or 0 for m in service.all_matches(tournament)), default=0)
     form.slot.choices = options(
         [
