@@ -88,3 +88,22 @@ def test_the_target_check_counts_only_the_words_on_the_links_own_lines(
     targets = [problem for problem in problems if problem.startswith("target ")]
     assert any('"Cup"' in problem for problem in targets), problems
     assert not any("the rules" in problem for problem in targets), problems
+
+
+def test_choosing_the_sport_swaps_the_defaults_left_alone_in_the_settings_form(
+    open_page: Callable[..., Page], world: World
+) -> None:
+    from tests.browser.world import ORGANIZER
+
+    page = open_page("desktop", "en", ORGANIZER)
+    page.goto(f"/tournaments/new/{world.ids['long']}")
+    value = lambda name: page.locator(f"[name={name}]").input_value()  # noqa: E731
+    assert (value("sport"), value("points_draw"), value("best_of")) == ("gateball", "1", "")
+    page.locator("#sport").select_option("table_tennis")
+    assert (value("best_of"), value("points_draw"), value("points_loss")) == ("5", "", "1")
+    assert value("criterion_2") == "head_to_head" and value("criterion_3") == ""
+    assert value("defaults_for") == "table_tennis"
+    page.locator("#points_win").fill("3")  # typed by the organizer: kept
+    page.locator("#sport").select_option("billiards")
+    assert (value("race_to"), value("points_win"), value("points_loss")) == ("5", "3", "0")
+    check_page(page, lang="en")
