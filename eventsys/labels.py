@@ -93,24 +93,24 @@ class TournamentLabels:
     @property
     def entrant(self) -> str:
         if self.singles:
-            return pgettext("tournament singles", "Player")
-        return pgettext("tournament teams", "Team")
+            return str(pgettext("tournament singles", "Player"))
+        return str(pgettext("tournament teams", "Team"))
 
     @property
     def entrants(self) -> str:
         if self.singles:
-            return pgettext("tournament singles", "Players")
-        return pgettext("tournament teams", "Teams")
+            return str(pgettext("tournament singles", "Players"))
+        return str(pgettext("tournament teams", "Teams"))
 
     @property
     def place(self) -> str:
         if self.sport == "table_tennis":
-            return pgettext("table tennis", "Table")
+            return str(pgettext("table tennis", "Table"))
         if self.sport == "billiards":
-            return pgettext("billiards", "Table")
+            return str(pgettext("billiards", "Table"))
         if self.sport == "gateball":
-            return pgettext("gateball", "Court")
-        return pgettext("tournament", "Court")
+            return str(pgettext("gateball", "Court"))
+        return str(pgettext("tournament", "Court"))
 
 
 def tournament_labels(sport: str, entry_kind: str) -> TournamentLabels:
@@ -214,7 +214,7 @@ def audit_field_label(name: str) -> str:
         "reason": pgettext("audit field", "Reason"),
         "skipped": pgettext("audit field", "Called off"),
     }
-    return fields.get(name, name.replace("_", " "))
+    return str(fields.get(name, name.replace("_", " ")))
 
 
 def audit_value_label(name: str, value: object) -> str:

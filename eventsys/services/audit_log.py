@@ -108,11 +108,13 @@ def _field_value(name: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return str(_("yes") if value else _("no"))
     if isinstance(value, list | tuple):
-        return pgettext("list separator", ", ").join(_field_value(name, item) for item in value)
+        return str(pgettext("list separator", ", ")).join(
+            _field_value(name, item) for item in value
+        )
     if isinstance(value, dict):
-        return pgettext("list separator", ", ").join(
+        return str(pgettext("list separator", ", ")).join(
             pgettext("audit", "%(field)s: %(value)s")
             % {"field": audit_field_label(key), "value": _field_value(key, item)}
             for key, item in value.items()
