@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 EVENT_KIND_LABELS = {
     "performance": _l("Performance"),
@@ -93,3 +94,152 @@ SKATING_TIE_LABELS = {
 
 def skating_tie_label(rule: str) -> str:
     return str(SKATING_TIE_LABELS.get(rule, rule))
+
+
+# ---- tournaments: what a side and a playing place are called, by sport and entry kind ----
+
+
+class TournamentLabels:
+    """The words for a tournament's sides (players or teams) and playing places (tables, courts)."""
+
+    def __init__(self, sport: str, entry_kind: str) -> None:
+        self.sport = sport
+        self.singles = entry_kind != "team"
+
+    @property
+    def entrant(self) -> str:
+        if self.singles:
+            return str(pgettext("tournament singles", "Player"))
+        return str(pgettext("tournament teams", "Team"))
+
+    @property
+    def entrants(self) -> str:
+        if self.singles:
+            return str(pgettext("tournament singles", "Players"))
+        return str(pgettext("tournament teams", "Teams"))
+
+    @property
+    def place(self) -> str:
+        if self.sport == "table_tennis":
+            return str(pgettext("table tennis", "Table"))
+        if self.sport == "billiards":
+            return str(pgettext("billiards", "Table"))
+        if self.sport == "gateball":
+            return str(pgettext("gateball", "Court"))
+        return str(pgettext("tournament", "Court"))
+
+
+def tournament_labels(sport: str, entry_kind: str) -> TournamentLabels:
+    """Return the words for *sport* with *entry_kind* entries ("individual" or "team")."""
+    return TournamentLabels(sport, entry_kind)
+
+
+# ---- the audit trail: each action code in words, each object type and field by name ----
+
+AUDIT_ACTION_LABELS = {
+    "calendar.token": _l("made a new personal calendar address"),
+    "calendar.token_revoke": _l("stopped the personal calendar address"),
+    "contest.create": _l("set up the contest"),
+    "contest.update": _l("changed the contest settings"),
+    "contest.panel": _l("changed the judges' panel"),
+    "contest.publish": _l("published the results"),
+    "contest.unpublish": _l("withdrew the results"),
+    "event.create": _l("created the event"),
+    "event.update": _l("changed the event"),
+    "event.draft": _l("made the event a draft"),
+    "event.published": _l("published the event"),
+    "event.cancelled": _l("cancelled the event"),
+    "group.member.add": _l("added a member to the group"),
+    "group.member.remove": _l("removed a member from the group"),
+    "group.save": _l("saved the group"),
+    "match.clear": _l("cleared the match result"),
+    "match.correct": _l("corrected the match result"),
+    "match.result": _l("entered the match result"),
+    "match.move": _l("moved the match"),
+    "occurrence.move": _l("moved the sitting"),
+    "occurrence.skip": _l("called off the sitting"),
+    "occurrence.restore": _l("restored the sitting"),
+    "organisation.save": _l("saved the organisation"),
+    "placing.change": _l("changed a placing sheet after submitting it"),
+    "placing.submit": _l("submitted a placing sheet"),
+    "pool.lot": _l("recorded the drawn lots of a group"),
+    "registration.approve": _l("approved the registration"),
+    "registration.cancel": _l("cancelled the registration"),
+    "registration.create": _l("registered"),
+    "registration.promote": _l("moved the registration up from the waiting list"),
+    "registration.reject": _l("turned the registration down"),
+    "score.change": _l("changed a score sheet after submitting it"),
+    "score.submit": _l("submitted a score sheet"),
+    "tournament.court_add": _l("added a court or table"),
+    "tournament.court_remove": _l("removed a court or table"),
+    "tournament.create": _l("set up the tournament"),
+    "tournament.draw": _l("made the draw"),
+    "tournament.draw_delete": _l("deleted the draw"),
+    "tournament.entries": _l("changed the teams and seeds"),
+    "tournament.referee_add": _l("appointed a referee"),
+    "tournament.referee_remove": _l("removed a referee"),
+    "tournament.schedule": _l("made the order of play"),
+    "tournament.update": _l("changed the tournament settings"),
+    "user.create": _l("created the account"),
+    "user.password": _l("changed the password"),
+    "user.profile": _l("changed the personal details"),
+    "user.roles": _l("changed the roles"),
+    "user.sign_out_everywhere": _l("signed out on every device"),
+    "venue.save": _l("saved the room"),
+}
+AUDIT_OBJECT_LABELS = {
+    "event": _l("Event"),
+    "occurrence": _l("Sitting"),
+    "registration": _l("Registration"),
+    "user": _l("Person"),
+    "venue": _l("Room"),
+    "organisation": _l("Organisation"),
+    "group": _l("Group"),
+    "contest": _l("Contest"),
+    "score_sheet": _l("Score sheet"),
+    "placing_sheet": _l("Placing sheet"),
+    "tournament": _l("Tournament"),
+    "tournament_match": _l("Match"),
+    "tournament_pool": _l("Group"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """Return what *action* did, in words; an unknown code as it is."""
+    return str(AUDIT_ACTION_LABELS.get(action, action))
+
+
+def audit_object_label(object_type: str) -> str:
+    return str(AUDIT_OBJECT_LABELS.get(object_type, object_type))
+
+
+def audit_field_label(name: str) -> str:
+    """Return the name of a recorded field ("capacity" -> 名额); unknown ones readable."""
+    fields = {
+        "title": pgettext("audit field", "Title"),
+        "capacity": pgettext("audit field", "Capacity"),
+        "status": pgettext("audit field", "Status"),
+        "roles": pgettext("audit field", "Roles"),
+        "starts_at": pgettext("audit field", "Starts"),
+        "ends_at": pgettext("audit field", "Ends"),
+        "venue_id": pgettext("audit field", "Room"),
+        "name": pgettext("audit field", "Name"),
+        "phone": pgettext("audit field", "Phone"),
+        "sport": pgettext("audit field", "Sport"),
+        "court": pgettext("audit field", "Court or table"),
+        "reason": pgettext("audit field", "Reason"),
+        "skipped": pgettext("audit field", "Called off"),
+    }
+    return str(fields.get(name, name.replace("_", " ")))
+
+
+def audit_value_label(name: str, value: object) -> str:
+    """Return a recorded value in words where it is a code (a role, a status, a kind)."""
+    text = str(value)
+    if name == "roles":
+        return role_label(text)
+    if name == "status":
+        return str(STATUS_LABELS.get(text) or REGISTRATION_STATUS_LABELS.get(text) or text)
+    if name == "kind":
+        return event_kind_label(text)
+    return text

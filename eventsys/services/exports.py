@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -128,32 +130,85 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+#: One sheet of a workbook: its (translated) name, header and rows.
+Sheet = tuple[str, list[str], list[list[Any]]]
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sheet_titles() -> dict[str, str]:
+    """Return the translated sheet name of each export table."""
+    return {
+        "registrants": pgettext("sheet name", "Registrants"),
+        "rosters": pgettext("sheet name", "Rosters"),
+        "attendance": pgettext("sheet name", "Attendance"),
+    }
+
+
+def _number_format(value: Any) -> str | None:
+    """Excel's format for a number: whole numbers as 0, a Decimal with its own places (0.00)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return "0"
+    if isinstance(value, Decimal) and value.is_finite():
+        places = -int(value.as_tuple().exponent)
+        return "0" if places <= 0 else "0." + "0" * places
+    return None
+
+
+def _sheet_title(title: str, index: int) -> str:
+    # Excel refuses []:*?/\ in sheet names and more than 31 characters.
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31]
+    return cleaned or f"Sheet{index}"
+
+
+def to_xlsx_sheets(sheets: Sequence[Sheet]) -> bytes:
+    """Return a workbook with one sheet per table; numbers stay numbers (Decimal places kept)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
+    book.remove(book.active)
+    for index, (title, header, rows) in enumerate(sheets, start=1):
+        sheet = book.create_sheet(_sheet_title(title, index))
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_safe_cell(v) for v in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                number_format = _number_format(value)
+                if number_format is not None:
+                    cell.number_format = number_format
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def respond(header: list[str], rows: list[list[Any]], fmt: str, filename: str) -> Response:
-    """Return the table as a download."""
+def to_xlsx(header: list[str], rows: list[list[Any]], title: str = "") -> bytes:
+    return to_xlsx_sheets([(title, header, rows)])
+
+
+def respond_sheets(sheets: Sequence[Sheet], fmt: str, filename: str) -> Response:
+    """Return the tables as a download: every sheet in XLSX, the first one in CSV."""
     if fmt == "csv":
-        body, mimetype = to_csv(header, rows), "text/csv; charset=utf-8"
+        _title, header, rows = sheets[0]
+        body, content_type = to_csv(header, rows), CSV_TYPE
     else:
-        body = to_xlsx(header, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
+        body, content_type = to_xlsx_sheets(sheets), XLSX_TYPE
+    # content_type, not mimetype: Werkzeug adds a charset to a text/* mimetype a second time.
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def respond(
+    header: list[str], rows: list[list[Any]], fmt: str, filename: str, title: str = ""
+) -> Response:
+    """Return the table as a download."""
+    return respond_sheets([(title, header, rows)], fmt, filename)

@@ -517,10 +517,15 @@ def result_table(results: ContestResults) -> tuple[list[str], list[list[Any]]]:
     header.append(_("Prize"))
     rows = []
     for row in ordered(results):
+        # Numbers stay numbers (the XLSX writer gives them their places); CSV prints them as shown.
         value: Any = (
-            format(row.skating_place.normalize(), "f")
+            Decimal(format(row.skating_place.normalize(), "f"))
             if row.skating_place is not None
-            else (display(row.rounded, contest.decimals) if row.rounded is not None else "")
+            else (
+                scoring.round_half_up(row.rounded, contest.decimals)
+                if row.rounded is not None
+                else ""
+            )
         )
         rows.append(
             [
@@ -559,24 +564,59 @@ def matrix_table(results: ContestResults) -> tuple[list[str], list[list[Any]]]:
                 line.extend("" for _c in criteria)
                 continue
             total = row.totals.get(judge.id)
-            mark = "" if total is None else str(scoring.exact_result(total, []))
+            mark: Any = "" if total is None else _cell(scoring.exact_result(total, []))
             if (judge.id, None) in row.dropped:
                 mark = f"({mark})"
             line.append(mark)
             for criterion in criteria:
                 value = row.marks.get(judge.id, {}).get(criterion.id)
-                text = "" if value is None else str(value)
+                cell: Any = "" if value is None else _cell(value)
                 if (judge.id, criterion.id) in row.dropped:
-                    text = f"({text})"
-                line.append(text)
+                    cell = f"({cell})"
+                line.append(cell)
         line += [
-            "" if row.exact is None else str(row.exact),
-            display(row.rounded, contest.decimals),
-            "" if row.spread is None else str(row.spread),
+            "" if row.exact is None else _cell(row.exact),
+            "" if row.rounded is None else scoring.round_half_up(row.rounded, contest.decimals),
+            "" if row.spread is None else _cell(row.spread),
             row.tier or "",
         ]
         rows.append(line)
     return header, rows
+
+
+def _cell(value: Any) -> Any:
+    """A Decimal or whole number as itself (a number in XLSX), anything else (76⅔) as text."""
+    if isinstance(value, (Decimal, int)):
+        return value
+    return str(value)
+
+
+def organisation_table(results: ContestResults) -> tuple[list[str], list[list[Any]]]:
+    """Return the header and rows of the organisation totals (place, organisation, points)."""
+    tiers = [tier.name for tier in results.contest.tiers]
+    header = [_("Place"), _("Organisation"), pgettext("organisation totals", "Total points")]
+    header += tiers
+    rows: list[list[Any]] = []
+    for org in results.orgs:
+        points = org.points
+        if not isinstance(points, Decimal):
+            points = scoring.round_half_up(points, 2)
+        rows.append(
+            [org.place, org.name, points, *(org.tier_counts.get(name, 0) for name in tiers)]
+        )
+    return header, rows
+
+
+def export_sheets(
+    what: str, results: ContestResults
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """Return the sheets of a contest export: results and organisation totals, or the matrix."""
+    if what == "matrix":
+        return [(pgettext("sheet name", "Score matrix"), *matrix_table(results))]
+    sheets = [(pgettext("sheet name", "Results"), *result_table(results))]
+    if results.orgs:
+        sheets.append((pgettext("sheet name", "Organisation totals"), *organisation_table(results)))
+    return sheets
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -597,15 +637,7 @@ def _safe_cell(cell: Any) -> Any:
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    """An Excel workbook with one sheet (needs openpyxl)."""
-    from openpyxl import Workbook
+    """An Excel workbook with one sheet (needs openpyxl), by the one XLSX writer."""
+    from eventsys.services.exports import to_xlsx_sheets
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31] or "results"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_xlsx_sheets([(title or "results", header, rows)])

@@ -110,6 +110,36 @@ class TournamentSettings:
         return cls(sport=sport, **values)  # type: ignore[arg-type]
 
 
+#: The settings whose value comes from the sport's defaults until the organizer changes it.
+DEFAULTED_FIELDS = (
+    "best_of",
+    "race_to",
+    "points_win",
+    "points_draw",
+    "points_loss",
+    "points_walkover_loss",
+    "criteria",
+)
+
+
+def apply_sport_defaults(
+    values: Mapping[str, object], *, shown_for: str, sport: str
+) -> dict[str, object]:
+    """Give the values still at *shown_for*'s defaults the defaults of *sport* instead.
+
+    A form filled with one sport's defaults and then switched to another sport (without the
+    script that swaps them) keeps what the organizer typed and follows the new sport elsewhere."""
+    result = dict(values)
+    if shown_for == sport or shown_for not in SPORT_DEFAULTS or sport not in SPORT_DEFAULTS:
+        return result
+    old = TournamentSettings.for_sport(shown_for)
+    new = TournamentSettings.for_sport(sport)
+    for name in DEFAULTED_FIELDS:
+        if name in result and result[name] == getattr(old, name):
+            result[name] = getattr(new, name)
+    return result
+
+
 # ---- permissions ------------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from eventsys.extensions import db
 from eventsys.models import Event, User
 from eventsys.models.contests import JUDGED_KINDS, Contest
 from eventsys.services import contests as contest_service
-from eventsys.services import judging, results
+from eventsys.services import exports, judging, results
 from eventsys.timeutil import to_local
 from eventsys.web.forms import (
     ActionForm,
@@ -441,22 +441,18 @@ def export(contest_id: int, what: str, fmt: str) -> Any:
     if what not in ("results", "matrix") or fmt not in ("csv", "xlsx"):
         abort(404)
     outcome = results.compute(contest)
-    header, rows = (results.result_table if what == "results" else results.matrix_table)(outcome)
     filename = f"contest-{contest.id}-{what}.{fmt}"
     if fmt == "csv":
-        body = results.to_csv(header, rows)
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        try:
-            body = results.to_xlsx(what, header, rows)
-        except ImportError:  # openpyxl missing on this machine
-            abort(404)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+        header, rows = (results.result_table if what == "results" else results.matrix_table)(
+            outcome
+        )
+        # content_type, not mimetype: Werkzeug would add the charset a second time.
+        return Response(
+            results.to_csv(header, rows),
+            content_type=exports.CSV_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return exports.respond_sheets(results.export_sheets(what, outcome), fmt, filename)
 
 
 @bp.route("/contests/<int:contest_id>/certificates")

@@ -20,6 +20,7 @@ from eventsys.extensions import db
 from eventsys.labels import (
     CAPACITY_COUNT_LABELS,
     REGISTRATION_MODE_LABELS,
+    audit_object_label,
     event_kind_label,
     group_kind_label,
     role_label,
@@ -42,6 +43,7 @@ from eventsys.models import (
     Venue,
 )
 from eventsys.services import accounts, desk, places
+from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_to_utc, to_local, utcnow
 from eventsys.web.auth import organisation_choices
@@ -639,15 +641,77 @@ def person(user_id: int) -> Any:
     ), _status(form)
 
 
+#: The page of each kind of audited object, where it has one: (endpoint, argument name).
+AUDIT_OBJECT_PAGES = {
+    "event": ("public.event_detail", "event_id"),
+    "user": ("manage.person", "user_id"),
+    "venue": ("public.venue_week", "venue_id"),
+    "organisation": ("manage.organisation_form", "organisation_id"),
+    "group": ("manage.group_form", "group_id"),
+    "contest": ("contests.overview", "contest_id"),
+    "tournament": ("tournaments.overview", "tournament_id"),
+}
+
+
+def _audit_filter() -> audit_log_service.AuditFilter:
+    """Read the audit log's GET filters (400 for a date or number that is not one)."""
+    from datetime import date, timedelta
+
+    from eventsys.timeutil import local_midnight
+
+    args = request.args
+    try:
+        start = date.fromisoformat(args["from"]) if args.get("from") else None
+        end = date.fromisoformat(args["to"]) if args.get("to") else None
+        object_id = int(args["id"]) if args.get("id") else None
+        page = int(args.get("page") or 1)
+    except ValueError:
+        abort(400)
+    object_type = args.get("type", "")
+    if object_type and object_type not in audit_log_service.OBJECT_TYPES:
+        abort(400)
+    return audit_log_service.AuditFilter(
+        who=normalise(args.get("who", "")).strip()[:60],
+        object_type=object_type,
+        object_id=object_id,
+        start=local_midnight(start) if start else None,
+        end=local_midnight(end + timedelta(days=1)) if end else None,
+        page=max(page, 1),
+    )
+
+
+def _audit_object_url(record: AuditRecord) -> str | None:
+    target = AUDIT_OBJECT_PAGES.get(record.object_type)
+    if target is None or record.object_id is None:
+        return None
+    endpoint, argument = target
+    return url_for(endpoint, **{argument: record.object_id})
+
+
 @bp.route("/audit")
 def audit_log() -> Any:
-    rows = db.session.scalars(
-        select(AuditRecord)
-        .options(selectinload(AuditRecord.actor))
-        .order_by(AuditRecord.id.desc())
-        .limit(200)
-    ).all()
-    return render_template("manage/audit.html", records=rows)
+    criteria = _audit_filter()
+    found = audit_log_service.find(criteria)
+    rows = [
+        {
+            "record": record,
+            "sentence": audit_log_service.action_sentence(record.action),
+            "object": f"{audit_object_label(record.object_type)} #{record.object_id}"
+            if record.object_id is not None
+            else audit_object_label(record.object_type),
+            "url": _audit_object_url(record),
+            "changes": audit_log_service.changes(record.before, record.after),
+        }
+        for record in found.records
+    ]
+    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "manage/audit.html",
+        rows=rows,
+        found=found,
+        query=query,
+        object_types=[(kind, audit_object_label(kind)) for kind in audit_log_service.OBJECT_TYPES],
+    )
 
 
 # ---- the help desk: correct a record, a one-time code for a new password, unlock sign-in ------

@@ -600,9 +600,8 @@ def scan(token: str) -> Any:
     return render_template("registrations/scan.html", registration=registration, sitting=sitting)
 
 
-@bp.route("/manage/attendance")
-@role_required("organizer")
-def statistics() -> Any:
+def _statistics_period() -> tuple[date, date]:
+    """Read the from/to days of the attendance statistics (400 for a bad or too long period)."""
     today = local_today()
     try:
         start = date.fromisoformat(
@@ -613,10 +612,30 @@ def statistics() -> Any:
         abort(400)
     if end < start or (end - start).days > 366 or start.year < 2000 or end.year > 2100:
         abort(400)
+    return start, end
+
+
+@bp.route("/manage/attendance")
+@role_required("organizer")
+def statistics() -> Any:
+    start, end = _statistics_period()
     stats = attendance_service.statistics(
         local_midnight(start), local_midnight(end + timedelta(days=1))
     )
     return render_template("registrations/statistics.html", stats=stats, start=start, end=end)
+
+
+@bp.route("/manage/attendance/export.<fmt>")
+@role_required("organizer")
+def statistics_export(fmt: str) -> Any:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    start, end = _statistics_period()
+    stats = attendance_service.statistics(
+        local_midnight(start), local_midnight(end + timedelta(days=1))
+    )
+    filename = f"attendance-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    return exports.respond_sheets(attendance_service.statistics_sheets(stats), fmt, filename)
 
 
 @bp.route("/manage/events/<int:event_id>/export/<what>.<fmt>")
@@ -627,4 +646,4 @@ def export(event_id: int, what: str, fmt: str) -> Any:
         abort(404)
     header, rows = exports.TABLES[what](event)
     filename = f"event-{event.id}-{what}.{fmt}"
-    return exports.respond(header, rows, fmt, filename)
+    return exports.respond(header, rows, fmt, filename, title=exports.sheet_titles()[what])

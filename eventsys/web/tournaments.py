@@ -16,6 +16,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from eventsys.domain.standings import CRITERIA
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
+from eventsys.labels import TournamentLabels, tournament_labels
 from eventsys.models import Event, Registration, User
 from eventsys.models.tournaments import (
     SPORTS,
@@ -79,16 +80,24 @@ def _sport_label_filter(sport: str) -> str:
     return sport_label(sport)
 
 
+@bp.app_template_global("tournament_labels")
+def _tournament_labels(tournament: Tournament) -> TournamentLabels:
+    """The words for *tournament*'s sides and places (players or teams, tables or courts)."""
+    return tournament_labels(tournament.sport, tournament.event.registration_mode)
+
+
 # ---- forms ---------------------------------------------------------------------------------------
 
 
 class SettingsForm(NormalisingForm):
     sport = SelectField(_l("Sport"), choices=[])
+    # The sport whose defaults the form was filled with (the script updates it when it swaps).
+    defaults_for = HiddenField()
     best_of = SelectField(
         _l("Table tennis: best of"),
         coerce=coerce_optional_int,
         validate_choice=False,
-        choices=options([(3, "3"), (5, "5"), (7, "7")]),
+        choices=options([("", "—"), (3, "3"), (5, "5"), (7, "7")]),
         default=5,
     )
     race_to = NormalisedIntegerField(
@@ -373,7 +382,10 @@ def _settings_form(tournament: Tournament | None, event: Event) -> SettingsForm:
     if request.method != "POST":
         source = tournament
         if source is None:
-            defaults = service.TournamentSettings.for_sport("gateball")
+            chosen = request.args.get("sport", "")
+            sport = chosen if chosen in service.SPORT_DEFAULTS else "gateball"
+            defaults = service.TournamentSettings.for_sport(sport)
+            form.defaults_for.data = sport
             values: dict[str, Any] = {
                 name: getattr(defaults, name) for name in service.SETTINGS_FIELDS
             }
@@ -381,6 +393,7 @@ def _settings_form(tournament: Tournament | None, event: Event) -> SettingsForm:
         else:
             values = {name: getattr(source, name) for name in service.SETTINGS_FIELDS}
             values["criteria"] = tuple(source.criteria_list)
+            form.defaults_for.data = source.sport
         for name, value in values.items():
             if name == "criteria":
                 for number in range(1, CRITERIA_SLOTS + 1):
@@ -404,20 +417,44 @@ def _settings_data(form: SettingsForm) -> service.TournamentSettings:
     def number(field: Any, default: int) -> int:
         return int(field.data) if field.data is not None else default
 
+    chosen: dict[str, Any] = service.apply_sport_defaults(
+        {
+            "best_of": form.best_of.data,
+            "race_to": form.race_to.data,
+            "points_win": number(form.points_win, 2),
+            "points_draw": form.points_draw.data,
+            "points_loss": number(form.points_loss, 0),
+            "points_walkover_loss": number(form.points_walkover_loss, 0),
+            "criteria": criteria,
+        },
+        shown_for=form.defaults_for.data or form.sport.data,
+        sport=form.sport.data,
+    )
     return service.TournamentSettings(
         sport=form.sport.data,
-        best_of=form.best_of.data,
-        race_to=form.race_to.data,
-        points_win=number(form.points_win, 2),
-        points_draw=form.points_draw.data,
-        points_loss=number(form.points_loss, 0),
-        points_walkover_loss=number(form.points_walkover_loss, 0),
-        criteria=criteria,
+        **chosen,
         min_rest_slots=number(form.min_rest_slots, 0),
         slot_minutes=number(form.slot_minutes, 30),
         first_slot_at=local_to_utc(form.first_slot_at.data),
         third_place_match=bool(form.third_place_match.data),
     )
+
+
+def _sport_defaults_table() -> dict[str, dict[str, str]]:
+    """Return each sport's defaults as the form's field values, for the script that swaps them."""
+    table: dict[str, dict[str, str]] = {}
+    for sport in service.SPORT_DEFAULTS:
+        defaults = service.TournamentSettings.for_sport(sport)
+        values = {
+            name: "" if getattr(defaults, name) is None else str(getattr(defaults, name))
+            for name in service.DEFAULTED_FIELDS
+            if name != "criteria"
+        }
+        for number in range(1, CRITERIA_SLOTS + 1):
+            criteria = defaults.criteria
+            values[f"criterion_{number}"] = criteria[number - 1] if number <= len(criteria) else ""
+        table[sport] = values
+    return table
 
 
 @bp.route("/new/<int:event_id>", methods=["GET", "POST"])
@@ -444,6 +481,7 @@ def create(event_id: int) -> Any:
         event=event,
         tournament=None,
         tournament_css=_css(),
+        sport_defaults=_sport_defaults_table(),
     ), _status(form)
 
 
@@ -469,6 +507,7 @@ def settings(tournament_id: int) -> Any:
         event=tournament.event,
         tournament=tournament,
         tournament_css=_css(),
+        sport_defaults=_sport_defaults_table(),
     ), _status(form)
 
 
@@ -883,6 +922,7 @@ def move(match_id: int) -> Any:
     names = service.team_names(tournament)
     form = MoveForm()
     form.court_id.choices = options([(court.id, court.name) for court in tournament.courts])
+    form.court_id.label.text = _tournament_labels(tournament).place
     last = max((m.slot or 0 for m in service.all_matches(tournament)), default=0)
     form.slot.choices = options(
         [

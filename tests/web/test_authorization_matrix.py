@@ -119,6 +119,7 @@ ACCESS: dict[str, str] = {
     # Staff check the code's holder in; a member who scans it is told to show it to the staff.
     "registrations.scan": "signed_in",
     "registrations.statistics": "organizer",
+    "registrations.statistics_export": "organizer",
     "tournaments.bracket": "public",
     "tournaments.court_add": "organizer",
     "tournaments.court_delete": "organizer",

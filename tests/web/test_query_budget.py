@@ -100,6 +100,7 @@ BUDGET: dict[str, int] = {
     "GET /login": 0,
     "GET /manage/": 6,
     "GET /manage/attendance": 5,
+    "GET /manage/attendance/export.<fmt>": 5,
     "GET /manage/audit": 3,
     "GET /manage/events": 3,
     "GET /manage/events/<int:event_id>/cancel": 5,  # + the people to ring, one join
@@ -718,7 +719,12 @@ IDS: dict[str, dict[str, str]] = {
     "registrations.mine_detail": {"registration_id": "owner_team_id"},
 }
 ASKED_BY = {"registrations.register": "stranger", "registrations.register_team": "stranger"}
-QUERY = {"public.venue_week": "week={day0}"}  # the week of the world's events
+QUERY = {
+    "public.venue_week": "week={day0}",  # the week of the world's events
+    # Attendance counts on the sittings' days: the first sitting's day, where the check-ins are.
+    "registrations.statistics": "from={day0}&to={day0}",
+    "registrations.statistics_export": "from={day0}&to={day0}",
+}
 # Variants of a route: (key suffix, endpoint, id overrides, asker, conditional request).
 SINGLES = {
     "tournament_id": "singles_id",
