@@ -6,7 +6,7 @@ checks what organizers type against them and stores it."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.models import Event, Registration, RegistrationMember, User
 from eventsys.models.contests import (
     AGGREGATIONS,
     JUDGED_KINDS,
@@ -132,9 +132,51 @@ def entry_of(contest: Contest, registration_id: int) -> Registration:
     return entry
 
 
-def is_excluded(judge: User, entry: Registration) -> bool:
-    """Tell whether *judge* must stand aside for *entry* (回避: same organisation)."""
-    return judge.organisation_id is not None and judge.organisation_id == entry.organisation_id
+def is_excluded(
+    judge: User, entry: Registration, rostered: Collection[tuple[int, int]] = ()
+) -> bool:
+    """Tell whether *judge* must stand aside for *entry* (回避: same organisation, or on its
+    roster: *rostered* holds the (person, entry) pairs read by rostered_pairs)."""
+    if judge.organisation_id is not None and judge.organisation_id == entry.organisation_id:
+        return True
+    return (judge.id, entry.id) in rostered
+
+
+def rostered_pairs(event_id: int, user_ids: Collection[int]) -> set[tuple[int, int]]:
+    """Return which of *user_ids* stand on which roster of the event, as (person, entry)."""
+    if not user_ids:
+        return set()
+    return {
+        (user_id, registration_id)
+        for user_id, registration_id in db.session.execute(
+            select(RegistrationMember.user_id, RegistrationMember.registration_id).where(
+                RegistrationMember.event_id == event_id,
+                RegistrationMember.user_id.in_(list(user_ids)),
+            )
+        )
+    }
+
+
+def check_not_judging(event_id: int, user_ids: Sequence[int], *, field: str | None) -> None:
+    """Refuse an entry naming someone on the panel of the event's contest (回避 by person)."""
+    if not user_ids:
+        return
+    judge = db.session.scalars(
+        select(User)
+        .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+        .join(Contest, Contest.id == JudgeAssignment.contest_id)
+        .where(Contest.event_id == event_id, User.id.in_(list(user_ids)))
+        .order_by(User.id)
+        .limit(1)
+    ).first()
+    if judge is not None:
+        raise EventsysError(
+            _(
+                "%(name)s is a judge of this contest and so cannot enter it (回避).",
+                name=judge.name,
+            ),
+            field=field,
+        )
 
 
 def panel_position(contest: Contest, judge: User) -> int | None:
@@ -502,6 +544,22 @@ def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) ->
             raise EventsysError(
                 _("Only people with the judge role can sit on a panel."), field="judges"
             )
+    # The event row is locked as registration locks it, so an entry and an appointment of
+    # the same person cannot both pass their checks at the same moment.
+    db.session.scalars(
+        select(Event.id).where(Event.id == contest.event_id).with_for_update()
+    ).first()
+    entrant = min(
+        (user_id for user_id, _entry in rostered_pairs(contest.event_id, ids)), default=None
+    )
+    if entrant is not None:
+        raise EventsysError(
+            _(
+                "%(name)s has an entry in this contest and so cannot sit on its panel (回避).",
+                name=judges[entrant].name,
+            ),
+            field="judges",
+        )
     before = [a.judge_id for a in contest.panel]
     leaving = [a for a in contest.panel if a.judge_id not in ids]
     if leaving:

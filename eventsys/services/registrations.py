@@ -29,6 +29,7 @@ from eventsys.models import (
     User,
 )
 from eventsys.services import audit
+from eventsys.services import contests as contest_rules
 
 # Places are held by confirmed registrations and by those awaiting an organizer's approval.
 HOLDING = ("confirmed", "pending")
@@ -131,6 +132,7 @@ def register(
     _check_entry_texts(event, title, text)
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
+    contest_rules.check_not_judging(event.id, [person.id], field=None)
     registration = Registration(
         event_id=event.id,
         kind="individual",
@@ -261,6 +263,7 @@ def register_team(
             _("%(name)s is already on another registration for this event.", name=clash.name),
             field="players",
         )
+    contest_rules.check_not_judging(event.id, everyone, field="players")
     size = len(everyone)
     registration = Registration(
         event_id=event.id,

@@ -351,8 +351,9 @@ def panel(contest_id: int) -> Any:
             flash(_("The panel is saved."), "success")
             return redirect(url_for("contests.overview", contest_id=contest_id))
     entries = contest_service.entries(contest)
+    rostered = contest_service.rostered_pairs(contest.event_id, [a.judge_id for a in contest.panel])
     exclusions = {
-        a.judge_id: [e for e in entries if contest_service.is_excluded(a.judge, e)]
+        a.judge_id: [e for e in entries if contest_service.is_excluded(a.judge, e, rostered)]
         for a in contest.panel
     }
     return render_template(
@@ -620,7 +621,9 @@ def sheet(contest_id: int, registration_id: int) -> Any:
         entry = contest_service.entry_of(contest, registration_id)
     except EventsysError:
         abort(404)
-    if contest_service.is_excluded(current_user, entry):
+    if contest_service.is_excluded(
+        current_user, entry, contest_service.rostered_pairs(contest.event_id, [current_user.id])
+    ):
         abort(403)
     form = SheetForm()
     saved = judging.sheet_for(contest, current_user, entry)
