@@ -157,10 +157,11 @@ def rostered_pairs(event_id: int, user_ids: Collection[int]) -> set[tuple[int, i
     }
 
 
-def check_not_judging(event_id: int, user_ids: Sequence[int], *, field: str | None) -> None:
+def check_not_judging(event: Event, user_ids: Sequence[int], *, field: str | None) -> None:
     """Refuse an entry naming someone on the panel of the event's contest (回避 by person)."""
-    if not user_ids:
+    if not user_ids or event.kind not in JUDGED_KINDS:
         return
+    event_id = event.id
     judge = db.session.scalars(
         select(User)
         .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
@@ -468,7 +469,7 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
         )
     contest.results_version = (contest.results_version or 1) + (0 if created else 1)
     db.session.flush()
-    if contest.blind and contest.panel:
+    if contest.blind:
         assign_blind_codes(contest)
     audit.record(
         actor,
@@ -647,8 +648,22 @@ def assign_blind_codes(contest: Contest) -> None:
             db.session.refresh(entry, ["blind_code"])
 
 
+def code_new_entries(event: Event) -> None:
+    """In a blind contest, give codes to the event's entries that have none yet.
+
+    Called by every transaction that adds an entry (registration, promotion, approval), so
+    that no page has to write a code while it is read."""
+    if event.kind not in JUDGED_KINDS:
+        return
+    contest = db.session.scalars(
+        select(Contest).where(Contest.event_id == event.id, Contest.blind.is_(True))
+    ).first()
+    if contest is not None:
+        ensure_blind_codes(contest)
+
+
 def ensure_blind_codes(contest: Contest) -> bool:
-    """Before a judge sees entries, code any that came in after the panel was set.
+    """Code any entry of a blind contest that has no code yet.
 
     One cheap query when nothing is missing; returns True if codes were given (commit them)."""
     if not contest.blind:

@@ -132,7 +132,7 @@ def register(
     _check_entry_texts(event, title, text)
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
-    contest_rules.check_not_judging(event.id, [person.id], field=None)
+    contest_rules.check_not_judging(event, [person.id], field=None)
     registration = Registration(
         event_id=event.id,
         kind="individual",
@@ -151,6 +151,7 @@ def register(
     )
     db.session.add(registration)
     _flush_members()
+    contest_rules.code_new_entries(event)
     audit.record(
         by, "registration.create", "registration", registration.id, after=_snapshot(registration)
     )
@@ -263,7 +264,7 @@ def register_team(
             _("%(name)s is already on another registration for this event.", name=clash.name),
             field="players",
         )
-    contest_rules.check_not_judging(event.id, everyone, field="players")
+    contest_rules.check_not_judging(event, everyone, field="players")
     size = len(everyone)
     registration = Registration(
         event_id=event.id,
@@ -286,6 +287,7 @@ def register_team(
         )
     db.session.add(registration)
     _flush_members()
+    contest_rules.code_new_entries(event)
     audit.record(
         by,
         "registration.create",
@@ -374,6 +376,8 @@ def promote(event: Event, *, now: datetime, by: User | None) -> list[Registratio
             if left <= 0:
                 break
     db.session.flush()
+    if promoted:
+        contest_rules.code_new_entries(event)
     return promoted
 
 
@@ -423,6 +427,7 @@ def decide(
             after={"status": "confirmed"},
         )
         db.session.flush()
+        contest_rules.code_new_entries(event)
         return []
     before = _snapshot(registration)
     _release(registration, "rejected")

@@ -36,7 +36,7 @@ from eventsys.models.contests import (
     ScoreSheet,
 )
 from eventsys.services import audit
-from eventsys.services.contests import check_tier_plan, entries, is_excluded, rostered_pairs
+from eventsys.services.contests import check_tier_plan, entries, is_excluded
 from eventsys.timeutil import utcnow
 
 
@@ -137,10 +137,9 @@ def compute(contest: Contest) -> ContestResults:
     ):
         submitted[(judge_id, entry_id)][criterion_id] = value
     missing_sheets = 0
-    rostered = rostered_pairs(contest.event_id, [judge.id for judge in judges])
     for row in rows:
         for judge in judges:
-            if is_excluded(judge, row.entry, rostered):
+            if is_excluded(judge, row.entry):
                 row.excluded.add(judge.id)
             elif (judge.id, row.entry.id) in sheet_keys:
                 row.marks[judge.id] = submitted[(judge.id, row.entry.id)]

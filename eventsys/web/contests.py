@@ -540,8 +540,6 @@ def skating(contest_id: int) -> Any:
 @cached_page
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
-    if contest.blind and not contest.is_published:
-        _code_entries(contest)  # the hall's screen shows codes, never registration numbers
     etag = f"contest-{contest.id}-{contest.results_version}"
     if request.if_none_match and etag in request.if_none_match:
         return Response(status=304)
@@ -575,14 +573,7 @@ def _my_contest(contest_id: int) -> Contest:
     contest = _contest_or_404(contest_id)
     if contest_service.panel_position(contest, current_user) is None:
         abort(403)
-    _code_entries(contest)
     return contest
-
-
-def _code_entries(contest: Contest) -> None:
-    """In a blind contest, code the entries that came in after the panel was set."""
-    if contest_service.ensure_blind_codes(contest):
-        db.session.commit()
 
 
 @bp.route("/judging/<int:contest_id>")
