@@ -606,7 +606,7 @@ def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) ->
     )
 
 
-def assign_blind_codes(contest: Contest) -> None:
+def assign_blind_codes(contest: Contest, *, letter: str | None = None) -> None:
     """Give every entry without one a random code (A07...), so judges never see names.
 
     Codes are drawn at random from a pool three times the field, so neither a code nor the
@@ -632,9 +632,13 @@ def assign_blind_codes(contest: Contest) -> None:
             )
         )
     )
+    # The letter is the draw: A first, B after the first unpublishing (redraw_blind_codes)...
+    letter = letter or min((code[:1] for code in taken if code), default="A")
     size = len(rows) * 3 + 10
     width = max(2, len(str(size)))
-    free = [code for code in (f"A{n:0{width}d}" for n in range(1, size + 1)) if code not in taken]
+    free = [
+        code for code in (f"{letter}{n:0{width}d}" for n in range(1, size + 1)) if code not in taken
+    ]
     for entry, code in zip(missing, secrets.SystemRandom().sample(free, len(missing)), strict=True):
         given = db.session.execute(
             update(Registration)
@@ -646,6 +650,28 @@ def assign_blind_codes(contest: Contest) -> None:
             set_committed_value(entry, "blind_code", code)
         else:
             db.session.refresh(entry, ["blind_code"])
+
+
+def redraw_blind_codes(contest: Contest) -> None:
+    """Give every entry a fresh code under the next letter (A07 becomes, say, B12).
+
+    Published results tie each code to a name; once they are withdrawn for corrections the old
+    codes would tell the judges whose sheet they are marking again. Withdrawn entries lose
+    their old codes too, so that the new letter is the only one left in the event."""
+    old = db.session.scalars(
+        select(Registration.blind_code)
+        .where(Registration.event_id == contest.event_id, Registration.blind_code.is_not(None))
+        .limit(1)
+    ).first()
+    letter = old[:1] if old else "@"
+    following = "A" if letter >= "Z" or not letter.isalpha() else chr(ord(letter) + 1)
+    db.session.execute(
+        update(Registration)
+        .where(Registration.event_id == contest.event_id)
+        .values(blind_code=None)
+        .execution_options(synchronize_session=False)
+    )
+    assign_blind_codes(contest, letter=following)
 
 
 def code_new_entries(event: Event) -> None:

@@ -97,10 +97,13 @@ def sheets_of(contest: Contest, judge: User) -> list[SheetRow]:
         )
     }
     rostered = rostered_pairs(contest.event_id, [judge.id])
-    return [
+    rows = [
         SheetRow(entry, sheets.get(entry.id), is_excluded(judge, entry, rostered))
         for entry in entries(contest)
     ]
+    if contest.blind:  # in code order: the order of registration would tell who entered when
+        rows.sort(key=lambda row: (row.entry.blind_code is None, row.entry.blind_code or ""))
+    return rows
 
 
 def sheet_for(contest: Contest, judge: User, entry: Registration) -> ScoreSheet | None:
