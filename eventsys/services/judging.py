@@ -281,9 +281,7 @@ def save_placings(
     if dance not in contest.dance_list:
         raise Forbidden(_("This dance is not in the final."))
     if rostered_pairs(contest.event_id, [judge.id]):
-        raise Forbidden(
-            _("You dance in this final, so you do not place its couples (回避).")
-        )
+        raise Forbidden(_("You dance in this final, so you do not place its couples (回避)."))
     couples = entries(contest)
     n = len(couples)
     places: dict[int, int | None] = {}

@@ -622,7 +622,11 @@ def sheet(contest_id: int, registration_id: int) -> Any:
     errors: dict[str, str] = {}
     conflict = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and contest.is_published:
+        if not form.validate_on_submit():
+            abort(400)
+        status = 409  # the read-only sheet below says why, once
+    elif request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = {
@@ -640,18 +644,16 @@ def sheet(contest_id: int, registration_id: int) -> Any:
             status = 422
         except EventsysError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
-            conflict = str(refusal)
+            conflict = str(refusal)  # shown above the form, not flashed as well
             status = 409
         else:
             db.session.commit()
-            flash(
-                _("Your marks are submitted.") if submit else _("Your draft is saved."), "success"
-            )
-            return redirect(url_for("contests.judging_list", contest_id=contest_id))
+            return _after_saving(contest, entry, submit=submit)
         contest = _contest_or_404(contest_id)
         entry = contest_service.entry_of(contest, registration_id)
         saved = judging.sheet_for(contest, current_user, entry)
+        if contest.is_published:
+            conflict = None  # the read-only sheet gives the reason
     saved_marks = (
         {m.criterion_id: judging._plain(m.value) for m in saved.marks} if saved is not None else {}
     )
@@ -671,7 +673,53 @@ def sheet(contest_id: int, registration_id: int) -> Any:
         plain=judging._plain,
         labels=SHEET_STATUS_LABELS,
         total_max=sum((c.weight * c.max_mark for c in contest.criteria), Decimal(0)),
+        locked=contest.is_published,
+        saved_total=_weighted_total(contest, saved),
     ), status
+
+
+def _weighted_total(contest: Contest, sheet: Any) -> str | None:
+    """A saved sheet's total (sum of weight × mark), for the read-only sheet and the notice."""
+    if sheet is None or not sheet.marks:
+        return None
+    weights = {c.id: c.weight for c in contest.criteria}
+    return judging._plain(
+        sum((weights.get(m.criterion_id, Decimal(0)) * m.value for m in sheet.marks), Decimal(0))
+    )
+
+
+def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
+    """Say what was saved, then open the judge's next entry still to score (in the order of
+    their list, after this one, coming round to the top); at the end, the list: all done."""
+    rows = judging.sheets_of(contest, current_user)
+    saved = next((row.sheet for row in rows if row.entry.id == entry.id), None)
+    marks = {m.criterion_id: m.value for m in saved.marks} if saved is not None else {}
+    summary = " · ".join(
+        f"{c.name} {judging._plain(marks[c.id])}" for c in contest.criteria if c.id in marks
+    )
+    total = _weighted_total(contest, saved)
+    if total is not None:
+        summary += " · " + _("total %(total)s", total=total)
+    label = contest_service.entry_label(contest, entry, for_judge=True)
+    if submit:
+        message = _(
+            "Your marks for %(entry)s are submitted: %(marks)s.", entry=label, marks=summary
+        )
+    else:
+        message = _("Your draft for %(entry)s is saved: %(marks)s.", entry=label, marks=summary)
+    flash(message, "success")
+    here = next((i for i, row in enumerate(rows) if row.entry.id == entry.id), -1)
+    after = rows[here + 1 :] + rows[: max(here, 0)]
+    for row in after:
+        if not row.excluded and (row.sheet is None or row.sheet.status != "submitted"):
+            return redirect(
+                url_for("contests.sheet", contest_id=contest.id, registration_id=row.entry.id)
+            )
+    if all(
+        row.excluded or (row.sheet is not None and row.sheet.status == "submitted") for row in rows
+    ):
+        flash(_("All your sheets are submitted. Thank you!"), "success")
+    return redirect(url_for("contests.judging_list", contest_id=contest.id))
 
 
 @bp.route("/judging/<int:contest_id>/dances/<int:dance_index>", methods=["GET", "POST"])
@@ -688,7 +736,11 @@ def placings(contest_id: int, dance_index: int) -> Any:
     typed: dict[int, str] = {}
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and contest.is_published:
+        if not form.validate_on_submit():
+            abort(400)
+        status = 409  # the read-only sheet below says why, once
+    elif request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = {c.id: str(request.form.get(f"place_{c.id}", ""))[:10] for c in couples}
@@ -712,6 +764,15 @@ def placings(contest_id: int, dance_index: int) -> Any:
                 _("Your placings are submitted.") if submit else _("Your draft is saved."),
                 "success",
             )
+            # On to the next dance still to place, as the score sheets go to the next entry.
+            sheets = judging.placing_sheets_of(contest, current_user)
+            for index, name in enumerate(dances):
+                if index != dance_index and (
+                    sheets.get(name) is None or sheets[name].status != "submitted"  # type: ignore[union-attr]
+                ):
+                    return redirect(
+                        url_for("contests.placings", contest_id=contest_id, dance_index=index)
+                    )
             return redirect(url_for("contests.judging_list", contest_id=contest_id))
         contest = _contest_or_404(contest_id)
         couples = contest_service.entries(contest)
@@ -731,4 +792,5 @@ def placings(contest_id: int, dance_index: int) -> Any:
         errors=errors,
         saved=saved,
         labels=SHEET_STATUS_LABELS,
+        locked=contest.is_published,
     ), status

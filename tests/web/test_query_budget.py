@@ -161,7 +161,7 @@ BUDGET: dict[str, int] = {
     "POST /checkin/<token>": 13,
     "POST /events/<int:event_id>/register": 13,
     "POST /events/<int:event_id>/teams/new": 19,  # SQLite 17, PostgreSQL 15
-    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 20,
+    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 27,
     "POST /manage/events/<int:event_id>/checkin": 7,
     "POST /manage/events/new": 12,
     "POST /registrations/<int:registration_id>/cancel": 19,
