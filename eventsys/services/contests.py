@@ -55,6 +55,17 @@ SETTINGS_FIELDS = (
     "blind",
 )
 MAX_MARK_DIGITS = 2
+# What the columns hold, stated in the forms: a weight Numeric(10, 4), points Numeric(10, 2),
+# a minimum score Numeric(10, 4), a share Numeric(6, 4) (typed as a percentage with two
+# decimals). Outside these a number is refused, never rounded by the database or overflowed.
+MAX_WEIGHT = Decimal("1000")
+WEIGHT_PLACES = 4
+MAX_POINTS = Decimal("100000")
+POINTS_PLACES = 2
+MAX_THRESHOLD = Decimal("999999.9999")
+THRESHOLD_PLACES = 4
+SHARE_PLACES = 4
+MAX_QUOTA = 10000
 
 
 @dataclass(frozen=True)
@@ -228,6 +239,73 @@ def _check_decimal(value: Decimal, field_name: str, what: str) -> None:
         raise EventsysError(_("%(what)s must be a number.", what=what), field=field_name)
 
 
+def decimal_places(value: Decimal) -> int:
+    """Count the decimals a number really has (1.50 has one, 100 none)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def within(value: Decimal, high: Decimal, places: int) -> bool:
+    """Tell whether *value* lies from 0 to *high* with at most *places* decimals."""
+    return value.is_finite() and 0 <= value <= high and decimal_places(value) <= places
+
+
+def out_of_range(what: str, high: Decimal | int, places: int, field_name: str) -> EventsysError:
+    if places == 0:
+        message = _("%(what)s must be a whole number from 0 to %(high)s.", what=what, high=high)
+    else:
+        message = _(
+            "%(what)s must be a number from 0 to %(high)s with at most %(places)s decimals.",
+            what=what,
+            high=high,
+            places=places,
+        )
+    return EventsysError(message, field=field_name)
+
+
+def _check_bounds(settings: ContestSettings) -> None:
+    for criterion in settings.criteria:
+        if not within(criterion.weight, MAX_WEIGHT, WEIGHT_PLACES):
+            raise out_of_range(
+                _("The weight of “%(name)s”", name=criterion.name),
+                MAX_WEIGHT,
+                WEIGHT_PLACES,
+                "criteria",
+            )
+    for tier in settings.tiers:
+        if not within(tier.points, MAX_POINTS, POINTS_PLACES):
+            raise out_of_range(
+                _("The points of “%(name)s”", name=tier.name), MAX_POINTS, POINTS_PLACES, "tiers"
+            )
+        if settings.prize_mode == "count" and tier.quota is not None and tier.quota > MAX_QUOTA:
+            raise out_of_range(
+                _("The number of winners of “%(name)s”", name=tier.name), MAX_QUOTA, 0, "tiers"
+            )
+        if (
+            settings.prize_mode == "threshold"
+            and tier.threshold is not None
+            and not within(tier.threshold, MAX_THRESHOLD, THRESHOLD_PLACES)
+        ):
+            raise out_of_range(
+                _("The minimum score of “%(name)s”", name=tier.name),
+                MAX_THRESHOLD,
+                THRESHOLD_PLACES,
+                "tiers",
+            )
+        if (
+            settings.prize_mode == "share"
+            and tier.share is not None
+            and tier.share.is_finite()
+            and decimal_places(tier.share) > SHARE_PLACES
+        ):
+            raise out_of_range(
+                _("The share of “%(name)s” (in %%)", name=tier.name), 100, 2, "tiers"
+            )
+    for points in settings.place_points:
+        if not within(points, MAX_POINTS, POINTS_PLACES):
+            raise out_of_range(_("Points"), MAX_POINTS, POINTS_PLACES, "place_points")
+
+
 def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
     """Refuse settings the rules cannot work with, naming the field to correct."""
     if settings.aggregation not in AGGREGATIONS:
@@ -259,6 +337,7 @@ def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
         _check_criteria(settings.criteria)
     _check_tiebreaks(settings)
     _check_tiers(settings, n_entries=n_entries)
+    _check_bounds(settings)
     for points in settings.place_points:
         _check_decimal(points, "place_points", _("Points"))
         if points < 0:
