@@ -314,8 +314,9 @@ def _tiebreak_choices(form: SetupForm) -> None:
         for n, name in enumerate(names, start=1)
     ]
     choices += [(key, str(TIEBREAK_LABELS[key])) for key in contest_service.GENERIC_TIEBREAKS]
-    for entry in form.tiebreaks:
+    for number, entry in enumerate(form.tiebreaks, start=1):
         entry.choices = options(choices)
+        entry.label.text = _("Tie-break %(n)s", n=number)
 
 
 def _pad(rows: Any, count: int) -> None:
