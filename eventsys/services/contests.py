@@ -6,7 +6,7 @@ checks what organizers type against them and stores it."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.models import Event, Registration, RegistrationMember, User
 from eventsys.models.contests import (
     AGGREGATIONS,
     JUDGED_KINDS,
@@ -56,6 +56,17 @@ SETTINGS_FIELDS = (
     "show_running_results",
 )
 MAX_MARK_DIGITS = 2
+# What the columns hold, stated in the forms: a weight Numeric(10, 4), points Numeric(10, 2),
+# a minimum score Numeric(10, 4), a share Numeric(6, 4) (typed as a percentage with two
+# decimals). Outside these a number is refused, never rounded by the database or overflowed.
+MAX_WEIGHT = Decimal("1000")
+WEIGHT_PLACES = 4
+MAX_POINTS = Decimal("100000")
+POINTS_PLACES = 2
+MAX_THRESHOLD = Decimal("999999.9999")
+THRESHOLD_PLACES = 4
+SHARE_PLACES = 4
+MAX_QUOTA = 10000
 
 
 @dataclass(frozen=True)
@@ -135,9 +146,52 @@ def entry_of(contest: Contest, registration_id: int) -> Registration:
     return entry
 
 
-def is_excluded(judge: User, entry: Registration) -> bool:
-    """Tell whether *judge* must stand aside for *entry* (回避: same organisation)."""
-    return judge.organisation_id is not None and judge.organisation_id == entry.organisation_id
+def is_excluded(
+    judge: User, entry: Registration, rostered: Collection[tuple[int, int]] = ()
+) -> bool:
+    """Tell whether *judge* must stand aside for *entry* (回避: same organisation, or on its
+    roster: *rostered* holds the (person, entry) pairs read by rostered_pairs)."""
+    if judge.organisation_id is not None and judge.organisation_id == entry.organisation_id:
+        return True
+    return (judge.id, entry.id) in rostered
+
+
+def rostered_pairs(event_id: int, user_ids: Collection[int]) -> set[tuple[int, int]]:
+    """Return which of *user_ids* stand on which roster of the event, as (person, entry)."""
+    if not user_ids:
+        return set()
+    return {
+        (user_id, registration_id)
+        for user_id, registration_id in db.session.execute(
+            select(RegistrationMember.user_id, RegistrationMember.registration_id).where(
+                RegistrationMember.event_id == event_id,
+                RegistrationMember.user_id.in_(list(user_ids)),
+            )
+        )
+    }
+
+
+def check_not_judging(event: Event, user_ids: Sequence[int], *, field: str | None) -> None:
+    """Refuse an entry naming someone on the panel of the event's contest (回避 by person)."""
+    if not user_ids or event.kind not in JUDGED_KINDS:
+        return
+    event_id = event.id
+    judge = db.session.scalars(
+        select(User)
+        .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+        .join(Contest, Contest.id == JudgeAssignment.contest_id)
+        .where(Contest.event_id == event_id, User.id.in_(list(user_ids)))
+        .order_by(User.id)
+        .limit(1)
+    ).first()
+    if judge is not None:
+        raise EventsysError(
+            _(
+                "%(name)s is a judge of this contest and so cannot enter it (回避).",
+                name=judge.name,
+            ),
+            field=field,
+        )
 
 
 def panel_position(contest: Contest, judge: User) -> int | None:
@@ -188,6 +242,73 @@ def _check_decimal(value: Decimal, field_name: str, what: str) -> None:
         raise EventsysError(_("%(what)s must be a number.", what=what), field=field_name)
 
 
+def decimal_places(value: Decimal) -> int:
+    """Count the decimals a number really has (1.50 has one, 100 none)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def within(value: Decimal, high: Decimal, places: int) -> bool:
+    """Tell whether *value* lies from 0 to *high* with at most *places* decimals."""
+    return value.is_finite() and 0 <= value <= high and decimal_places(value) <= places
+
+
+def out_of_range(what: str, high: Decimal | int, places: int, field_name: str) -> EventsysError:
+    if places == 0:
+        message = _("%(what)s must be a whole number from 0 to %(high)s.", what=what, high=high)
+    else:
+        message = _(
+            "%(what)s must be a number from 0 to %(high)s with at most %(places)s decimals.",
+            what=what,
+            high=high,
+            places=places,
+        )
+    return EventsysError(message, field=field_name)
+
+
+def _check_bounds(settings: ContestSettings) -> None:
+    for criterion in settings.criteria:
+        if not within(criterion.weight, MAX_WEIGHT, WEIGHT_PLACES):
+            raise out_of_range(
+                _("The weight of “%(name)s”", name=criterion.name),
+                MAX_WEIGHT,
+                WEIGHT_PLACES,
+                "criteria",
+            )
+    for tier in settings.tiers:
+        if not within(tier.points, MAX_POINTS, POINTS_PLACES):
+            raise out_of_range(
+                _("The points of “%(name)s”", name=tier.name), MAX_POINTS, POINTS_PLACES, "tiers"
+            )
+        if settings.prize_mode == "count" and tier.quota is not None and tier.quota > MAX_QUOTA:
+            raise out_of_range(
+                _("The number of winners of “%(name)s”", name=tier.name), MAX_QUOTA, 0, "tiers"
+            )
+        if (
+            settings.prize_mode == "threshold"
+            and tier.threshold is not None
+            and not within(tier.threshold, MAX_THRESHOLD, THRESHOLD_PLACES)
+        ):
+            raise out_of_range(
+                _("The minimum score of “%(name)s”", name=tier.name),
+                MAX_THRESHOLD,
+                THRESHOLD_PLACES,
+                "tiers",
+            )
+        if (
+            settings.prize_mode == "share"
+            and tier.share is not None
+            and tier.share.is_finite()
+            and decimal_places(tier.share) > SHARE_PLACES
+        ):
+            raise out_of_range(
+                _("The share of “%(name)s” (in %%)", name=tier.name), 100, 2, "tiers"
+            )
+    for points in settings.place_points:
+        if not within(points, MAX_POINTS, POINTS_PLACES):
+            raise out_of_range(_("Points"), MAX_POINTS, POINTS_PLACES, "place_points")
+
+
 def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
     """Refuse settings the rules cannot work with, naming the field to correct."""
     if settings.aggregation not in AGGREGATIONS:
@@ -219,6 +340,7 @@ def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
         _check_criteria(settings.criteria)
     _check_tiebreaks(settings)
     _check_tiers(settings, n_entries=n_entries)
+    _check_bounds(settings)
     for points in settings.place_points:
         _check_decimal(points, "place_points", _("Points"))
         if points < 0:
@@ -430,7 +552,7 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
         )
     contest.results_version = (contest.results_version or 1) + (0 if created else 1)
     db.session.flush()
-    if contest.blind and contest.panel:
+    if contest.blind:
         assign_blind_codes(contest)
     audit.record(
         actor,
@@ -519,6 +641,22 @@ def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) ->
             raise EventsysError(
                 _("Only people with the judge role can sit on a panel."), field="judges"
             )
+    # The event row is locked as registration locks it, so an entry and an appointment of
+    # the same person cannot both pass their checks at the same moment.
+    db.session.scalars(
+        select(Event.id).where(Event.id == contest.event_id).with_for_update()
+    ).first()
+    entrant = min(
+        (user_id for user_id, _entry in rostered_pairs(contest.event_id, ids)), default=None
+    )
+    if entrant is not None:
+        raise EventsysError(
+            _(
+                "%(name)s has an entry in this contest and so cannot sit on its panel (回避).",
+                name=judges[entrant].name,
+            ),
+            field="judges",
+        )
     before = [a.judge_id for a in contest.panel]
     leaving = [a for a in contest.panel if a.judge_id not in ids]
     if leaving:
@@ -564,7 +702,7 @@ def appoint_panel(contest: Contest, judge_ids: Sequence[int], *, actor: User) ->
     )
 
 
-def assign_blind_codes(contest: Contest) -> None:
+def assign_blind_codes(contest: Contest, *, letter: str | None = None) -> None:
     """Give every entry without one a random code (A07...), so judges never see names.
 
     Codes are drawn at random from a pool three times the field, so neither a code nor the
@@ -590,9 +728,13 @@ def assign_blind_codes(contest: Contest) -> None:
             )
         )
     )
+    # The letter is the draw: A first, B after the first unpublishing (redraw_blind_codes)...
+    letter = letter or min((code[:1] for code in taken if code), default="A")
     size = len(rows) * 3 + 10
     width = max(2, len(str(size)))
-    free = [code for code in (f"A{n:0{width}d}" for n in range(1, size + 1)) if code not in taken]
+    free = [
+        code for code in (f"{letter}{n:0{width}d}" for n in range(1, size + 1)) if code not in taken
+    ]
     for entry, code in zip(missing, secrets.SystemRandom().sample(free, len(missing)), strict=True):
         given = db.session.execute(
             update(Registration)
@@ -606,8 +748,44 @@ def assign_blind_codes(contest: Contest) -> None:
             db.session.refresh(entry, ["blind_code"])
 
 
+def redraw_blind_codes(contest: Contest) -> None:
+    """Give every entry a fresh code under the next letter (A07 becomes, say, B12).
+
+    Published results tie each code to a name; once they are withdrawn for corrections the old
+    codes would tell the judges whose sheet they are marking again. Withdrawn entries lose
+    their old codes too, so that the new letter is the only one left in the event."""
+    old = db.session.scalars(
+        select(Registration.blind_code)
+        .where(Registration.event_id == contest.event_id, Registration.blind_code.is_not(None))
+        .limit(1)
+    ).first()
+    letter = old[:1] if old else "@"
+    following = "A" if letter >= "Z" or not letter.isalpha() else chr(ord(letter) + 1)
+    db.session.execute(
+        update(Registration)
+        .where(Registration.event_id == contest.event_id)
+        .values(blind_code=None)
+        .execution_options(synchronize_session=False)
+    )
+    assign_blind_codes(contest, letter=following)
+
+
+def code_new_entries(event: Event) -> None:
+    """In a blind contest, give codes to the event's entries that have none yet.
+
+    Called by every transaction that adds an entry (registration, promotion, approval), so
+    that no page has to write a code while it is read."""
+    if event.kind not in JUDGED_KINDS:
+        return
+    contest = db.session.scalars(
+        select(Contest).where(Contest.event_id == event.id, Contest.blind.is_(True))
+    ).first()
+    if contest is not None:
+        ensure_blind_codes(contest)
+
+
 def ensure_blind_codes(contest: Contest) -> bool:
-    """Before a judge sees entries, code any that came in after the panel was set.
+    """Code any entry of a blind contest that has no code yet.
 
     One cheap query when nothing is missing; returns True if codes were given (commit them)."""
     if not contest.blind:

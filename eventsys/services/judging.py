@@ -21,7 +21,7 @@ from eventsys.extensions import db
 from eventsys.models import Registration, User
 from eventsys.models.contests import Contest, Criterion, Mark, Placement, PlacingSheet, ScoreSheet
 from eventsys.services import audit
-from eventsys.services.contests import entries, is_excluded, require_on_panel
+from eventsys.services.contests import entries, is_excluded, require_on_panel, rostered_pairs
 from eventsys.timeutil import utcnow
 
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -96,10 +96,14 @@ def sheets_of(contest: Contest, judge: User) -> list[SheetRow]:
             )
         )
     }
-    return [
-        SheetRow(entry, sheets.get(entry.id), is_excluded(judge, entry))
+    rostered = rostered_pairs(contest.event_id, [judge.id])
+    rows = [
+        SheetRow(entry, sheets.get(entry.id), is_excluded(judge, entry, rostered))
         for entry in entries(contest)
     ]
+    if contest.blind:  # in code order: the order of registration would tell who entered when
+        rows.sort(key=lambda row: (row.entry.blind_code is None, row.entry.blind_code or ""))
+    return rows
 
 
 def sheet_for(contest: Contest, judge: User, entry: Registration) -> ScoreSheet | None:
@@ -121,6 +125,8 @@ def check_may_score(contest: Contest, judge: User, entry: Registration) -> None:
         raise Forbidden(
             _("You are from the same organisation as this entry, so you do not score it (回避).")
         )
+    if (judge.id, entry.id) in rostered_pairs(contest.event_id, [judge.id]):
+        raise Forbidden(_("You are on this entry's roster, so you do not score it (回避)."))
 
 
 def _lock_unpublished(contest: Contest) -> None:
@@ -274,6 +280,8 @@ def save_placings(
     require_on_panel(contest, judge)
     if dance not in contest.dance_list:
         raise Forbidden(_("This dance is not in the final."))
+    if rostered_pairs(contest.event_id, [judge.id]):
+        raise Forbidden(_("You dance in this final, so you do not place its couples (回避)."))
     couples = entries(contest)
     n = len(couples)
     places: dict[int, int | None] = {}

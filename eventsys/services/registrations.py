@@ -30,6 +30,7 @@ from eventsys.models import (
     User,
 )
 from eventsys.services import audit
+from eventsys.services import contests as contest_rules
 
 # Places are held by confirmed registrations and by those awaiting an organizer's approval.
 HOLDING = ("confirmed", "pending")
@@ -132,6 +133,7 @@ def register(
     _check_entry_texts(event, title, text)
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
+    contest_rules.check_not_judging(event, [person.id], field=None)
     # Places freed without a promotion (by any path) go to those waiting before a newcomer.
     promote(event, now=now, by=by)
     registration = Registration(
@@ -152,6 +154,7 @@ def register(
     )
     db.session.add(registration)
     _flush_members()
+    contest_rules.code_new_entries(event)
     audit.record(
         by, "registration.create", "registration", registration.id, after=_snapshot(registration)
     )
@@ -265,6 +268,7 @@ def register_team(
             _("%(name)s is already on another registration for this event.", name=clash.name),
             field="players",
         )
+    contest_rules.check_not_judging(event, everyone, field="players")
     size = len(everyone)
     promote(event, now=now, by=by)
     registration = Registration(
@@ -305,6 +309,7 @@ def register_team(
     db.session.add_all(invited)
     _flush_members()
     _withdraw_invitations(event, [m.user_id for m in registration.members], now=now, by=by)
+    contest_rules.code_new_entries(event)
     audit.record(
         by,
         "registration.create",
@@ -400,6 +405,8 @@ def promote(event: Event, *, now: datetime, by: User | None) -> list[Registratio
             if left <= 0:
                 break
     db.session.flush()
+    if promoted:
+        contest_rules.code_new_entries(event)
     return promoted
 
 
@@ -449,6 +456,7 @@ def decide(
             after={"status": "confirmed"},
         )
         db.session.flush()
+        contest_rules.code_new_entries(event)
         return []
     before = _snapshot(registration)
     _release(registration, "rejected")

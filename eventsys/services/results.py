@@ -37,7 +37,7 @@ from eventsys.models.contests import (
     ScoreSheet,
 )
 from eventsys.services import audit
-from eventsys.services.contests import check_tier_plan, entries, is_excluded
+from eventsys.services.contests import check_tier_plan, entries, is_excluded, redraw_blind_codes
 from eventsys.timeutil import utcnow
 
 
@@ -491,7 +491,10 @@ def unpublish(contest: Contest, *, actor: User) -> None:
     contest.published_at = None
     contest.results_version += 1
     db.session.flush()
-    audit.record(actor, "contest.unpublish", "contest", contest.id, before=before)
+    if contest.blind:
+        redraw_blind_codes(contest)  # the published results tied the old codes to names
+    after = {"codes": "redrawn"} if contest.blind else None
+    audit.record(actor, "contest.unpublish", "contest", contest.id, before=before, after=after)
 
 
 # ---- exports -----------------------------------------------------------------------------

@@ -27,7 +27,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
 from eventsys.domain import scoring
@@ -80,12 +88,53 @@ RUNNING_RESULTS_LABELS = {
 }
 
 
+TIEBREAK_LABELS = {
+    "untrimmed_mean": _l("mean of all judges' totals"),
+    "median": _l("median of the judges' totals"),
+    "lower_spread": _l("smaller spread of the judges' totals"),
+}
+# Rows of the set-up form: the rows kept plus this many empty ones to fill in; "Add a row"
+# (a submit button, no script needed) gives one more.
+EMPTY_ROWS = 2
+MAX_ROWS = 30
+TIEBREAK_ROWS = 3
+
+
+class _Row(Form):  # type: ignore[misc]
+    """One row of criteria or prizes (part of the CSRF-protected set-up form)."""
+
+    class Meta:
+        bind_field = NormalisingForm.Meta.bind_field
+
+
+class CriterionRow(_Row):
+    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=60)])
+    max_mark = StringField(_l("Highest mark"), validators=[Optional(), Length(max=20)])
+    weight = StringField(_l("Weight"), validators=[Optional(), Length(max=20)])
+
+
+class TierRow(_Row):
+    name = StringField(_l("Prize"), validators=[Optional(), Length(max=40)])
+    amount = StringField(
+        _l("Winners, share (%) or minimum score"), validators=[Optional(), Length(max=20)]
+    )
+    points = StringField(_l("Points for the organisation"), validators=[Optional(), Length(max=20)])
+
+
 class SetupForm(NormalisingForm):
     # The hall's screen before publication (its own block on the page: _hall_screen_setup.html).
     # Optional: a form sent without it (an older page) keeps the setting.
     running_results = SelectField(
         _l("Running results on the hall screen"), choices=[], validators=[Optional()]
     )
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # Lists of rows take no filters; their rows normalise their own inputs (_Row).
+            if unbound_field.field_class in (FieldList, FormField):
+                return unbound_field.bind(form=form, **options)
+            return NormalisingForm.Meta.bind_field(self, form, unbound_field, options)
+
     aggregation = SelectField(_l("How marks are combined"), choices=[])
     weighting_order = SelectField(_l("Order of weighting and trimming"), choices=[])
     drop_highest = NormalisedIntegerField(
@@ -100,20 +149,15 @@ class SetupForm(NormalisingForm):
         validators=[Optional(), NumberRange(0, 4)],
     )
     rank_on_rounded = BooleanField(_l("Rank on the rounded score"), default=True)
-    criteria = TextAreaField(
-        _l("Criteria: one per line, “name, highest mark, weight”"),
-        validators=[Optional(), Length(max=3000)],
+    criteria = FieldList(FormField(CriterionRow), min_entries=1, max_entries=MAX_ROWS)
+    tiebreaks = FieldList(
+        SelectField(_l("Tie-break"), choices=[], default=""),
+        min_entries=TIEBREAK_ROWS,
+        max_entries=MAX_ROWS,
     )
-    tiebreaks = StringField(_l("Tie-breaks, in order"), validators=[Optional(), Length(max=200)])
     prize_mode = SelectField(_l("How prizes are given"), choices=[])
     tie_policy = SelectField(_l("Ties at a prize boundary"), choices=[])
-    tiers = TextAreaField(
-        _l(
-            "Prizes: one per line, best first, "
-            "“name, number (or a percentage or a minimum score), points”"
-        ),
-        validators=[Optional(), Length(max=3000)],
-    )
+    tiers = FieldList(FormField(TierRow), min_entries=1, max_entries=MAX_ROWS)
     org_points_basis = SelectField(_l("Organisation totals count"), choices=[])
     place_points = StringField(
         _l("Points for 1st, 2nd, 3rd... place"), validators=[Optional(), Length(max=200)]
@@ -171,55 +215,86 @@ def _decimal(text: str, field_name: str) -> Decimal:
     return value
 
 
-def _criteria(text: str) -> tuple[contest_service.CriterionData, ...]:
+def _number(field: Any, high: Decimal | int, places: int, *, default: str = "") -> Decimal | None:
+    """Read a row's number, putting a refusal next to its own input (None if refused)."""
+    text = normalise_number(field.data or default).rstrip("%").strip()
+    try:
+        value = _decimal(text, "") if text else None
+    except EventsysError as refusal:
+        field.errors = [*field.errors, str(refusal)]
+        return None
+    if value is None:
+        field.errors = [*field.errors, _("Give a number here.")]
+        return None
+    if not contest_service.within(value, Decimal(high), places):
+        field.errors = [
+            *field.errors,
+            str(contest_service.out_of_range(_("This number"), high, places, "")),
+        ]
+        return None
+    return value
+
+
+def _filled(rows: Any) -> list[Any]:
+    """The rows with anything typed in them (empty rows are left out)."""
+    return [row.form for row in rows if any((f.data or "").strip() for f in row.form)]
+
+
+def _criteria(form: SetupForm) -> tuple[contest_service.CriterionData, ...]:
     rows = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        parts = _split_line(line)
-        if len(parts) not in (2, 3) or not parts[0]:
-            raise EventsysError(
-                _("Write each criterion as “name, highest mark, weight”, e.g. “立意, 30, 1”."),
-                field="criteria",
-            )
-        weight = _decimal(parts[2], "criteria") if len(parts) == 3 else Decimal(1)
-        rows.append(
-            contest_service.CriterionData(
-                parts[0][:60], _decimal(parts[1], "criteria"), weight=weight
-            )
+    for row in _filled(form.criteria):
+        if not (row.name.data or "").strip():
+            row.name.errors = [*row.name.errors, _("Every criterion needs a name.")]
+        high = _number(row.max_mark, Decimal("99999.99"), contest_service.MAX_MARK_DIGITS)
+        weight = _number(
+            row.weight, contest_service.MAX_WEIGHT, contest_service.WEIGHT_PLACES, default="1"
         )
+        if high is not None and weight is not None and row.name.data:
+            rows.append(contest_service.CriterionData(row.name.data.strip(), high, weight=weight))
     return tuple(rows)
 
 
-def _tiers(text: str, mode: str) -> tuple[contest_service.TierData, ...]:
+def _tiers(form: SetupForm) -> tuple[contest_service.TierData, ...]:
+    mode = form.prize_mode.data
     rows = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        parts = _split_line(line)
-        if len(parts) not in (2, 3) or not parts[0]:
-            raise EventsysError(
-                _("Write each prize as “name, number, points”, e.g. “一等奖, 3, 7”."),
-                field="tiers",
+    for row in _filled(form.tiers):
+        if not (row.name.data or "").strip():
+            row.name.errors = [*row.name.errors, _("Every prize needs a name.")]
+        points = _number(
+            row.points, contest_service.MAX_POINTS, contest_service.POINTS_PLACES, default="0"
+        )
+        if mode == "share":
+            amount = _number(row.amount, 100, 2)
+        elif mode == "threshold":
+            amount = _number(
+                row.amount, contest_service.MAX_THRESHOLD, contest_service.THRESHOLD_PLACES
             )
-        amount = _decimal(parts[1], "tiers")
-        points = _decimal(parts[2], "tiers") if len(parts) == 3 else Decimal(0)
-        name = parts[0][:40]
+        else:
+            amount = _number(row.amount, contest_service.MAX_QUOTA, 0)
+        if amount is None or points is None or not row.name.data:
+            continue
+        name = row.name.data.strip()
         if mode == "share":
             rows.append(contest_service.TierData(name, points, share=amount / 100))
         elif mode == "threshold":
             rows.append(contest_service.TierData(name, points, threshold=amount))
         else:
-            if amount != amount.to_integral_value():
-                raise EventsysError(_("The number of winners is a whole number."), field="tiers")
             rows.append(contest_service.TierData(name, points, quota=int(amount)))
     return tuple(rows)
+
+
+class RowErrors(EventsysError):
+    """Some rows of the set-up form are wrong; each message stands next to its input."""
 
 
 def _settings(form: SetupForm) -> contest_service.ContestSettings:
     place_points = tuple(
         _decimal(part, "place_points") for part in _split_line(form.place_points.data or "") if part
     )
+    criteria = _criteria(form)
+    tiers = _tiers(form)
+    if any(row.form.errors for row in [*form.criteria, *form.tiers]):
+        raise RowErrors(_("Please correct the rows marked below."))
     return contest_service.ContestSettings(
         aggregation=form.aggregation.data,
         weighting_order=form.weighting_order.data,
@@ -227,16 +302,38 @@ def _settings(form: SetupForm) -> contest_service.ContestSettings:
         drop_lowest=form.drop_lowest.data if form.drop_lowest.data is not None else 0,
         decimals=form.decimals.data if form.decimals.data is not None else 2,
         rank_on_rounded=bool(form.rank_on_rounded.data),
-        tiebreaks=tuple(part for part in _split_line(form.tiebreaks.data or "") if part),
+        tiebreaks=tuple(entry.data for entry in form.tiebreaks if entry.data),
         prize_mode=form.prize_mode.data,
         tie_policy=form.tie_policy.data,
         org_points_basis=form.org_points_basis.data,
         place_points=place_points,
         dances=tuple(part for part in _split_line(form.dances.data or "") if part),
         blind=bool(form.blind.data),
-        criteria=_criteria(form.criteria.data),
-        tiers=_tiers(form.tiers.data, form.prize_mode.data),
+        criteria=criteria,
+        tiers=tiers,
     )
+
+
+def _tiebreak_choices(form: SetupForm) -> None:
+    """Offer the named tie-breaks: each criterion's own score (by the rows typed), then the
+    generic ones, in words."""
+    names = [
+        row.name.data.strip() for row in _filled(form.criteria) if (row.name.data or "").strip()
+    ]
+    choices = [("", _("(none)"))]
+    choices += [
+        (f"criterion:{n}", _("higher score for %(name)s", name=name))
+        for n, name in enumerate(names, start=1)
+    ]
+    choices += [(key, str(TIEBREAK_LABELS[key])) for key in contest_service.GENERIC_TIEBREAKS]
+    for number, entry in enumerate(form.tiebreaks, start=1):
+        entry.choices = options(choices)
+        entry.label.text = _("Tie-break %(n)s", n=number)
+
+
+def _pad(rows: Any, count: int) -> None:
+    while len(rows) < min(count, MAX_ROWS):
+        rows.append_entry()
 
 
 def _fill(form: SetupForm, contest: Contest) -> None:
@@ -253,23 +350,21 @@ def _fill(form: SetupForm, contest: Contest) -> None:
         "blind",
     ):
         getattr(form, name).data = getattr(contest, name)
-    form.tiebreaks.data = ", ".join(contest.tiebreak_list)
     form.place_points.data = ", ".join(p for p in contest.place_points.split(",") if p)
     form.dances.data = ", ".join(contest.dance_list)
-    form.criteria.data = "\n".join(
-        f"{c.name}, {judging._plain(c.max_mark)}, {judging._plain(c.weight)}"
-        for c in contest.criteria
-    )
 
     def amount(tier: Any) -> str:
         if contest.prize_mode == "share" and tier.share is not None:
-            return judging._plain(tier.share * 100) + "%"
+            return judging._plain(tier.share * 100)
         if contest.prize_mode == "threshold" and tier.threshold is not None:
             return judging._plain(tier.threshold)
         return str(tier.quota or 0)
 
-    form.tiers.data = "\n".join(
-        f"{t.name}, {amount(t)}, {judging._plain(t.points)}" for t in contest.tiers
+    _fill_rows(
+        form,
+        [(c.name, judging._plain(c.max_mark), judging._plain(c.weight)) for c in contest.criteria],
+        [(t.name, amount(t), judging._plain(t.points)) for t in contest.tiers],
+        contest.tiebreak_list,
     )
 
 
@@ -284,6 +379,52 @@ def _running_choice(form: SetupForm, contest: Contest | None) -> bool | None:
     if chosen not in RUNNING_RESULTS_LABELS or chosen == _running_results_code(contest):
         return None
     return chosen == "shown"
+
+
+def _fill_rows(
+    form: SetupForm,
+    criteria: list[tuple[str, str, str]],
+    tiers: list[tuple[str, str, str]],
+    tiebreaks: list[str],
+) -> None:
+    for rows, values, names in (
+        (form.criteria, criteria, ("name", "max_mark", "weight")),
+        (form.tiers, tiers, ("name", "amount", "points")),
+    ):
+        while len(rows):
+            rows.pop_entry()
+        for row_values in values:
+            row = rows.append_entry()
+            for name, value in zip(names, row_values, strict=True):
+                getattr(row.form, name).data = value
+        _pad(rows, len(values) + EMPTY_ROWS)
+    while len(form.tiebreaks):
+        form.tiebreaks.pop_entry()
+    for key in tiebreaks:
+        form.tiebreaks.append_entry(key)
+    _pad(form.tiebreaks, max(TIEBREAK_ROWS, len(tiebreaks) + 1))
+
+
+def _row_buttons(form: SetupForm) -> bool:
+    """Handle "add a row" and "remove this row" (submit buttons): True if one was pressed."""
+    for name, rows in (("criteria", form.criteria), ("tiers", form.tiers)):
+        if f"add_{name}" in request.form:
+            _pad(rows, len(rows) + 1)
+            return True
+        removed = request.form.get(f"remove_{name}")
+        if removed is not None:
+            keep = [
+                {field.short_name: field.data for field in row.form}
+                for index, row in enumerate(rows)
+                if str(index) != removed
+            ]
+            while len(rows):
+                rows.pop_entry()
+            for values in keep:
+                rows.append_entry(values)
+            _pad(rows, 1)
+            return True
+    return False
 
 
 @bp.route("/contests/events/<int:event_id>/setup", methods=["GET", "POST"])
@@ -306,12 +447,36 @@ def setup(event_id: int) -> Any:
         if contest is not None:
             _fill(form, contest)
         else:
-            form.criteria.data = "立意, 30, 1\n格律, 30, 1\n语言, 20, 1\n意境, 20, 1"
-            form.tiers.data = "一等奖, 3, 7\n二等奖, 6, 5\n三等奖, 7, 3\n优秀奖, 8, 1"
-    if form.validate_on_submit():
+            _fill_rows(
+                form,
+                [
+                    ("立意", "30", "1"),
+                    ("格律", "30", "1"),
+                    ("语言", "20", "1"),
+                    ("意境", "20", "1"),
+                ],
+                [
+                    ("一等奖", "3", "7"),
+                    ("二等奖", "6", "5"),
+                    ("三等奖", "7", "3"),
+                    ("优秀奖", "8", "1"),
+                ],
+                [],
+            )
+    # "Add a row" and "remove this row" only change the form (the token was checked for every
+    # POST by CSRFProtect): nothing is validated or saved.
+    rows_changed = request.method == "POST" and _row_buttons(form)
+    _tiebreak_choices(form)
+    if not rows_changed and form.validate_on_submit():
         try:
             settings = replace(_settings(form), show_running_results=_running_choice(form, contest))
             contest = contest_service.set_up_contest(event, settings, actor=current_user)
+        except RowErrors as refusal:
+            db.session.rollback()
+            for rows in (form.criteria, form.tiers):
+                if any(row.form.errors for row in rows):
+                    rows.errors = [*rows.errors, str(refusal)]
+            contest = contest_service.contest_for_event(db.session.get(Event, event_id))
         except EventsysError as refusal:
             _refused(form, refusal)
             contest = contest_service.contest_for_event(db.session.get(Event, event_id))
@@ -324,7 +489,12 @@ def setup(event_id: int) -> Any:
         form=form,
         event=db.session.get(Event, event_id),
         contest=contest,
-        generic_tiebreaks=contest_service.GENERIC_TIEBREAKS,
+        limits={
+            "weight": contest_service.MAX_WEIGHT,
+            "points": contest_service.MAX_POINTS,
+            "threshold": contest_service.MAX_THRESHOLD,
+            "quota": contest_service.MAX_QUOTA,
+        },
     ), _status(form)
 
 
@@ -378,8 +548,9 @@ def panel(contest_id: int) -> Any:
             flash(_("The panel is saved."), "success")
             return redirect(url_for("contests.overview", contest_id=contest_id))
     entries = contest_service.entries(contest)
+    rostered = contest_service.rostered_pairs(contest.event_id, [a.judge_id for a in contest.panel])
     exclusions = {
-        a.judge_id: [e for e in entries if contest_service.is_excluded(a.judge, e)]
+        a.judge_id: [e for e in entries if contest_service.is_excluded(a.judge, e, rostered)]
         for a in contest.panel
     }
     return render_template(
@@ -562,8 +733,6 @@ def skating(contest_id: int) -> Any:
 @cached_page
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
-    if contest.blind and not contest.is_published:
-        _code_entries(contest)  # the hall's screen shows codes, never registration numbers
     outcome = results.compute(contest)
     hide_names = contest.blind and not contest.is_published
     # Before publication the screen may show only how many sheets are in (never an order).
@@ -600,14 +769,7 @@ def _my_contest(contest_id: int) -> Contest:
     contest = _contest_or_404(contest_id)
     if contest_service.panel_position(contest, current_user) is None:
         abort(403)
-    _code_entries(contest)
     return contest
-
-
-def _code_entries(contest: Contest) -> None:
-    """In a blind contest, code the entries that came in after the panel was set."""
-    if contest_service.ensure_blind_codes(contest):
-        db.session.commit()
 
 
 @bp.route("/judging/<int:contest_id>")
@@ -646,7 +808,9 @@ def sheet(contest_id: int, registration_id: int) -> Any:
         entry = contest_service.entry_of(contest, registration_id)
     except EventsysError:
         abort(404)
-    if contest_service.is_excluded(current_user, entry):
+    if contest_service.is_excluded(
+        current_user, entry, contest_service.rostered_pairs(contest.event_id, [current_user.id])
+    ):
         abort(403)
     form = SheetForm()
     saved = judging.sheet_for(contest, current_user, entry)
@@ -654,7 +818,11 @@ def sheet(contest_id: int, registration_id: int) -> Any:
     errors: dict[str, str] = {}
     conflict = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and contest.is_published:
+        if not form.validate_on_submit():
+            abort(400)
+        status = 409  # the read-only sheet below says why, once
+    elif request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = {
@@ -672,18 +840,16 @@ def sheet(contest_id: int, registration_id: int) -> Any:
             status = 422
         except EventsysError as refusal:
             db.session.rollback()
-            flash(str(refusal), "error")
-            conflict = str(refusal)
+            conflict = str(refusal)  # shown above the form, not flashed as well
             status = 409
         else:
             db.session.commit()
-            flash(
-                _("Your marks are submitted.") if submit else _("Your draft is saved."), "success"
-            )
-            return redirect(url_for("contests.judging_list", contest_id=contest_id))
+            return _after_saving(contest, entry, submit=submit)
         contest = _contest_or_404(contest_id)
         entry = contest_service.entry_of(contest, registration_id)
         saved = judging.sheet_for(contest, current_user, entry)
+        if contest.is_published:
+            conflict = None  # the read-only sheet gives the reason
     saved_marks = (
         {m.criterion_id: judging._plain(m.value) for m in saved.marks} if saved is not None else {}
     )
@@ -703,7 +869,53 @@ def sheet(contest_id: int, registration_id: int) -> Any:
         plain=judging._plain,
         labels=SHEET_STATUS_LABELS,
         total_max=sum((c.weight * c.max_mark for c in contest.criteria), Decimal(0)),
+        locked=contest.is_published,
+        saved_total=_weighted_total(contest, saved),
     ), status
+
+
+def _weighted_total(contest: Contest, sheet: Any) -> str | None:
+    """A saved sheet's total (sum of weight × mark), for the read-only sheet and the notice."""
+    if sheet is None or not sheet.marks:
+        return None
+    weights = {c.id: c.weight for c in contest.criteria}
+    return judging._plain(
+        sum((weights.get(m.criterion_id, Decimal(0)) * m.value for m in sheet.marks), Decimal(0))
+    )
+
+
+def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
+    """Say what was saved, then open the judge's next entry still to score (in the order of
+    their list, after this one, coming round to the top); at the end, the list: all done."""
+    rows = judging.sheets_of(contest, current_user)
+    saved = next((row.sheet for row in rows if row.entry.id == entry.id), None)
+    marks = {m.criterion_id: m.value for m in saved.marks} if saved is not None else {}
+    summary = " · ".join(
+        f"{c.name} {judging._plain(marks[c.id])}" for c in contest.criteria if c.id in marks
+    )
+    total = _weighted_total(contest, saved)
+    if total is not None:
+        summary += " · " + _("total %(total)s", total=total)
+    label = contest_service.entry_label(contest, entry, for_judge=True)
+    if submit:
+        message = _(
+            "Your marks for %(entry)s are submitted: %(marks)s.", entry=label, marks=summary
+        )
+    else:
+        message = _("Your draft for %(entry)s is saved: %(marks)s.", entry=label, marks=summary)
+    flash(message, "success")
+    here = next((i for i, row in enumerate(rows) if row.entry.id == entry.id), -1)
+    after = rows[here + 1 :] + rows[: max(here, 0)]
+    for row in after:
+        if not row.excluded and (row.sheet is None or row.sheet.status != "submitted"):
+            return redirect(
+                url_for("contests.sheet", contest_id=contest.id, registration_id=row.entry.id)
+            )
+    if all(
+        row.excluded or (row.sheet is not None and row.sheet.status == "submitted") for row in rows
+    ):
+        flash(_("All your sheets are submitted. Thank you!"), "success")
+    return redirect(url_for("contests.judging_list", contest_id=contest.id))
 
 
 @bp.route("/judging/<int:contest_id>/dances/<int:dance_index>", methods=["GET", "POST"])
@@ -720,7 +932,11 @@ def placings(contest_id: int, dance_index: int) -> Any:
     typed: dict[int, str] = {}
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and contest.is_published:
+        if not form.validate_on_submit():
+            abort(400)
+        status = 409  # the read-only sheet below says why, once
+    elif request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = {c.id: str(request.form.get(f"place_{c.id}", ""))[:10] for c in couples}
@@ -744,6 +960,15 @@ def placings(contest_id: int, dance_index: int) -> Any:
                 _("Your placings are submitted.") if submit else _("Your draft is saved."),
                 "success",
             )
+            # On to the next dance still to place, as the score sheets go to the next entry.
+            sheets = judging.placing_sheets_of(contest, current_user)
+            for index, name in enumerate(dances):
+                if index != dance_index and (
+                    sheets.get(name) is None or sheets[name].status != "submitted"  # type: ignore[union-attr]
+                ):
+                    return redirect(
+                        url_for("contests.placings", contest_id=contest_id, dance_index=index)
+                    )
             return redirect(url_for("contests.judging_list", contest_id=contest_id))
         contest = _contest_or_404(contest_id)
         couples = contest_service.entries(contest)
@@ -763,4 +988,5 @@ def placings(contest_id: int, dance_index: int) -> Any:
         errors=errors,
         saved=saved,
         labels=SHEET_STATUS_LABELS,
+        locked=contest.is_published,
     ), status

@@ -153,7 +153,16 @@ def test_a_poetry_contest_is_set_up_marked_by_keyboard_and_published(
     organizer.goto(f"/contests/events/{world.ids['judged']}/setup")
     check_page(organizer, lang="zh-CN")
     organizer.locator("#aggregation").select_option("mean")
-    organizer.locator("#tiers").fill("一等奖, 1, 7\n二等奖, 1, 5")
+    # Prizes are rows: two prizes of one winner each, the other two rows removed.
+    activate(organizer.get_by_role("button", name="移除 第4个奖项"))
+    activate(organizer.get_by_role("button", name="移除 第3个奖项"))
+    expect(organizer.locator("#tiers-2-name")).to_have_value("")
+    check_page(organizer, lang="zh-CN")
+    organizer.locator("#tiers-0-amount").fill("1")
+    organizer.locator("#tiers-1-amount").fill("1")
+    # Tie-breaks are chosen by name, not typed as codes.
+    expect(organizer.locator("#tiebreaks-0 option").nth(1)).to_contain_text("立意")
+    organizer.locator("#tiebreaks-0").select_option("criterion:1")
     activate(organizer.get_by_role("button", name="保存比赛设置"))
     expect(organizer).to_have_url(re.compile(r"/contests/\d+$"))
     overview = organizer.url
@@ -175,8 +184,8 @@ def test_a_poetry_contest_is_set_up_marked_by_keyboard_and_published(
     check_page(judge, lang="zh-CN")
     activate(judge.locator("main").get_by_role("link", name=title))
     check_page(judge, lang="zh-CN")
+    activate(judge.locator("main tbody a").first)
     for number, marks in enumerate((("28", "27", "18", "19"), ("25", "24", "17", "16"))):
-        activate(judge.locator("main tbody a").nth(number))
         expect(judge).to_have_url(re.compile(r"/entries/\d+$"))
         inputs = judge.locator("input[name^='mark_']")
         expect(inputs).to_have_count(4)
@@ -193,8 +202,10 @@ def test_a_poetry_contest_is_set_up_marked_by_keyboard_and_published(
             expect(judge.locator("output[data-total]")).to_have_text("92.00")
             expect(judge.get_by_role("button", name="提交评分")).to_be_focused()
         judge.keyboard.press("Enter")  # on the button, or in the last field
-        expect(judge).to_have_url(re.compile(r"/judging/\d+$"))
+        # The first sheet opens the next entry, the last goes back to the list: all done.
+        expect(judge).to_have_url(re.compile(r"/entries/\d+$" if number == 0 else r"/judging/\d+$"))
         expect(judge.get_by_role("status").first).to_contain_text("提交")
+    expect(judge.get_by_role("status").last).to_contain_text("全部提交")
     expect(judge.locator("main")).to_contain_text("2")
     check_page(judge, lang="zh-CN")
 

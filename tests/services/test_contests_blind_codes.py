@@ -104,3 +104,60 @@ def test_a_withdrawn_entry_keeps_its_code_and_nobody_else_gets_it(
         db.session.scalars(select(Registration.blind_code).where(Registration.id.in_(late)))
     )
     assert len(codes) == 20 and gone.blind_code not in codes
+
+
+def test_unpublishing_a_blind_contest_draws_fresh_codes_under_the_next_letter(
+    ctx: Flask, world: Callable[..., World], make_user: Callable[..., int]
+) -> None:
+    """Published results tie every code to a name; after unpublishing those codes tell a
+    judge who is who, so every entry gets a new code (B.. after A..), audited."""
+    from eventsys.models import AuditRecord, User
+    from eventsys.services import judging, results
+    from tests.services.test_contests import score
+
+    w = world(entries=6, judges=1)
+    contest = set_up(w, blind=True, tiers=())
+    for n, entry_id in enumerate(w.entry_ids):
+        score(contest, w.judge_ids[0], entry_id, [20 + n, 20, 15, 15])
+    organizer = db.session.get(User, w.organizer_id)
+    results.publish(contest, actor=organizer)
+    db.session.commit()
+    published = {e: entry(e).blind_code for e in w.entry_ids}
+    assert all(code.startswith("A") for code in published.values())
+
+    results.unpublish(contest, actor=organizer)
+    db.session.commit()
+    fresh = {e: entry(e).blind_code for e in w.entry_ids}
+    assert all(code is not None and code.startswith("B") for code in fresh.values())
+    assert len(set(fresh.values())) == 6
+    assert not set(fresh.values()) & set(published.values())
+    record = db.session.scalars(
+        select(AuditRecord).where(AuditRecord.action == "contest.unpublish")
+    ).one()
+    assert record.after["codes"] == "redrawn"
+    # The judge's list follows the codes, not the order of registration.
+    rows = judging.sheets_of(contest, db.session.get(User, w.judge_ids[0]))
+    assert [row.entry.blind_code for row in rows] == sorted(fresh.values())
+    # An entry arriving now is coded under the new letter too.
+    late = late_entry(w, make_user, ctx, 1)
+    contests.ensure_blind_codes(contest)
+    db.session.commit()
+    assert entry(late).blind_code.startswith("B")
+
+
+def test_unpublishing_an_open_contest_gives_no_codes(
+    ctx: Flask, world: Callable[..., World]
+) -> None:
+    from eventsys.models import User
+    from eventsys.services import results
+    from tests.services.test_contests import score
+
+    w = world(entries=2, judges=1)
+    contest = set_up(w, blind=False, tiers=())
+    for entry_id in w.entry_ids:
+        score(contest, w.judge_ids[0], entry_id, [20, 20, 15, 15])
+    organizer = db.session.get(User, w.organizer_id)
+    results.publish(contest, actor=organizer)
+    results.unpublish(contest, actor=organizer)
+    db.session.commit()
+    assert all(entry(e).blind_code is None for e in w.entry_ids)

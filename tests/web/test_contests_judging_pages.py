@@ -14,7 +14,7 @@ from eventsys.models import Event, Registration
 from eventsys.models.contests import Contest
 from tests.conftest import csrf
 from tests.services.test_contests import World, build_world, score, set_up
-from tests.services.test_contests_blind_codes import late_entry
+from tests.web.test_contests_get_writes_nothing import register_late
 from tests.web.test_contests_pages import login_as
 
 
@@ -34,7 +34,7 @@ def test_an_entry_registered_after_the_panel_shows_its_code_to_the_judge(
     app: Flask, contest_world: Callable[..., Any], make_user: Callable[..., int]
 ) -> None:
     w, contest_id = contest_world(blind=True)
-    late = late_entry(w, make_user, app, 1)
+    late = register_late(app, w, make_user, 1)
     judge = login_as(app, w.judge_ids[1])
     listing = judge.get(f"/judging/{contest_id}").get_data(as_text=True)
     sheet = judge.get(f"/judging/{contest_id}/entries/{late}")
