@@ -92,7 +92,7 @@ def _tournament_labels(tournament: Tournament) -> TournamentLabels:
 class SettingsForm(NormalisingForm):
     sport = SelectField(_l("Sport"), choices=[])
     # The sport whose defaults the form was filled with (the script updates it when it swaps).
-    defaults_for = HiddenField()
+    defaults_for = HiddenField(_l("Defaults filled in for"))
     best_of = SelectField(
         _l("Table tennis: best of"),
         coerce=coerce_optional_int,
