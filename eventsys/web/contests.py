@@ -149,15 +149,23 @@ class SetupForm(NormalisingForm):
         validators=[Optional(), NumberRange(0, 4)],
     )
     rank_on_rounded = BooleanField(_l("Rank on the rounded score"), default=True)
-    criteria = FieldList(FormField(CriterionRow), min_entries=1, max_entries=MAX_ROWS)
+    criteria = FieldList(
+        FormField(CriterionRow, _l("Criterion")),
+        _l("Criteria"),
+        min_entries=1,
+        max_entries=MAX_ROWS,
+    )
     tiebreaks = FieldList(
         SelectField(_l("Tie-break"), choices=[], default=""),
+        _l("Tie-breaks"),
         min_entries=TIEBREAK_ROWS,
         max_entries=MAX_ROWS,
     )
     prize_mode = SelectField(_l("How prizes are given"), choices=[])
     tie_policy = SelectField(_l("Ties at a prize boundary"), choices=[])
-    tiers = FieldList(FormField(TierRow), min_entries=1, max_entries=MAX_ROWS)
+    tiers = FieldList(
+        FormField(TierRow, _l("Prize")), _l("Prizes"), min_entries=1, max_entries=MAX_ROWS
+    )
     org_points_basis = SelectField(_l("Organisation totals count"), choices=[])
     place_points = StringField(
         _l("Points for 1st, 2nd, 3rd... place"), validators=[Optional(), Length(max=200)]
