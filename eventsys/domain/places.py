@@ -115,6 +115,12 @@ def places_left(rules: Rules, entries: Iterable[Entry]) -> int | None:
     return max(rules.capacity - places_taken(rules, entries), 0)
 
 
+def queue_position(entries: Iterable[Entry], registration_id: int) -> int | None:
+    """Return the place of a waiting registration in the queue (1 = next), else None."""
+    queue = sorted(e.id for e in entries if e.status == WAITING)
+    return queue.index(registration_id) + 1 if registration_id in queue else None
+
+
 def admitted_status(rules: Rules) -> str:
     """The status of an entry given a place: pending where an organizer approves each."""
     return PENDING if rules.requires_approval else CONFIRMED

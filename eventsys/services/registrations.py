@@ -47,11 +47,11 @@ def _rules(event: Event) -> places.Rules:
     return places.Rules(event.capacity, event.capacity_counts, event.requires_approval)
 
 
-def _entries(event: Event) -> list[places.Entry]:
-    """The live registrations of *event* as the places see them (one statement)."""
+def _entries(event_id: int) -> list[places.Entry]:
+    """The live registrations of an event as the places see them (one statement)."""
     rows = db.session.execute(
         select(Registration.id, Registration.size, Registration.status).where(
-            Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)
+            Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES)
         )
     )
     return [places.Entry(rid, size, status) for rid, size, status in rows]
@@ -59,14 +59,14 @@ def _entries(event: Event) -> list[places.Entry]:
 
 def places_taken(event: Event) -> int:
     """Count the places held, in people or in entries as the event counts them."""
-    return places.places_taken(_rules(event), _entries(event))
+    return places.places_taken(_rules(event), _entries(event.id))
 
 
 def places_left(event: Event) -> int | None:
     """Return the free places, or None when the event has no limit."""
     if event.capacity is None:  # no statement for an event without a limit
         return None
-    return places.places_left(_rules(event), _entries(event))
+    return places.places_left(_rules(event), _entries(event.id))
 
 
 # Why an event takes no registration (eventsys.domain.places.refusal), said to the user.
@@ -365,13 +365,13 @@ def _release(registration: Registration, status: str) -> None:
 
 def promote(event: Event, *, now: datetime, by: User | None) -> list[Registration]:
     """Move waiting registrations up, in queue order, while the first that fits has room."""
-    return _promote(event, places.decide(_rules(event), _entries(event)), now=now, by=by)
+    return _promote(event, places.decide(_rules(event), _entries(event.id)), now=now, by=by)
 
 
 def _place(event: Event, size: int, *, now: datetime, by: User) -> str:
     """Decide a newcomer of *size* people: places freed without a promotion (by any path) go
     to those waiting first; return the newcomer's status."""
-    decision = places.decide(_rules(event), _entries(event), size)
+    decision = places.decide(_rules(event), _entries(event.id), size)
     _promote(event, decision, now=now, by=by)
     assert decision.status is not None
     return decision.status
@@ -413,16 +413,9 @@ def _promote(
 
 def queue_position(registration: Registration) -> int | None:
     """Return the place of a waiting registration in the queue (1 = next), else None."""
-    if registration.status != "waiting":
+    if registration.status != places.WAITING:  # no statement for one that does not wait
         return None
-    ahead = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == "waiting",
-            Registration.id < registration.id,
-        )
-    )
-    return int(ahead or 0) + 1
+    return places.queue_position(_entries(registration.event_id), registration.id)
 
 
 def decide(

@@ -15,6 +15,7 @@ from eventsys.domain.places import (
     is_open,
     places_left,
     places_taken,
+    queue_position,
     refusal,
 )
 
@@ -174,3 +175,9 @@ def test_counting_entries_a_whole_team_moves_up_into_one_place() -> None:
     entries = [c(1, 5), w(2, 6), w(3, 2)]
     assert decide(Rules(2, "entries"), entries).promoted == (2,)
     assert decide(Rules(2, "people"), entries).promoted == ()
+
+
+def test_the_queue_position_counts_the_waiting_ahead_by_id() -> None:
+    entries = [w(9), c(1), w(4), p(2), w(7)]
+    assert [queue_position(entries, rid) for rid in (4, 7, 9)] == [1, 2, 3]
+    assert queue_position(entries, 1) is None  # holds a place: not in the queue
