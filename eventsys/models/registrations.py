@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime
 from eventsys.timeutil import utcnow
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from eventsys.models.users import User
 
 REGISTRATION_STATUSES = ("pending", "confirmed", "waiting", "cancelled", "rejected")
-# Statuses that hold a place (or a place in the queue) and so block a second registration.
-ACTIVE_STATUSES = ("pending", "confirmed", "waiting")
 MEMBER_ROLES = ("captain", "player", "substitute", "performer")
 
 

@@ -2,12 +2,13 @@
 
 Capacity is decided inside the database transaction: the event row is locked (SELECT ... FOR
 UPDATE on PostgreSQL; SQLite write requests already hold the database's write lock from BEGIN
-IMMEDIATE), then the places taken are counted and the new registration is confirmed or queued.
+IMMEDIATE), then its live registrations are loaded and `eventsys.domain.places` decides who
+moves up and whether the new registration is confirmed or queued; this module writes that.
 A second request for the same event waits for the first to commit, so nothing is oversold."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,10 +17,11 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from eventsys.domain import places
+from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
 from eventsys.models import (
-    ACTIVE_STATUSES,
     Attendance,
     Event,
     Notice,
@@ -32,9 +34,6 @@ from eventsys.models import (
 from eventsys.services import audit
 from eventsys.services import contests as contest_rules
 
-# Places are held by confirmed registrations and by those awaiting an organizer's approval.
-HOLDING = ("confirmed", "pending")
-
 
 def lock_event(event_id: int) -> Event:
     """Load the event with a row lock so that its places are decided one request at a time."""
@@ -44,48 +43,58 @@ def lock_event(event_id: int) -> Event:
     return event
 
 
-def places_taken(event: Event) -> int:
-    """Count the places held, in people or in entries as the event counts them."""
-    measure = func.count() if event.capacity_counts == "entries" else func.sum(Registration.size)
-    taken = db.session.scalar(
-        select(func.coalesce(measure, 0)).where(
-            Registration.event_id == event.id, Registration.status.in_(HOLDING)
+def _rules(event: Event) -> places.Rules:
+    return places.Rules(event.capacity, event.capacity_counts, event.requires_approval)
+
+
+def _entries(event_id: int) -> list[places.Entry]:
+    """The live registrations of an event as the places see them (one statement)."""
+    rows = db.session.execute(
+        select(Registration.id, Registration.size, Registration.status).where(
+            Registration.event_id == event_id, Registration.status.in_(ACTIVE_STATUSES)
         )
     )
-    return int(taken or 0)
+    return [places.Entry(rid, size, status) for rid, size, status in rows]
+
+
+def places_taken(event: Event) -> int:
+    """Count the places held, in people or in entries as the event counts them."""
+    return places.places_taken(_rules(event), _entries(event.id))
 
 
 def places_left(event: Event) -> int | None:
     """Return the free places, or None when the event has no limit."""
-    if event.capacity is None:
+    if event.capacity is None:  # no statement for an event without a limit
         return None
-    return max(event.capacity - places_taken(event), 0)
+    return places.places_left(_rules(event), _entries(event.id))
 
 
-def _seats(event: Event, size: int) -> int:
-    return 1 if event.capacity_counts == "entries" else size
+# Why an event takes no registration (eventsys.domain.places.refusal), said to the user.
+_CLOSED: dict[str, Callable[[], EventsysError]] = {
+    "cancelled": lambda: EventsysError(_("This event is cancelled.")),
+    "hidden": lambda: NotFound(_("This event does not exist.")),
+    "unpublished": lambda: EventsysError(_("Publish the event before registering people.")),
+    "no_registration": lambda: EventsysError(
+        _("This event needs no registration: just come along.")
+    ),
+    "not_open_yet": lambda: EventsysError(_("Registration has not opened yet.")),
+    "closed": lambda: EventsysError(_("Registration has closed.")),
+}
 
 
-def check_open(event: Event, now: datetime) -> None:
-    """Refuse unless *event* takes registrations at *now*."""
-    if event.status == "cancelled":
-        raise EventsysError(_("This event is cancelled."))
-    if event.status != "published":
-        raise NotFound(_("This event does not exist."))
-    if event.registration_mode == "none":
-        raise EventsysError(_("This event needs no registration: just come along."))
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        raise EventsysError(_("Registration has not opened yet."))
-    closes = event.registration_closes_at or event.starts_at
-    if now >= closes:
-        raise EventsysError(_("Registration has closed."))
-
-
-def _initial_status(event: Event, size: int) -> str:
-    left = places_left(event)
-    if left is not None and _seats(event, size) > left:
-        return "waiting"
-    return "pending" if event.requires_approval else "confirmed"
+def check_open(event: Event, now: datetime, *, staff: bool = False) -> None:
+    """Refuse unless *event* takes registrations at *now* (staff registering a member who
+    phoned may do so outside the dates, but not for a dead event)."""
+    window = places.Window(
+        status=event.status,
+        mode=event.registration_mode,
+        starts_at=event.starts_at,
+        opens_at=event.registration_opens_at,
+        closes_at=event.registration_closes_at,
+    )
+    code = places.refusal(window, now, staff=staff)
+    if code is not None:
+        raise _CLOSED[code]()
 
 
 def _already_registered(event_id: int, user_ids: Sequence[int]) -> User | None:
@@ -127,15 +136,14 @@ def register(
     event = lock_event(event.id)
     if by.id != person.id and not by.is_organizer:
         raise Forbidden(_("Only organizers may register someone else."))
-    _check_open_for(event, by, now)
+    check_open(event, now, staff=by.is_organizer)
     if event.registration_mode != "individual":
         raise EventsysError(_("This event takes team entries: register a team instead."))
     _check_entry_texts(event, title, text)
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
     contest_rules.check_not_judging(event, [person.id], field=None)
-    # Places freed without a promotion (by any path) go to those waiting before a newcomer.
-    promote(event, now=now, by=by)
+    status = _place(event, 1, now=now, by=by)
     registration = Registration(
         event_id=event.id,
         kind="individual",
@@ -145,7 +153,7 @@ def register(
         title=title or None,
         text=text or None,
         size=1,
-        status=_initial_status(event, 1),
+        status=status,
         queued_at=now,
         created_at=now,
     )
@@ -160,23 +168,6 @@ def register(
     )
     _withdraw_invitations(event, [person.id], now=now, by=by)
     return registration
-
-
-def _check_open_for(event: Event, by: User, now: datetime) -> None:
-    if by.is_organizer:
-        _check_open_for_organizer(event)
-    else:
-        check_open(event, now)
-
-
-def _check_open_for_organizer(event: Event) -> None:
-    """Organizers may register people by phone outside the window, but not for a dead event."""
-    if event.status == "cancelled":
-        raise EventsysError(_("This event is cancelled."))
-    if event.status != "published":
-        raise EventsysError(_("Publish the event before registering people."))
-    if event.registration_mode == "none":
-        raise EventsysError(_("This event needs no registration: just come along."))
 
 
 def _check_entry_texts(event: Event, title: str | None, text: str | None) -> None:
@@ -204,7 +195,7 @@ def register_team(
     event = lock_event(event.id)
     if by.id != captain.id and not by.is_organizer:
         raise Forbidden(_("Only organizers may enter a team for someone else."))
-    _check_open_for(event, by, now)
+    check_open(event, now, staff=by.is_organizer)
     if event.registration_mode != "team":
         raise EventsysError(_("This event takes individual registrations, not teams."))
     _check_entry_texts(event, entry.title, entry.text)
@@ -270,7 +261,7 @@ def register_team(
         )
     contest_rules.check_not_judging(event, everyone, field="players")
     size = len(everyone)
-    promote(event, now=now, by=by)
+    status = _place(event, size, now=now, by=by)
     registration = Registration(
         event_id=event.id,
         kind="team",
@@ -281,7 +272,7 @@ def register_team(
         title=entry.title or None,
         text=entry.text or None,
         size=size,
-        status=_initial_status(event, size),
+        status=status,
         queued_at=now,
         created_at=now,
     )
@@ -374,18 +365,33 @@ def _release(registration: Registration, status: str) -> None:
 
 def promote(event: Event, *, now: datetime, by: User | None) -> list[Registration]:
     """Move waiting registrations up, in queue order, while the first that fits has room."""
-    if event.capacity is None:
-        waiting = _waiting(event)
-        left = None
-    else:
-        left = places_left(event)
-        waiting = _waiting(event) if left else []
+    return _promote(event, places.decide(_rules(event), _entries(event.id)), now=now, by=by)
+
+
+def _place(event: Event, size: int, *, now: datetime, by: User) -> str:
+    """Decide a newcomer of *size* people: places freed without a promotion (by any path) go
+    to those waiting first; return the newcomer's status."""
+    decision = places.decide(_rules(event), _entries(event.id), size)
+    _promote(event, decision, now=now, by=by)
+    assert decision.status is not None
+    return decision.status
+
+
+def _promote(
+    event: Event, decision: places.Decision, *, now: datetime, by: User | None
+) -> list[Registration]:
+    """Write the promotions *decision* names: status, notice and audit record for each."""
     promoted: list[Registration] = []
-    for candidate in waiting:
-        seats = _seats(event, candidate.size)
-        if left is not None and seats > left:
-            continue  # the first person *who fits* is promoted; a big team may wait longer
-        candidate.status = "pending" if event.requires_approval else "confirmed"
+    if decision.promoted:
+        promoted = list(
+            db.session.scalars(
+                select(Registration)
+                .where(Registration.id.in_(decision.promoted))
+                .order_by(Registration.id)
+            )
+        )
+    for candidate in promoted:
+        candidate.status = decision.promoted_status
         candidate.promoted_at = now
         candidate.version += 1
         db.session.add(
@@ -399,39 +405,17 @@ def promote(event: Event, *, now: datetime, by: User | None) -> list[Registratio
             before={"status": "waiting"},
             after={"status": candidate.status},
         )
-        promoted.append(candidate)
-        if left is not None:
-            left -= seats
-            if left <= 0:
-                break
     db.session.flush()
     if promoted:
         contest_rules.code_new_entries(event)
     return promoted
 
 
-def _waiting(event: Event) -> list[Registration]:
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event.id, Registration.status == "waiting")
-            .order_by(Registration.id)
-        )
-    )
-
-
 def queue_position(registration: Registration) -> int | None:
     """Return the place of a waiting registration in the queue (1 = next), else None."""
-    if registration.status != "waiting":
+    if registration.status != places.WAITING:  # no statement for one that does not wait
         return None
-    ahead = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == "waiting",
-            Registration.id < registration.id,
-        )
-    )
-    return int(ahead or 0) + 1
+    return places.queue_position(_entries(registration.event_id), registration.id)
 
 
 def decide(

@@ -299,8 +299,9 @@ def event_cancel(event_id: int) -> Any:
     """Ask before cancelling: it cannot be undone and frees the room. Afterwards the same page
     lists the people to ring."""
     event = get_or_404(Event, event_id)
+    from eventsys.domain.places import HOLDING_STATUSES
     from eventsys.models import Registration
-    from eventsys.services.registrations import HOLDING, registrants_to_call
+    from eventsys.services.registrations import registrants_to_call
 
     to_call = registrants_to_call(event)
     if event.status == "cancelled":
@@ -310,7 +311,7 @@ def event_cancel(event_id: int) -> Any:
     registered = (
         db.session.scalar(
             select(func.count()).where(
-                Registration.event_id == event.id, Registration.status.in_(HOLDING)
+                Registration.event_id == event.id, Registration.status.in_(HOLDING_STATUSES)
             )
         )
         or 0

@@ -16,6 +16,7 @@ from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
 from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
 from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
+from eventsys.models.registrations import REGISTRATION_STATUSES
 from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
@@ -366,9 +367,7 @@ def manage_list(event_id: int) -> Any:
         )
         .order_by(Registration.id)
     ).all()
-    groups: dict[str, list[Registration]] = {
-        s: [] for s in ("pending", "confirmed", "waiting", "cancelled", "rejected")
-    }
+    groups: dict[str, list[Registration]] = {s: [] for s in REGISTRATION_STATUSES}
     for row in rows:
         groups[row.status].append(row)
     return render_template(
