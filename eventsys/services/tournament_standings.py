@@ -1,6 +1,6 @@
 """Group and round-robin standings, computed by the sport's rules in eventsys.domain.
 
-Table tennis groups follow ITTF 3.7.5 (eventsys.domain.table_tennis); gateball, billiards and
+Table tennis groups follow ITTF 3.7.5 (eventsys.domain.sports.table_tennis); gateball, billiards and
 generic score sports use the tournament's ordered criteria (eventsys.domain.standings). What no
 rule separates needs a lot, which organizers draw and record per team (TournamentPoolMember.lot).
 """
@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsys.domain import gateball, table_tennis
 from eventsys.domain import standings as engine
+from eventsys.domain.sports import gateball, table_tennis
 from eventsys.extensions import db
 from eventsys.models.tournaments import (
     Tournament,
