@@ -38,15 +38,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Generic, TypeVar
 
-from eventsys.domain.sports import (
-    CheckedResult,
-    InvalidResult,
-    MatchRules,
-    ResultInput,
-    check_outcome,
-    side_of,
-    walkover,
-)
+from eventsys.domain import sports
 from eventsys.domain.standings import (
     FINISHED_BALLS,
     THROUGH_GATE_1,
@@ -323,56 +315,60 @@ def _entered_balls(values: tuple[int, ...] | None, team: int, field: str) -> Tea
     if values is None:
         return None
     if not 1 <= len(values) <= BALLS_PER_TEAM:
-        raise InvalidResult("ball_count", field, team=team)
+        raise sports.InvalidResult("ball_count", field, team=team)
     for value in values:
         if value not in (0, 1, 2, 3, 5):
-            raise InvalidResult("ball_points", field, team=team, value=value)
+            raise sports.InvalidResult("ball_points", field, team=team, value=value)
     return TeamProgress.from_points(values)
 
 
-def check_result(side_a: int, side_b: int, entry: ResultInput, rules: MatchRules) -> CheckedResult:
+def check_result(
+    side_a: int, side_b: int, entry: sports.ResultInput, rules: sports.MatchRules
+) -> sports.CheckedResult:
     """Return the checked result of a gateball match, or raise InvalidResult.
 
     Codes: team_score_range, ball_count, ball_points, balls_one_side, balls_sum,
     balls_needed_for_ranking, level_needs_balls, not_a_side, playoff_not_level,
     level_knockout_needs_playoff, level_no_draws, and those of `check_outcome`.
     """
-    check_outcome(entry)
+    sports.check_outcome(entry)
     if entry.outcome == "walkover":
-        return walkover(side_a, side_b, entry.winner_id)
+        return sports.walkover(side_a, side_b, entry.winner_id)
     score_a, score_b = entry.score_a, entry.score_b
     for value, field in ((score_a, "score_a"), (score_b, "score_b")):
         if value is None or not 0 <= value <= MAX_TEAM_SCORE:
-            raise InvalidResult("team_score_range", field)
+            raise sports.InvalidResult("team_score_range", field)
     assert score_a is not None and score_b is not None
     progress_a = _entered_balls(entry.balls_a, side_a, "balls_a")
     progress_b = _entered_balls(entry.balls_b, side_b, "balls_b")
     if (progress_a is None) != (progress_b is None):
-        raise InvalidResult("balls_one_side", "balls_a")
+        raise sports.InvalidResult("balls_one_side", "balls_a")
     for progress, score, team, field in (
         (progress_a, score_a, side_a, "balls_a"),
         (progress_b, score_b, side_b, "balls_b"),
     ):
         if progress is not None and progress.points != score:
-            raise InvalidResult("balls_sum", field, team=team, sum=progress.points, score=score)
+            raise sports.InvalidResult(
+                "balls_sum", field, team=team, sum=progress.points, score=score
+            )
     if progress_a is None and rules.needs_progression:
-        raise InvalidResult("balls_needed_for_ranking", "balls_a")
+        raise sports.InvalidResult("balls_needed_for_ranking", "balls_a")
     if score_a == score_b and progress_a is None:
-        raise InvalidResult("level_needs_balls", "balls_a")
+        raise sports.InvalidResult("level_needs_balls", "balls_a")
     shootout = entry.tiebreak_winner_id
     if shootout is not None:
-        side_of(side_a, side_b, shootout, "playoff_winner")
+        sports.side_of(side_a, side_b, shootout, "playoff_winner")
     try:
         result = GateballResult(
             side_a, side_b, score_a, score_b, progress_a, progress_b, shootout_winner=shootout
         )
     except ValueError as error:
-        raise InvalidResult("playoff_not_level", "tiebreak_winner_id") from error
+        raise sports.InvalidResult("playoff_not_level", "tiebreak_winner_id") from error
     decision = decide(result)
     if decision.winner is None and rules.knockout:
-        raise InvalidResult("level_knockout_needs_playoff", "tiebreak_winner_id")
+        raise sports.InvalidResult("level_knockout_needs_playoff", "tiebreak_winner_id")
     if decision.winner is None and not rules.draws:
-        raise InvalidResult("level_no_draws", "tiebreak_winner_id")
+        raise sports.InvalidResult("level_no_draws", "tiebreak_winner_id")
     record = to_match_record(result)
     detail: dict[str, object] = {
         "extras_a": dict(record.home_extras),
@@ -381,5 +377,7 @@ def check_result(side_a: int, side_b: int, entry: ResultInput, rules: MatchRules
     if entry.balls_a is not None:
         detail["balls_a"], detail["balls_b"] = list(entry.balls_a), list(entry.balls_b or ())
     if shootout is not None:
-        detail["shootout"] = side_of(side_a, side_b, shootout, "playoff_winner")
-    return CheckedResult("played", decision.winner, score_a, score_b, detail, decision.decided_by)
+        detail["shootout"] = sports.side_of(side_a, side_b, shootout, "playoff_winner")
+    return sports.CheckedResult(
+        "played", decision.winner, score_a, score_b, detail, decision.decided_by
+    )
