@@ -7,7 +7,7 @@ rule separates needs a lot, which organizers draw and record per team (Tournamen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -44,6 +44,11 @@ CRITERION_LABELS: Mapping[str, object] = {
     table_tennis.Criterion.LOT.value: _l("lot"),
     "lot_drawn": _l("by lot"),
 }
+
+
+#: Extras keys of a table tennis match record: the points won and lost in all its games.
+RALLY_FOR = "rally_for"
+RALLY_AGAINST = "rally_against"
 
 
 def criterion_label(key: str | None) -> str:
@@ -161,39 +166,43 @@ def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
     )
 
 
-def _base_stats(
-    members: Sequence[int], decided: Iterable[TournamentMatch], tournament: Tournament
-) -> dict[int, StandingLine]:
-    lines = {member: StandingLine(place=0, registration_id=member) for member in members}
-    for match in decided:
-        assert match.side_a_id is not None and match.side_b_id is not None
-        sides = (
-            (match.side_a_id, match.score_a or 0, match.score_b or 0, 0),
-            (match.side_b_id, match.score_b or 0, match.score_a or 0, 1),
-        )
-        for team, scored, conceded, index in sides:
-            line = lines[team]
-            line.played += 1
-            line.score_for += scored
-            line.score_against += conceded
-            if match.winner_id is None:
-                line.drawn += 1
-                line.points += tournament.points_draw or 0
-            elif match.winner_id == team:
-                line.won += 1
-                line.points += tournament.points_win
-            else:
-                line.lost += 1
-                unplayed = match.status == "walkover" or (
-                    tournament.sport == "table_tennis" and (match.detail or {}).get("retired")
-                )
-                line.points += (
-                    tournament.points_walkover_loss if unplayed else tournament.points_loss
-                )
-            for game in (match.detail or {}).get("games", ()):
-                line.rally_for += game[index]
-                line.rally_against += game[1 - index]
-    return lines
+def _tt_record(match: TournamentMatch) -> engine.MatchRecord[int]:
+    """Return a table tennis match for the tally: games won as the score, points as extras.
+
+    A retirement is an unfinished match and, like a walkover, earns its loser the unplayed-loss
+    points (ITTF 3.7.5.1); its winner need not lead on games, so it is not read as a score."""
+    assert match.side_a_id is not None and match.side_b_id is not None
+    detail = match.detail or {}
+    games = detail.get("games", ())
+    points_a = sum(game[0] for game in games)
+    points_b = sum(game[1] for game in games)
+    return engine.MatchRecord(
+        home=match.side_a_id,
+        away=match.side_b_id,
+        home_score=match.score_a or 0,
+        away_score=match.score_b or 0,
+        winner=match.winner_id,
+        walkover=match.status == "walkover" or bool(detail.get("retired")),
+        home_extras={RALLY_FOR: points_a, RALLY_AGAINST: points_b},
+        away_extras={RALLY_FOR: points_b, RALLY_AGAINST: points_a},
+    )
+
+
+def _line(team: int, stats: engine.TeamStats) -> StandingLine:
+    """Return a team's line of the table, from the columns the standings engine summed."""
+    return StandingLine(
+        place=0,
+        registration_id=team,
+        played=stats.played,
+        won=stats.won,
+        drawn=stats.drawn,
+        lost=stats.lost,
+        points=stats.points,
+        score_for=stats.score_for,
+        score_against=stats.score_against,
+        rally_for=stats.extras.get(RALLY_FOR, 0),
+        rally_against=stats.extras.get(RALLY_AGAINST, 0),
+    )
 
 
 def pool_table(
@@ -210,29 +219,26 @@ def pool_table(
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
     decided = [match for match in mine if match.status in ("played", "walkover")]
-    lines = _base_stats(members, decided, tournament)
     ordered: list[StandingLine] = []
     if tournament.sport == "table_tennis":
+        records = [_tt_record(match) for match in decided]
+        stats = engine.tally(members, records, _scheme(tournament))
         groups = table_tennis.group_ranking_explained(
             members, [_tt_result(match) for match in decided], tournament.best_of or 5
         )
         for group, criterion in groups:
             place = len(ordered) + 1
             for team in group:
-                line = lines[team]
+                line = _line(team, stats[team])
                 line.place = place
                 line.shared = len(group) > 1
                 line.decided_by = criterion.value
                 ordered.append(line)
     else:
-        rows = engine.rank(
-            members,
-            [match_record(match) for match in decided],
-            tournament.criteria_list,
-            _scheme(tournament),
-        )
+        records = [match_record(match) for match in decided]
+        rows = engine.rank(members, records, tournament.criteria_list, _scheme(tournament))
         for row in rows:
-            line = lines[row.team]
+            line = _line(row.team, row.stats)
             line.place = row.place
             line.shared = row.shared
             line.decided_by = row.decided_by
