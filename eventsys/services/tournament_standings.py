@@ -150,42 +150,45 @@ def _progress_extras(detail: Mapping[str, object], side: str) -> Mapping[str, in
     return extras if isinstance(extras, Mapping) else {}
 
 
-def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
-    """Return a decided match in the standings engine's neutral form."""
-    assert match.side_a_id is not None and match.side_b_id is not None
-    detail = match.detail or {}
-    return engine.MatchRecord(
-        home=match.side_a_id,
-        away=match.side_b_id,
-        home_score=match.score_a or 0,
-        away_score=match.score_b or 0,
-        winner=match.winner_id,
-        walkover=match.status == "walkover",
-        home_extras=_progress_extras(detail, "a"),
-        away_extras=_progress_extras(detail, "b"),
+def _rally_extras(detail: Mapping[str, object]) -> tuple[dict[str, int], dict[str, int]]:
+    """Return each side's points won and lost in all the games of a table tennis match."""
+    games: Sequence[Sequence[int]] = detail.get("games") or ()  # type: ignore[assignment]
+    points_a = sum(game[0] for game in games)
+    points_b = sum(game[1] for game in games)
+    return (
+        {RALLY_FOR: points_a, RALLY_AGAINST: points_b},
+        {RALLY_FOR: points_b, RALLY_AGAINST: points_a},
     )
 
 
-def _tt_record(match: TournamentMatch) -> engine.MatchRecord[int]:
-    """Return a table tennis match for the tally: games won as the score, points as extras.
+def match_record(match: TournamentMatch, sport: str = "") -> engine.MatchRecord[int]:
+    """Return a decided match in the standings engine's neutral form.
 
+    Table tennis (*sport*): the score is the games won and the extras are the points won and lost.
     A retirement is an unfinished match and, like a walkover, earns its loser the unplayed-loss
     points (ITTF 3.7.5.1); its winner need not lead on games, so it is not read as a score."""
     assert match.side_a_id is not None and match.side_b_id is not None
     detail = match.detail or {}
-    games = detail.get("games", ())
-    points_a = sum(game[0] for game in games)
-    points_b = sum(game[1] for game in games)
+    unplayed = match.status == "walkover"
+    if sport == "table_tennis":
+        unplayed = unplayed or bool(detail.get("retired"))
+        home_extras, away_extras = _rally_extras(detail)
+    else:
+        home_extras, away_extras = _progress_extras(detail, "a"), _progress_extras(detail, "b")
     return engine.MatchRecord(
         home=match.side_a_id,
         away=match.side_b_id,
         home_score=match.score_a or 0,
         away_score=match.score_b or 0,
         winner=match.winner_id,
-        walkover=match.status == "walkover" or bool(detail.get("retired")),
-        home_extras={RALLY_FOR: points_a, RALLY_AGAINST: points_b},
-        away_extras={RALLY_FOR: points_b, RALLY_AGAINST: points_a},
+        walkover=unplayed,
+        home_extras=home_extras,
+        away_extras=away_extras,
     )
+
+
+#: The table columns a standings line copies from the engine's stats.
+_COLUMNS = ("played", "won", "drawn", "lost", "points", "score_for", "score_against")
 
 
 def _line(team: int, stats: engine.TeamStats) -> StandingLine:
@@ -193,15 +196,9 @@ def _line(team: int, stats: engine.TeamStats) -> StandingLine:
     return StandingLine(
         place=0,
         registration_id=team,
-        played=stats.played,
-        won=stats.won,
-        drawn=stats.drawn,
-        lost=stats.lost,
-        points=stats.points,
-        score_for=stats.score_for,
-        score_against=stats.score_against,
         rally_for=stats.extras.get(RALLY_FOR, 0),
         rally_against=stats.extras.get(RALLY_AGAINST, 0),
+        **{name: getattr(stats, name) for name in _COLUMNS},
     )
 
 
@@ -219,9 +216,9 @@ def pool_table(
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
     decided = [match for match in mine if match.status in ("played", "walkover")]
+    records = [match_record(match, tournament.sport) for match in decided]
     ordered: list[StandingLine] = []
     if tournament.sport == "table_tennis":
-        records = [_tt_record(match) for match in decided]
         stats = engine.tally(members, records, _scheme(tournament))
         groups = table_tennis.group_ranking_explained(
             members, [_tt_result(match) for match in decided], tournament.best_of or 5
@@ -235,7 +232,6 @@ def pool_table(
                 line.decided_by = criterion.value
                 ordered.append(line)
     else:
-        records = [match_record(match) for match in decided]
         rows = engine.rank(members, records, tournament.criteria_list, _scheme(tournament))
         for row in rows:
             line = _line(row.team, row.stats)
