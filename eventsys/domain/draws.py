@@ -20,7 +20,7 @@ All round, match, slot and court indices returned by this module are
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
@@ -37,7 +37,9 @@ __all__ = [
     "group_match_order",
     "knockout_rounds",
     "loser_next_slot",
+    "next_free_slot",
     "next_match_slot",
+    "rested",
     "snake_groups",
 ]
 
@@ -310,8 +312,28 @@ class Booking(Generic[T]):
     teams: tuple[T, T]
 
 
+def next_free_slot(slot: int, rest: int) -> int:
+    """Return the first slot in which a team that plays in ``slot`` may play again.
+
+    The rest rule: ``rest`` empty slots between two matches of one team (a
+    knockout round or a stage also starts ``rest`` slots after the last one).
+    """
+    return slot + 1 + rest
+
+
+def rested(slot: int, other: int, rest: int) -> bool:
+    """Tell whether matches in ``slot`` and ``other`` leave one team its rest."""
+    earlier, later = sorted((slot, other))
+    return later >= next_free_slot(earlier, rest)
+
+
 def court_schedule(
-    matches: Sequence[tuple[T, T]], courts: int, *, min_rest: int = 0
+    matches: Sequence[tuple[T, T]],
+    courts: int,
+    *,
+    min_rest: int = 0,
+    groups: Sequence[Hashable] | None = None,
+    last: Collection[int] = (),
 ) -> list[Booking[T]]:
     """Assign matches to courts and time slots, greedily in the given order.
 
@@ -321,9 +343,14 @@ def court_schedule(
     ``min_rest`` empty slots since their previous match, and have already
     played every earlier-listed match of theirs.  That last rule keeps each
     team's matches in the listed order, so an order from
-    ``group_match_order`` keeps the 1-2 match last.  Returns bookings sorted
-    by slot and court.  Raises ValueError for ``courts < 1``, a negative
-    rest, or a team meeting itself.
+    ``group_match_order`` keeps the 1-2 match last.
+
+    The matches whose indices are in ``last`` (a group's deciding match) are
+    held back and then placed, in the given order, on the first free court
+    from the slot of the last other match of their group (``groups`` gives
+    each match's group) once their teams have rested.  Returns bookings
+    sorted by slot and court.  Raises ValueError for ``courts < 1``, a
+    negative rest, a team meeting itself, or ``last`` without ``groups``.
     """
     courts = _require_int("courts", courts)
     min_rest = _require_int("min_rest", min_rest)
@@ -334,8 +361,13 @@ def court_schedule(
     for home, away in matches:
         if home == away:
             raise ValueError(f"team {home!r} cannot play itself")
+    if groups is not None and len(groups) != len(matches):
+        raise ValueError("give one group per match")
+    held = [index for index in range(len(matches)) if index in last]
+    if held and groups is None:
+        raise ValueError("matches held for last need the groups of all matches")
 
-    pending = list(range(len(matches)))
+    pending = [index for index in range(len(matches)) if index not in last]
     # First slot in which each team may play again.
     free_from: dict[T, int] = {}
     bookings: list[Booking[T]] = []
@@ -357,10 +389,26 @@ def court_schedule(
                 placed.append(index)
                 busy.update(teams)
                 for team in teams:
-                    free_from[team] = slot + 1 + min_rest
+                    free_from[team] = next_free_slot(slot, min_rest)
             else:
                 waiting.update(teams)
         placed_set = set(placed)
         pending = [index for index in pending if index not in placed_set]
         slot += 1
-    return bookings
+    if not held:
+        return bookings
+    assert groups is not None
+    group_end: dict[Hashable, int] = {}
+    for booking in bookings:
+        group = groups[booking.match_index]
+        group_end[group] = max(group_end.get(group, 0), booking.slot)
+    taken = {(booking.slot, booking.court) for booking in bookings}
+    for index in held:
+        teams = matches[index]
+        slot = max([group_end.get(groups[index], 0)] + [free_from.get(team, 0) for team in teams])
+        while all((slot, court) in taken for court in range(courts)):
+            slot += 1
+        court = next(court for court in range(courts) if (slot, court) not in taken)
+        taken.add((slot, court))
+        bookings.append(Booking(slot, court, index, teams))
+    return sorted(bookings, key=lambda booking: (booking.slot, booking.court))

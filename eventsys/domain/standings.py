@@ -36,7 +36,7 @@ T = TypeVar("T", bound=Hashable)
 
 #: Extras keys that gateball results fill in, one per step of progression (進度): balls that hit
 #: the goal pole (上がり), then balls that got at least through gate 3, gate 2 and gate 1. A ball
-#: that finished also counts as through every gate, as eventsys.domain.gateball counts them.
+#: that finished also counts as through every gate, as eventsys.domain.sports.gateball counts them.
 FINISHED_BALLS = "finished_balls"
 THROUGH_GATE_3 = "through_gate_3"
 THROUGH_GATE_2 = "through_gate_2"

@@ -15,19 +15,19 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventsys.domain import billiards, gateball, table_tennis
-from eventsys.domain.gateball import TeamProgress
+from eventsys.domain.sports import CheckedResult, InvalidResult, MatchRules, ResultInput
+from eventsys.domain.sports import checks as sports
 from eventsys.domain.standings import PROGRESSION_CRITERIA
 from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.models.tournaments import Tournament, TournamentMatch, TournamentPool
 from eventsys.services import audit
+from eventsys.services.tournament_messages import refusal
 from eventsys.services.tournament_standings import final_order, pool_table
 from eventsys.services.tournaments import can_enter_results, claim, match_label, team_names
 from eventsys.timeutil import utcnow
 
-OUTCOMES = ("played", "walkover", "retired")
 RESULT_FIELDS = (
     "status",
     "winner_id",
@@ -48,36 +48,6 @@ class NeedsConfirmation(EventsysError):
         self.matches = list(matches)
 
 
-@dataclass(frozen=True)
-class ResultInput:
-    """What a scorer enters. Sides are named by registration id.
-
-    ``games``: table tennis (a's points, b's points) per game. ``score_a``/``score_b``: gateball
-    points, billiards frames, or a generic score. ``balls_a``/``balls_b``: gateball points per
-    ball (0, 1, 2, 3 or 5). ``tiebreak_winner_id``: a gateball play-off winner, or the winner of
-    a level knockout match in a generic score sport."""
-
-    outcome: str = "played"
-    winner_id: int | None = None
-    retired_id: int | None = None
-    games: tuple[tuple[int, int], ...] = ()
-    score_a: int | None = None
-    score_b: int | None = None
-    balls_a: tuple[int, ...] | None = None
-    balls_b: tuple[int, ...] | None = None
-    tiebreak_winner_id: int | None = None
-
-
-@dataclass
-class _Decided:
-    status: str
-    winner_id: int | None
-    score_a: int
-    score_b: int
-    detail: dict[str, object]
-    decided_by: str
-
-
 @dataclass
 class ResultOutcome:
     match: TournamentMatch
@@ -88,277 +58,23 @@ class ResultOutcome:
 # ---- checking a result by sport ------------------------------------------------------------------
 
 
-def _side_key(match: TournamentMatch, registration_id: int | None, what: str) -> str:
-    side = match.side_of(registration_id) if registration_id is not None else None
-    if side is None:
-        raise EventsysError(
-            _("%(what)s must be one of the two teams of this match.", what=what), field="winner_id"
-        )
-    return side
-
-
-def _table_tennis(tournament: Tournament, match: TournamentMatch, data: ResultInput) -> _Decided:
-    best_of = tournament.best_of or 5
-    needed = (best_of + 1) // 2
-    games = [tuple(game) for game in data.games]
-    if len(games) > best_of:
-        raise EventsysError(
-            _("A best-of-%(n)d match has at most %(n)d games.", n=best_of), field="games"
-        )
-    won_a = won_b = 0
-    for number, (a, b) in enumerate(games, start=1):
-        if not table_tennis.valid_game(a, b):
-            raise EventsysError(
-                _(
-                    "Game %(number)d: %(a)d-%(b)d is not a finished game. A game is won at 11 "
-                    "with the other at 9 or less, or from 10-10 by two clear points.",
-                    number=number,
-                    a=a,
-                    b=b,
-                ),
-                field="games",
-            )
-        if max(won_a, won_b) >= needed:
-            raise EventsysError(
-                _(
-                    "The match was already decided after game %(number)d: "
-                    "leave the games after it empty.",
-                    number=number - 1,
-                ),
-                field="games",
-            )
-        if a > b:
-            won_a += 1
-        else:
-            won_b += 1
-    a_id, b_id = match.side_a_id, match.side_b_id
-    assert a_id is not None and b_id is not None
-    if data.outcome == "walkover":
-        if games:
-            raise EventsysError(_("A walkover has no games: leave them empty."), field="games")
-        side = _side_key(match, data.winner_id, _("The winner of the walkover"))
-        return _Decided("walkover", data.winner_id, 0, 0, {"games": []}, "walkover")
-    if data.outcome == "retired":
-        side = _side_key(match, data.retired_id, _("The player who retired"))
-        retiring_won = won_a if side == "a" else won_b
-        if retiring_won >= needed:
-            raise EventsysError(
-                _("The player who retired had already won the match."), field="retired_id"
-            )
-        winner = b_id if side == "a" else a_id
-        return _Decided(
-            "played",
-            winner,
-            won_a,
-            won_b,
-            {"games": [list(g) for g in games], "retired": side},
-            "retired",
-        )
-    if max(won_a, won_b) < needed:
-        raise EventsysError(
-            _(
-                "Nobody has won %(needed)d games yet: enter every game up to the deciding one.",
-                needed=needed,
-            ),
-            field="games",
-        )
-    result = table_tennis.MatchResult(a_id, b_id, games=tuple(games))  # type: ignore[arg-type]
-    result.check(best_of)
-    return _Decided(
-        "played", result.winner(), won_a, won_b, {"games": [list(g) for g in games]}, "games"
-    )
-
-
-def _balls(values: tuple[int, ...] | None, team: str, field_name: str) -> TeamProgress | None:
-    if values is None:
-        return None
-    if not 1 <= len(values) <= gateball.BALLS_PER_TEAM:
-        raise EventsysError(
-            _("%(team)s: give the points of each of the five balls.", team=team), field=field_name
-        )
-    for value in values:
-        if value not in (0, 1, 2, 3, 5):
-            raise EventsysError(
-                _(
-                    "%(team)s: a ball scores 0, 1, 2 or 3 for the gates passed, or 5 when it has "
-                    "hit the goal pole; %(value)d is impossible.",
-                    team=team,
-                    value=value,
-                ),
-                field=field_name,
-            )
-    return TeamProgress.from_points(values)
-
-
-def _gateball(tournament: Tournament, match: TournamentMatch, data: ResultInput) -> _Decided:
-    a_id, b_id = match.side_a_id, match.side_b_id
-    assert a_id is not None and b_id is not None
-    if data.outcome == "walkover":
-        _side_key(match, data.winner_id, _("The winner of the walkover"))
-        return _Decided("walkover", data.winner_id, 0, 0, {}, "walkover")
-    if data.outcome != "played":
-        raise EventsysError(_("Choose how the match ended from the list."), field="outcome")
-    names = team_names(tournament)
-    for value, field_name in ((data.score_a, "score_a"), (data.score_b, "score_b")):
-        if value is None or not 0 <= value <= gateball.MAX_TEAM_SCORE:
-            raise EventsysError(
-                _("A team scores 0 to 25 points (five balls, at most 5 each)."), field=field_name
-            )
-    progress_a = _balls(data.balls_a, names.get(a_id, ""), "balls_a")
-    progress_b = _balls(data.balls_b, names.get(b_id, ""), "balls_b")
-    if (progress_a is None) != (progress_b is None):
-        raise EventsysError(_("Give the balls of both teams, or of neither."), field="balls_a")
-    for progress, score, team, field_name in (
-        (progress_a, data.score_a, a_id, "balls_a"),
-        (progress_b, data.score_b, b_id, "balls_b"),
-    ):
-        if progress is not None and progress.points != score:
-            raise EventsysError(
-                _(
-                    "%(team)s: the balls add up to %(sum)d, not %(score)d.",
-                    team=names.get(team, ""),
-                    sum=progress.points,
-                    score=score,
-                ),
-                field=field_name,
-            )
-    if progress_a is None and any(
-        name in PROGRESSION_CRITERIA for name in tournament.criteria_list
-    ):
-        raise EventsysError(
-            _(
-                "This tournament ranks by how far the balls got: "
-                "give each ball's points for both teams."
-            ),
-            field="balls_a",
-        )
-    if data.score_a == data.score_b and progress_a is None:
-        raise EventsysError(
-            _("The scores are level: give each ball's points, which decide the winner."),
-            field="balls_a",
-        )
-    shootout = data.tiebreak_winner_id
-    if shootout is not None:
-        _side_key(match, shootout, _("The play-off winner"))
-    try:
-        result = gateball.GateballResult(
-            a_id,
-            b_id,
-            data.score_a,
-            data.score_b,
-            progress_a,
-            progress_b,  # type: ignore[arg-type]
-            shootout_winner=shootout,
-        )
-    except ValueError as error:
-        raise EventsysError(
-            _("A play-off is held only when score and ball progress are level."),
-            field="tiebreak_winner_id",
-        ) from error
-    decision = gateball.decide(result)
-    record = gateball.to_match_record(result)
-    detail: dict[str, object] = {
-        "extras_a": dict(record.home_extras),
-        "extras_b": dict(record.away_extras),
-    }
-    if data.balls_a is not None:
-        detail["balls_a"], detail["balls_b"] = list(data.balls_a), list(data.balls_b or ())
-    if shootout is not None:
-        detail["shootout"] = match.side_of(shootout)
-    return _Decided(
-        "played",
-        decision.winner,
-        data.score_a or 0,
-        data.score_b or 0,
-        detail,
-        decision.decided_by,
-    )
-
-
-def _billiards(tournament: Tournament, match: TournamentMatch, data: ResultInput) -> _Decided:
-    a_id, b_id = match.side_a_id, match.side_b_id
-    assert a_id is not None and b_id is not None
-    race_to = tournament.race_to or 1
-    if data.outcome == "walkover":
-        _side_key(match, data.winner_id, _("The winner of the walkover"))
-        return _Decided("walkover", data.winner_id, 0, 0, {}, "walkover")
-    if data.outcome != "played":
-        raise EventsysError(_("Choose how the match ended from the list."), field="outcome")
-    a, b = data.score_a, data.score_b
-    if a is None or b is None or a < 0 or b < 0:
-        raise EventsysError(_("Give the frames won by each player."), field="score_a")
-    if not billiards.valid_race(a, b, race_to):
-        if max(a, b) > race_to:
-            message = _("The match stops when a player reaches %(n)d frames.", n=race_to)
-        elif max(a, b) < race_to:
-            message = _("Nobody has reached %(n)d frames yet.", n=race_to)
-        else:
-            message = _("Both players cannot reach %(n)d frames.", n=race_to)
-        raise EventsysError(message, field="score_a")
-    result = billiards.BilliardsResult(a_id, b_id, a, b, race_to)
-    return _Decided("played", result.winner, a, b, {}, "frames")
-
-
-def _score(
-    tournament: Tournament, match: TournamentMatch, data: ResultInput, *, knockout: bool
-) -> _Decided:
-    if data.outcome == "walkover":
-        _side_key(match, data.winner_id, _("The winner of the walkover"))
-        return _Decided("walkover", data.winner_id, 0, 0, {}, "walkover")
-    if data.outcome != "played":
-        raise EventsysError(_("Choose how the match ended from the list."), field="outcome")
-    a, b = data.score_a, data.score_b
-    if a is None or b is None or a < 0 or b < 0:
-        raise EventsysError(_("Give both scores, 0 or more."), field="score_a")
-    if a != b:
-        if data.tiebreak_winner_id is not None:
-            raise EventsysError(
-                _("A tie-break winner is given only for a level score."),
-                field="tiebreak_winner_id",
-            )
-        return _Decided("played", match.side_a_id if a > b else match.side_b_id, a, b, {}, "score")
-    if data.tiebreak_winner_id is not None:
-        side = _side_key(match, data.tiebreak_winner_id, _("The tie-break winner"))
-        return _Decided("played", data.tiebreak_winner_id, a, b, {"tiebreak": side}, "tiebreak")
-    if knockout or tournament.points_draw is None:
-        raise EventsysError(
-            _("A draw is not possible here: give the tie-break winner."),
-            field="tiebreak_winner_id",
-        )
-    return _Decided("played", None, a, b, {}, "draw")
-
-
-def check_result(tournament: Tournament, match: TournamentMatch, data: ResultInput) -> _Decided:
+def check_result(
+    tournament: Tournament, match: TournamentMatch, data: ResultInput
+) -> CheckedResult:
     """Return the checked result of *match*, or raise EventsysError saying what is wrong."""
-    if data.outcome not in OUTCOMES:
-        raise EventsysError(_("Choose how the match ended from the list."), field="outcome")
-    if data.outcome == "retired" and tournament.sport != "table_tennis":
-        raise EventsysError(
-            _("Record a retirement as a walkover to the other side."), field="outcome"
-        )
-    knockout = match.pool_id is None
-    if tournament.sport == "table_tennis":
-        decided = _table_tennis(tournament, match, data)
-    elif tournament.sport == "gateball":
-        decided = _gateball(tournament, match, data)
-        if knockout and decided.winner_id is None:
-            raise EventsysError(
-                _("Score and balls are level: a knockout match needs the play-off winner."),
-                field="tiebreak_winner_id",
-            )
-        if decided.winner_id is None and tournament.points_draw is None:
-            raise EventsysError(
-                _(
-                    "Score and balls are level and this tournament has no draws: "
-                    "give the play-off winner."
-                ),
-                field="tiebreak_winner_id",
-            )
-    elif tournament.sport == "billiards":
-        decided = _billiards(tournament, match, data)
-    else:
-        decided = _score(tournament, match, data, knockout=knockout)
-    return decided
+    a_id, b_id = match.side_a_id, match.side_b_id
+    assert a_id is not None and b_id is not None
+    rules = MatchRules(
+        best_of=tournament.best_of or 5,
+        race_to=tournament.race_to or 1,
+        knockout=match.pool_id is None,
+        draws=tournament.points_draw is not None,
+        needs_progression=any(name in PROGRESSION_CRITERIA for name in tournament.criteria_list),
+    )
+    try:
+        return sports.check_result(tournament.sport, a_id, b_id, data, rules)
+    except InvalidResult as error:
+        raise refusal(error, team_names(tournament)) from None
 
 
 # ---- recording and re-deriving ------------------------------------------------------------------
@@ -525,14 +241,14 @@ def record_result(
     if old_winner is not None:
         old_loser = match.side_b_id if old_winner == match.side_a_id else match.side_a_id
     match.status = decided.status
-    match.winner_id = decided.winner_id
+    match.winner_id = decided.winner
     match.score_a, match.score_b = decided.score_a, decided.score_b
     match.detail = decided.detail
     match.decided_by = decided.decided_by
     match.result_by_id = actor.id
     match.result_at = now or utcnow()
     if match.pool_id is None:
-        if correcting and old_winner is not None and old_winner != decided.winner_id:
+        if correcting and old_winner is not None and old_winner != decided.winner:
             cascade.withdraw(match, old_winner, old_loser)
         cascade.advance(match)
     else:

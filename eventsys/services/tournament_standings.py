@@ -1,21 +1,21 @@
 """Group and round-robin standings, computed by the sport's rules in eventsys.domain.
 
-Table tennis groups follow ITTF 3.7.5 (eventsys.domain.table_tennis); gateball, billiards and
+Table tennis groups follow ITTF 3.7.5 (eventsys.domain.sports.table_tennis); gateball, billiards and
 generic score sports use the tournament's ordered criteria (eventsys.domain.standings). What no
 rule separates needs a lot, which organizers draw and record per team (TournamentPoolMember.lot).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsys.domain import gateball, table_tennis
 from eventsys.domain import standings as engine
+from eventsys.domain.sports import gateball, table_tennis
 from eventsys.extensions import db
 from eventsys.models.tournaments import (
     Tournament,
@@ -44,6 +44,11 @@ CRITERION_LABELS: Mapping[str, object] = {
     table_tennis.Criterion.LOT.value: _l("lot"),
     "lot_drawn": _l("by lot"),
 }
+
+
+#: Extras keys of a table tennis match record: the points won and lost in all its games.
+RALLY_FOR = "rally_for"
+RALLY_AGAINST = "rally_against"
 
 
 def criterion_label(key: str | None) -> str:
@@ -145,55 +150,56 @@ def _progress_extras(detail: Mapping[str, object], side: str) -> Mapping[str, in
     return extras if isinstance(extras, Mapping) else {}
 
 
-def match_record(match: TournamentMatch) -> engine.MatchRecord[int]:
-    """Return a decided match in the standings engine's neutral form."""
+def _rally_extras(detail: Mapping[str, object]) -> tuple[dict[str, int], dict[str, int]]:
+    """Return each side's points won and lost in all the games of a table tennis match."""
+    games: Sequence[Sequence[int]] = detail.get("games") or ()  # type: ignore[assignment]
+    points_a = sum(game[0] for game in games)
+    points_b = sum(game[1] for game in games)
+    return (
+        {RALLY_FOR: points_a, RALLY_AGAINST: points_b},
+        {RALLY_FOR: points_b, RALLY_AGAINST: points_a},
+    )
+
+
+def match_record(match: TournamentMatch, sport: str = "") -> engine.MatchRecord[int]:
+    """Return a decided match in the standings engine's neutral form.
+
+    Table tennis (*sport*): the score is the games won and the extras are the points won and lost.
+    A retirement is an unfinished match and, like a walkover, earns its loser the unplayed-loss
+    points (ITTF 3.7.5.1); its winner need not lead on games, so it is not read as a score."""
     assert match.side_a_id is not None and match.side_b_id is not None
     detail = match.detail or {}
+    unplayed = match.status == "walkover"
+    if sport == "table_tennis":
+        unplayed = unplayed or bool(detail.get("retired"))
+        home_extras, away_extras = _rally_extras(detail)
+    else:
+        home_extras, away_extras = _progress_extras(detail, "a"), _progress_extras(detail, "b")
     return engine.MatchRecord(
         home=match.side_a_id,
         away=match.side_b_id,
         home_score=match.score_a or 0,
         away_score=match.score_b or 0,
         winner=match.winner_id,
-        walkover=match.status == "walkover",
-        home_extras=_progress_extras(detail, "a"),
-        away_extras=_progress_extras(detail, "b"),
+        walkover=unplayed,
+        home_extras=home_extras,
+        away_extras=away_extras,
     )
 
 
-def _base_stats(
-    members: Sequence[int], decided: Iterable[TournamentMatch], tournament: Tournament
-) -> dict[int, StandingLine]:
-    lines = {member: StandingLine(place=0, registration_id=member) for member in members}
-    for match in decided:
-        assert match.side_a_id is not None and match.side_b_id is not None
-        sides = (
-            (match.side_a_id, match.score_a or 0, match.score_b or 0, 0),
-            (match.side_b_id, match.score_b or 0, match.score_a or 0, 1),
-        )
-        for team, scored, conceded, index in sides:
-            line = lines[team]
-            line.played += 1
-            line.score_for += scored
-            line.score_against += conceded
-            if match.winner_id is None:
-                line.drawn += 1
-                line.points += tournament.points_draw or 0
-            elif match.winner_id == team:
-                line.won += 1
-                line.points += tournament.points_win
-            else:
-                line.lost += 1
-                unplayed = match.status == "walkover" or (
-                    tournament.sport == "table_tennis" and (match.detail or {}).get("retired")
-                )
-                line.points += (
-                    tournament.points_walkover_loss if unplayed else tournament.points_loss
-                )
-            for game in (match.detail or {}).get("games", ()):
-                line.rally_for += game[index]
-                line.rally_against += game[1 - index]
-    return lines
+#: The table columns a standings line copies from the engine's stats.
+_COLUMNS = ("played", "won", "drawn", "lost", "points", "score_for", "score_against")
+
+
+def _line(team: int, stats: engine.TeamStats) -> StandingLine:
+    """Return a team's line of the table, from the columns the standings engine summed."""
+    return StandingLine(
+        place=0,
+        registration_id=team,
+        rally_for=stats.extras.get(RALLY_FOR, 0),
+        rally_against=stats.extras.get(RALLY_AGAINST, 0),
+        **{name: getattr(stats, name) for name in _COLUMNS},
+    )
 
 
 def pool_table(
@@ -210,29 +216,25 @@ def pool_table(
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
     decided = [match for match in mine if match.status in ("played", "walkover")]
-    lines = _base_stats(members, decided, tournament)
+    records = [match_record(match, tournament.sport) for match in decided]
     ordered: list[StandingLine] = []
     if tournament.sport == "table_tennis":
+        stats = engine.tally(members, records, _scheme(tournament))
         groups = table_tennis.group_ranking_explained(
             members, [_tt_result(match) for match in decided], tournament.best_of or 5
         )
         for group, criterion in groups:
             place = len(ordered) + 1
             for team in group:
-                line = lines[team]
+                line = _line(team, stats[team])
                 line.place = place
                 line.shared = len(group) > 1
                 line.decided_by = criterion.value
                 ordered.append(line)
     else:
-        rows = engine.rank(
-            members,
-            [match_record(match) for match in decided],
-            tournament.criteria_list,
-            _scheme(tournament),
-        )
+        rows = engine.rank(members, records, tournament.criteria_list, _scheme(tournament))
         for row in rows:
-            line = lines[row.team]
+            line = _line(row.team, row.stats)
             line.place = row.place
             line.shared = row.shared
             line.decided_by = row.decided_by

@@ -865,7 +865,7 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
                 )
                 last = _place(tournament, playing, courts, next_free, rest=0)
                 used = max(used, last + 1)
-                next_free = last + 1 + rest
+                next_free = draws.next_free_slot(last, rest)
         else:
             if matches:
                 last = _place(
@@ -877,7 +877,7 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
                     last_in_pool=_deciding_matches(stage, matches),
                 )
                 used = max(used, last + 1)
-                next_free = last + 1 + rest
+                next_free = draws.next_free_slot(last, rest)
     db.session.flush()
     try:
         _refuse_outside_booking(tournament)
@@ -920,43 +920,26 @@ def _place(
 
     Matches in *last_in_pool* are held back and then placed no earlier than every other match
     of their group (the deciding match between the two top seeds comes last)."""
-    early = [match for match in matches if match.id not in last_in_pool]
-    held = [match for match in matches if match.id in last_in_pool]
     pairs: list[tuple[object, object]] = []
-    for match in early:
+    for match in matches:
         # Unknown sides get placeholders unique to the match, so they never clash.
         home = match.side_a_id if match.side_a_id is not None else ("tbd", match.id, "a")
         away = match.side_b_id if match.side_b_id is not None else ("tbd", match.id, "b")
         pairs.append((home, away))
-    bookings = draws.court_schedule(pairs, len(courts), min_rest=rest)  # type: ignore[arg-type]
-    taken: set[tuple[int, int]] = set()
-    free_from: dict[object, int] = {}
-    last_of_pool: dict[int | None, int] = {}
+    bookings = draws.court_schedule(
+        pairs,  # type: ignore[arg-type]
+        len(courts),
+        min_rest=rest,
+        groups=[match.pool_id for match in matches],
+        last=[index for index, match in enumerate(matches) if match.id in last_in_pool],
+    )
     last = first_slot
     for booking in bookings:
-        match = early[booking.match_index]
+        match = matches[booking.match_index]
         match.slot = first_slot + booking.slot
         match.court_id = courts[booking.court].id
         match.starts_at = slot_start(tournament, match.slot)
-        taken.add((match.slot, booking.court))
-        for team in match.sides:
-            free_from[team] = max(free_from.get(team, 0), match.slot + 1 + rest)
-        last_of_pool[match.pool_id] = max(last_of_pool.get(match.pool_id, first_slot), match.slot)
         last = max(last, match.slot)
-    for match in held:
-        slot = max(
-            [last_of_pool.get(match.pool_id, first_slot), first_slot]
-            + [free_from.get(team, 0) for team in match.sides]
-        )
-        while True:
-            court = next((c for c in range(len(courts)) if (slot, c) not in taken), None)
-            if court is not None:
-                break
-            slot += 1
-        taken.add((slot, court))
-        match.slot, match.court_id = slot, courts[court].id
-        match.starts_at = slot_start(tournament, slot)
-        last = max(last, slot)
     return last
 
 
@@ -1058,7 +1041,7 @@ def move_match(
                 ),
                 field="slot",
             )
-        if abs(other.slot - slot) <= rest:
+        if not draws.rested(other.slot, slot, rest):
             raise EventsysError(
                 _(
                     "A team would not get its rest of %(rest)d slots: it plays %(match)s.",

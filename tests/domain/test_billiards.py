@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventsys.domain.billiards import BilliardsResult, FrameResult, to_match_record, valid_race
+from eventsys.domain.sports.billiards import (
+    BilliardsResult,
+    FrameResult,
+    to_match_record,
+    valid_race,
+)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ from eventsys.domain.draws import (
     group_match_order,
     knockout_rounds,
     loser_next_slot,
+    next_free_slot,
     next_match_slot,
+    rested,
     snake_groups,
 )
 
@@ -500,3 +502,52 @@ def test_schedule_respects_courts_rest_and_team_order(
     # Greedy: the first slot is always used to the full.
     if matches:
         assert per_slot[0] >= 1
+
+
+# ---- the rest rule and deciding matches held for last --------------------------------------------
+
+
+def test_a_team_plays_again_after_its_rest() -> None:
+    assert next_free_slot(3, 0) == 4
+    assert next_free_slot(3, 2) == 6  # slots 4 and 5 stay empty
+
+
+@pytest.mark.parametrize(
+    ("slot", "other", "rest", "expected"),
+    [(3, 4, 0, True), (3, 3, 0, False), (3, 6, 2, True), (6, 3, 2, True), (3, 5, 2, False)],
+)
+def test_two_matches_of_a_team_leave_it_its_rest(
+    slot: int, other: int, rest: int, expected: bool
+) -> None:
+    assert rested(slot, other, rest) is expected
+
+
+def test_a_deciding_match_comes_after_the_rest_of_its_group() -> None:
+    # Group A's 1-2 match is held back; group B's match fills the second court.
+    matches = [(1, 2), (3, 4), (1, 3), (2, 4), (5, 6)]
+    bookings = court_schedule(matches, 2, groups=["A", "A", "A", "A", "B"], last=[0])
+    assert bookings == [
+        Booking(0, 0, 1, (3, 4)),
+        Booking(0, 1, 4, (5, 6)),
+        Booking(1, 0, 2, (1, 3)),
+        Booking(1, 1, 3, (2, 4)),
+        Booking(2, 0, 0, (1, 2)),
+    ]
+
+
+def test_a_held_match_may_share_its_groups_last_slot_on_a_free_court() -> None:
+    matches = [(1, 2), (3, 4), (5, 6)]
+    groups = ["A", "A", "B"]
+    assert court_schedule(matches, 3, groups=groups, last=[0])[2] == Booking(0, 2, 0, (1, 2))
+    # With the courts all taken it waits for the next free one.
+    assert court_schedule(matches, 2, groups=groups, last=[0])[2] == Booking(1, 0, 0, (1, 2))
+    # Its teams rest as well: 1 played in slot 0, so with a rest of 1 it plays in slot 2.
+    rest = court_schedule([(1, 2), (1, 3)], 2, min_rest=1, groups=["A", "A"], last=[0])
+    assert rest == [Booking(0, 0, 1, (1, 3)), Booking(2, 0, 0, (1, 2))]
+
+
+def test_held_matches_need_the_groups() -> None:
+    with pytest.raises(ValueError, match="groups"):
+        court_schedule([(1, 2), (3, 4)], 1, last=[0])
+    with pytest.raises(ValueError, match="one group per match"):
+        court_schedule([(1, 2), (3, 4)], 1, groups=["A"])

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventsys.domain.gateball import (
+from eventsys.domain.sports.gateball import (
     MAX_TEAM_SCORE,
     BallProgress,
     GateballResult,

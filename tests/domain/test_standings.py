@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventsys.domain.gateball import GateballResult, TeamProgress, to_match_record
+from eventsys.domain.sports.gateball import GateballResult, TeamProgress, to_match_record
 from eventsys.domain.standings import (
     CRITERIA,
     MatchRecord,

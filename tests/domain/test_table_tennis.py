@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventsys.domain.table_tennis import (
+from eventsys.domain.sports.table_tennis import (
     Criterion,
     MatchResult,
     group_ranking,

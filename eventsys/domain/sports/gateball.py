@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Generic, TypeVar
 
+from eventsys.domain import sports
 from eventsys.domain.standings import (
     FINISHED_BALLS,
     THROUGH_GATE_1,
@@ -306,4 +307,77 @@ def to_match_record(result: GateballResult[T]) -> MatchRecord[T]:
         walkover=result.walkover_winner is not None,
         home_extras=_extras(result.progress_a),
         away_extras=_extras(result.progress_b),
+    )
+
+
+def _entered_balls(values: tuple[int, ...] | None, team: int, field: str) -> TeamProgress | None:
+    """Return one team's entered ball points as progress, or raise InvalidResult."""
+    if values is None:
+        return None
+    if not 1 <= len(values) <= BALLS_PER_TEAM:
+        raise sports.InvalidResult("ball_count", field, team=team)
+    for value in values:
+        if value not in (0, 1, 2, 3, 5):
+            raise sports.InvalidResult("ball_points", field, team=team, value=value)
+    return TeamProgress.from_points(values)
+
+
+def check_result(
+    side_a: int, side_b: int, entry: sports.ResultInput, rules: sports.MatchRules
+) -> sports.CheckedResult:
+    """Return the checked result of a gateball match, or raise InvalidResult.
+
+    Codes: team_score_range, ball_count, ball_points, balls_one_side, balls_sum,
+    balls_needed_for_ranking, level_needs_balls, not_a_side, playoff_not_level,
+    level_knockout_needs_playoff, level_no_draws, and those of `check_outcome`.
+    """
+    sports.check_outcome(entry)
+    if entry.outcome == "walkover":
+        return sports.walkover(side_a, side_b, entry.winner_id)
+    score_a, score_b = entry.score_a, entry.score_b
+    for value, field in ((score_a, "score_a"), (score_b, "score_b")):
+        if value is None or not 0 <= value <= MAX_TEAM_SCORE:
+            raise sports.InvalidResult("team_score_range", field)
+    assert score_a is not None and score_b is not None
+    progress_a = _entered_balls(entry.balls_a, side_a, "balls_a")
+    progress_b = _entered_balls(entry.balls_b, side_b, "balls_b")
+    if (progress_a is None) != (progress_b is None):
+        raise sports.InvalidResult("balls_one_side", "balls_a")
+    for progress, score, team, field in (
+        (progress_a, score_a, side_a, "balls_a"),
+        (progress_b, score_b, side_b, "balls_b"),
+    ):
+        if progress is not None and progress.points != score:
+            raise sports.InvalidResult(
+                "balls_sum", field, team=team, sum=progress.points, score=score
+            )
+    if progress_a is None and rules.needs_progression:
+        raise sports.InvalidResult("balls_needed_for_ranking", "balls_a")
+    if score_a == score_b and progress_a is None:
+        raise sports.InvalidResult("level_needs_balls", "balls_a")
+    shootout = entry.tiebreak_winner_id
+    if shootout is not None:
+        sports.side_of(side_a, side_b, shootout, "playoff_winner")
+    try:
+        result = GateballResult(
+            side_a, side_b, score_a, score_b, progress_a, progress_b, shootout_winner=shootout
+        )
+    except ValueError as error:
+        raise sports.InvalidResult("playoff_not_level", "tiebreak_winner_id") from error
+    decision = decide(result)
+    if decision.winner is None and rules.knockout:
+        raise sports.InvalidResult("level_knockout_needs_playoff", "tiebreak_winner_id")
+    if decision.winner is None and not rules.draws:
+        raise sports.InvalidResult("level_no_draws", "tiebreak_winner_id")
+    record = to_match_record(result)
+    detail: dict[str, object] = {
+        "extras_a": dict(record.home_extras),
+        "extras_b": dict(record.away_extras),
+    }
+    if entry.balls_a is not None:
+        detail["balls_a"], detail["balls_b"] = list(entry.balls_a), list(entry.balls_b or ())
+    if shootout is not None:
+        detail["shootout"] = sports.side_of(side_a, side_b, shootout, "playoff_winner")
+    return sports.CheckedResult(
+        "played", decision.winner, score_a, score_b, detail, decision.decided_by
     )

@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from eventsys.domain import sports
 from eventsys.domain.standings import MatchRecord
 
 T = TypeVar("T", bound=Hashable)
@@ -105,3 +106,28 @@ def to_match_record(result: BilliardsResult[T]) -> MatchRecord[T]:
         winner=result.winner,
         walkover=result.walkover_winner is not None,
     )
+
+
+def check_result(
+    side_a: int, side_b: int, entry: sports.ResultInput, rules: sports.MatchRules
+) -> sports.CheckedResult:
+    """Return the checked result of a race to ``rules.race_to`` frames, or raise InvalidResult.
+
+    Codes: frames_missing, race_overrun (6:2 in a race to 5), race_unfinished (4:2),
+    race_both (5:5), not_a_side, and those of `check_outcome`.
+    """
+    sports.check_outcome(entry)
+    race_to = rules.race_to
+    if entry.outcome == "walkover":
+        return sports.walkover(side_a, side_b, entry.winner_id)
+    a, b = entry.score_a, entry.score_b
+    if a is None or b is None or a < 0 or b < 0:
+        raise sports.InvalidResult("frames_missing", "score_a")
+    if not valid_race(a, b, race_to):
+        if max(a, b) > race_to:
+            raise sports.InvalidResult("race_overrun", "score_a", n=race_to)
+        if max(a, b) < race_to:
+            raise sports.InvalidResult("race_unfinished", "score_a", n=race_to)
+        raise sports.InvalidResult("race_both", "score_a", n=race_to)
+    result = BilliardsResult(side_a, side_b, a, b, race_to)
+    return sports.CheckedResult("played", result.winner, a, b, {}, "frames")

@@ -47,9 +47,12 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Generic, TypeVar
 
+from eventsys.domain import sports
+
 __all__ = [
     "Criterion",
     "MatchResult",
+    "check_result",
     "group_ranking",
     "group_ranking_explained",
     "match_points",
@@ -243,6 +246,57 @@ class MatchResult(Generic[P]):
                 raise ValueError("the retiring player had already won the match")
 
 
+def check_result(
+    side_a: int, side_b: int, entry: sports.ResultInput, rules: sports.MatchRules
+) -> sports.CheckedResult:
+    """Return the checked result of a best-of-``rules.best_of`` match, or raise InvalidResult.
+
+    Codes: too_many_games, game_unfinished (11-10, 12-9, 13-12), games_after_decided,
+    walkover_with_games, not_a_side, retired_had_won, match_undecided, and those of
+    `check_outcome`. A retirement needs no games; the retiring player loses.
+    """
+    sports.check_outcome(entry, retirement=True)
+    best_of = rules.best_of
+    needed = (best_of + 1) // 2
+    games = [(game[0], game[1]) for game in entry.games]
+    if len(games) > best_of:
+        raise sports.InvalidResult("too_many_games", "games", n=best_of)
+    won_a = won_b = 0
+    for number, (a, b) in enumerate(games, start=1):
+        if not valid_game(a, b):
+            raise sports.InvalidResult("game_unfinished", "games", number=number, a=a, b=b)
+        if max(won_a, won_b) >= needed:
+            raise sports.InvalidResult("games_after_decided", "games", number=number - 1)
+        if a > b:
+            won_a += 1
+        else:
+            won_b += 1
+    if entry.outcome == "walkover":
+        if games:
+            raise sports.InvalidResult("walkover_with_games", "games")
+        return sports.walkover(side_a, side_b, entry.winner_id, games=[])
+    if entry.outcome == "retired":
+        side = sports.side_of(side_a, side_b, entry.retired_id, "retired")
+        retiring_won = won_a if side == "a" else won_b
+        if retiring_won >= needed:
+            raise sports.InvalidResult("retired_had_won", "retired_id")
+        return sports.CheckedResult(
+            "played",
+            side_b if side == "a" else side_a,
+            won_a,
+            won_b,
+            {"games": [list(g) for g in games], "retired": side},
+            "retired",
+        )
+    if max(won_a, won_b) < needed:
+        raise sports.InvalidResult("match_undecided", "games", needed=needed)
+    result = MatchResult(side_a, side_b, games=tuple(games))
+    result.check(best_of)
+    return sports.CheckedResult(
+        "played", result.winner(), won_a, won_b, {"games": [list(g) for g in games]}, "games"
+    )
+
+
 # --------------------------------------------------------------------------
 # Match points and ranking
 # --------------------------------------------------------------------------
@@ -393,7 +447,7 @@ def group_ranking_explained(
     A group of several players is level on every ITTF criterion and its
     order must be drawn by lot (``Criterion.LOT``); its members are listed
     in the order of ``players``, which means nothing.  Raises ValueError for
-    unknown or repeated players and for a result that is neither a walkover
+    unknown or repeated players and for a result that is neither a sports.walkover
     nor a valid best-of-``best_of`` match (see ``MatchResult.check``).
     """
     _games_needed(best_of)  # reject an even length even if all are walkovers
