@@ -4,11 +4,6 @@ are read, under gunicorn: no request fails (GETs used to write blind codes and m
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,8 +19,8 @@ from eventsys.models import Registration, Venue
 from eventsys.services import accounts, contests
 from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
-from tests.concurrency.test_registration_rush import Browser, _all_at_once, _free_port
-from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.concurrency.harness import Browser, all_at_once, database, serving
+from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 60
@@ -91,70 +86,11 @@ def _seed(app: Flask) -> tuple[int, int, list[str]]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/blind.sqlite3", (lambda: None)
-    else:
-        url, drop = create_postgresql_database()
+    url, drop = database(request.param, tmp_path)
     app = make_app(url, str(tmp_path))
     event_id, contest_id, logins = _seed(app)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTSYS_DATABASE_URL": url,
-        "EVENTSYS_SECRET_KEY": "blind-test-secret",
-        "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
-        "EVENTSYS_SESSION_COOKIE_SECURE": "false",
-        "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "8",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/venues", timeout=10).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("gunicorn did not start")
-                time.sleep(0.2)
-        yield World(app, base, event_id, contest_id, logins)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with serving(app, url, drop, workers=4) as server:
+        yield World(app, server.base, event_id, contest_id, logins)
 
 
 def test_registrations_and_scoreboard_reads_at_once_never_fail(world: World) -> None:
@@ -180,7 +116,7 @@ def test_registrations_and_scoreboard_reads_at_once_never_fail(world: World) -> 
                     f"/contests/{world.contest_id}/scoreboard?n={n}"
                 )[0]
             )
-    statuses, _seconds = _all_at_once(jobs)
+    statuses, _seconds = all_at_once(jobs)
     assert statuses == [200] * len(jobs), sorted(set(statuses))
     with world.app.app_context():
         codes = db.session.scalars(

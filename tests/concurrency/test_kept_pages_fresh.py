@@ -10,13 +10,9 @@ worker, reads the final figure."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,8 +26,8 @@ from eventsys.models import Venue
 from eventsys.services import accounts
 from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
-from tests.concurrency.test_registration_rush import Browser, _free_port
-from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.concurrency.harness import Browser, database, serving
+from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 80
@@ -91,58 +87,11 @@ def _seed(app: Flask) -> int:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/fresh.sqlite3", (lambda: None)
-    else:
-        url, drop = create_postgresql_database()
+    url, drop = database(request.param, tmp_path)
     app = make_app(url, str(tmp_path))
     event_id = _seed(app)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTSYS_DATABASE_URL": url,
-        "EVENTSYS_SECRET_KEY": "fresh-pages-test-secret",
-        "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
-        "EVENTSYS_SESSION_COOKIE_SECURE": "false",
-        "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
-    }
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "--workers", str(WORKERS)),
-            *("--worker-class", "gthread", "--threads", "8", "--bind", f"127.0.0.1:{port}"),
-            *("--graceful-timeout", "5", "--log-level", "warning", "wsgi:app"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/venues", timeout=10).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    output = server.stdout.read().decode() if server.poll() is not None else ""
-                    pytest.fail(f"gunicorn did not start: {output}")
-                time.sleep(0.2)
-        yield Served(app, base, event_id)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with serving(app, url, drop, workers=WORKERS) as server:
+        yield Served(app, server.base, event_id)
 
 
 def _signed_in(base: str, login: str) -> Browser:

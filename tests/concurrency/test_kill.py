@@ -8,13 +8,11 @@ orphaned, and every registration has exactly one "registration.create" audit rec
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,8 +25,8 @@ from eventsys.extensions import db
 from eventsys.services import accounts
 from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
-from tests.concurrency.test_registration_rush import Browser, _free_port
-from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.concurrency.harness import Browser, Server, children, database, serving
+from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 120
@@ -36,16 +34,6 @@ CAPACITY = 40
 WORKERS = 2
 
 pytestmark = pytest.mark.slow
-
-
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found.update(int(child) for child in (task / "children").read_text().split())
-        except FileNotFoundError:  # the thread ended meanwhile
-            continue
-    return found
 
 
 def _seed(app: Flask) -> tuple[int, list[str]]:
@@ -90,98 +78,22 @@ def _seed(app: Flask) -> tuple[int, list[str]]:
         return event.id, logins
 
 
-class Server:
-    def __init__(self, url: str, **settings: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "EVENTSYS_DATABASE_URL": url,
-            "EVENTSYS_SECRET_KEY": "kill-test-secret",
-            "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
-            # Plain http on loopback: secure-only cookies would never come back.
-            "EVENTSYS_SESSION_COOKIE_SECURE": "false",
-            "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
-            **{f"EVENTSYS_{name}": value for name, value in settings.items()},
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                "8",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "5",
-                "--log-level",
-                "warning",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(self.base + "/venues", timeout=10).read()
-                if len(_children(self.process.pid)) == WORKERS:
-                    return
-            except OSError:  # not up yet
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                pytest.fail(f"gunicorn did not start: {self.stop()}")
-            time.sleep(0.2)
-
-    def stop(self) -> str:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        assert self.process.stdout is not None
-        output = self.process.stdout.read().decode(errors="replace")
-        self.process.stdout.close()
-        return output
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Server]]:
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/kill.sqlite3", (lambda: None)
-    else:
-        url, drop = create_postgresql_database()
+    url, drop = database(request.param, tmp_path)
     app = make_app(url, str(tmp_path))
     app.config["KILL_TEST_EVENT"], app.config["KILL_TEST_LOGINS"] = _seed(app)
-    server = Server(url)
-    try:
-        server.wait_ready()
+    with serving(app, url, drop, workers=WORKERS) as server:
         yield app, server
-    finally:
-        server.stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop()
 
 
 def _post(browser: Browser, path: str, token: str) -> int:
     """The status, or -1 when the connection was cut (the worker died under it)."""
     try:
         return browser.post(path, {"csrf_token": token})[0]
-    except OSError:  # ConnectionResetError, RemoteDisconnected, URLError
+    except (OSError, http.client.HTTPException):
+        # ConnectionResetError, RemoteDisconnected, URLError; or IncompleteRead when the worker
+        # died while its answer was being sent.
         return -1
 
 
@@ -208,7 +120,7 @@ def test_killing_a_worker_mid_burst_leaves_the_database_consistent(
     threads = [threading.Thread(target=run, args=(i,)) for i in range(PEOPLE)]
     for thread in threads:
         thread.start()
-    workers = _children(server.process.pid)
+    workers = children(server.process.pid)
     assert len(workers) == WORKERS
     barrier.wait()
     started = time.monotonic()
@@ -225,7 +137,7 @@ def test_killing_a_worker_mid_burst_leaves_the_database_consistent(
     # gunicorn replaces the dead worker.
     deadline = time.monotonic() + 20
     while True:
-        now = _children(server.process.pid)
+        now = children(server.process.pid)
         if len(now) == WORKERS and victim not in now:
             break
         assert time.monotonic() < deadline, f"no replacement worker: {now}"

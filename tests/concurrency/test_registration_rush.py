@@ -7,19 +7,8 @@ slots. The measured outcome is printed and written to bench/out/registration-rus
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +22,8 @@ from eventsys.models import Registration, RegistrationMember, TeamInvitation, Us
 from eventsys.services import accounts
 from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
-from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.concurrency.harness import Browser, all_at_once, database, serving
+from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 200
@@ -42,15 +32,8 @@ CANCELLING = 20
 TEAMS = 40
 TEAM_SLOTS = 16
 WORKERS = 4
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -124,130 +107,11 @@ def _venue(app: Flask) -> int:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/rush.sqlite3", (lambda: None)
-    else:
-        url, drop = create_postgresql_database()
+    url, drop = database(request.param, tmp_path)
     app = make_app(url, str(tmp_path))
     event_id, team_event_id, logins = _seed(app)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EVENTSYS_DATABASE_URL": url,
-        "EVENTSYS_SECRET_KEY": "rush-test-secret",
-        "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
-        # gunicorn is reached over plain http on loopback here.
-        "EVENTSYS_SESSION_COOKIE_SECURE": "false",
-        "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "8",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/venues", timeout=10).read()
-                break
-            except OSError:  # URLError, refused, reset or timed out: not up yet
-                if time.monotonic() > deadline or server.poll() is not None:
-                    output = server.stdout.read().decode() if server.poll() is not None else ""
-                    pytest.fail(f"gunicorn did not start: {output}")
-                time.sleep(0.2)
-        yield World(app, base, event_id, team_event_id, logins)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
-        with app.app_context():
-            db.engine.dispose()
-        drop()
-
-
-class Browser:
-    """One person's session: cookies, CSRF tokens, redirects followed."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, path: str) -> tuple[int, str]:
-        return self._open(urllib.request.Request(self.base + path))
-
-    def post(self, path: str, data: dict[str, str]) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data).encode()
-        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
-
-    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
-        try:
-            with self.opener.open(request, timeout=120) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def token(self, path: str) -> str:
-        status, page = self.get(path)
-        match = CSRF.search(page)
-        assert status == 200 and match, (path, status, page[:300])
-        return match.group(1) or match.group(2)
-
-    def sign_in(self, login: str) -> None:
-        status, _page = self.post(
-            "/login", {"csrf_token": self.token("/login"), "login": login, "password": PASSWORD}
-        )
-        assert status == 200, status
-
-
-def _all_at_once(jobs: list[Callable[[], int]]) -> tuple[list[int], float]:
-    """Run the jobs in threads released together; return their statuses and the wall time."""
-    barrier = threading.Barrier(len(jobs) + 1)
-    statuses: list[int] = [0] * len(jobs)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            statuses[index] = jobs[index]()
-        except Exception:
-            statuses[index] = -1
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.monotonic()
-    for thread in threads:
-        thread.join(timeout=300)
-    return statuses, time.monotonic() - started
+    with serving(app, url, drop, workers=WORKERS) as server:
+        yield World(app, server.base, event_id, team_event_id, logins)
 
 
 def _signed_in(world: World, logins: list[str]) -> list[Browser]:
@@ -256,7 +120,7 @@ def _signed_in(world: World, logins: list[str]) -> list[Browser]:
         lambda b=b, login=login: (b.sign_in(login), 200)[1]
         for b, login in zip(browsers, logins, strict=True)
     ]
-    statuses, _seconds = _all_at_once(jobs)
+    statuses, _seconds = all_at_once(jobs)
     assert statuses == [200] * len(logins)
     return browsers
 
@@ -265,7 +129,7 @@ def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.Fixt
     browsers = _signed_in(world, world.logins)
     path = f"/events/{world.event_id}/register"
     tokens = [b.token(path) for b in browsers]
-    statuses, seconds = _all_at_once(
+    statuses, seconds = all_at_once(
         [
             lambda b=b, t=t: b.post(path, {"csrf_token": t})[0]
             for b, t in zip(browsers, tokens, strict=True)
@@ -302,7 +166,7 @@ def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.Fixt
                 f"/registrations/{r}/cancel", {"csrf_token": t}
             )[0]
         )
-    cancel_statuses, cancel_seconds = _all_at_once(cancel_jobs)
+    cancel_statuses, cancel_seconds = all_at_once(cancel_jobs)
     assert cancel_statuses == [200] * CANCELLING
 
     with world.app.app_context():
@@ -335,7 +199,7 @@ def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.Fixt
                 team_path, {"csrf_token": t, "team_name": f"门球{i:02d}队", "players": "\n".join(m)}
             )[0]
         )
-    team_statuses, team_seconds = _all_at_once(jobs)
+    team_statuses, team_seconds = all_at_once(jobs)
     assert team_statuses == [200] * TEAMS, sorted(set(team_statuses))
     with world.app.app_context():
         counts = dict(

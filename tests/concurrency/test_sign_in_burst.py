@@ -19,9 +19,8 @@ from sqlalchemy import select
 from eventsys.extensions import db
 from eventsys.models import LoginThrottle
 from eventsys.services import accounts
-from tests.concurrency.test_kill import ROOT, Server
-from tests.concurrency.test_registration_rush import CSRF, Browser, _all_at_once
-from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.concurrency.harness import CSRF, ROOT, Browser, Server, all_at_once, database, serving
+from tests.conftest import PASSWORD, make_app
 
 LIMIT = 5
 TRIES = 40
@@ -44,10 +43,7 @@ pytestmark = pytest.mark.slow
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Server]]:
     from flask_migrate import upgrade
 
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/burst.sqlite3", (lambda: None)
-    else:
-        url, drop = create_postgresql_database()
+    url, drop = database(request.param, tmp_path)
     app = make_app(url, str(tmp_path))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"), revision="heads")
@@ -59,16 +55,9 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Fla
         )
         db.session.commit()
     # Behind one trusted proxy the client's address comes from X-Forwarded-For.
-    server = Server(url, LOGIN_MAX_FAILURES=str(LIMIT), PROXY_COUNT="1")
-    try:
-        server.wait_ready()
+    settings = {"LOGIN_MAX_FAILURES": str(LIMIT), "PROXY_COUNT": "1"}
+    with serving(app, url, drop, workers=2, **settings) as server:
         yield app, server
-    finally:
-        server.stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop()
 
 
 def _post_login(
@@ -105,7 +94,7 @@ def test_forty_simultaneous_wrong_passwords_get_at_most_the_limit_checked(
         )
         return answers[index][0]
 
-    statuses, _seconds = _all_at_once([lambda i=i: attempt(i) for i in range(TRIES)])
+    statuses, _seconds = all_at_once([lambda i=i: attempt(i) for i in range(TRIES)])
     assert all(status in (422, 429) for status in statuses), sorted(set(statuses))
     checked = sum(1 for status, page in answers if status == 422 and WRONG in page)
     slowed = sum(1 for status, page in answers if status == 429 and TOO_MANY in page)

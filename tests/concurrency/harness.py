@@ -1,0 +1,188 @@
+"""What the tests under gunicorn share: a database per backend, the server, a browser, a burst.
+
+Each test seeds its own world, then `served(...)` starts gunicorn (gthread workers) on a free
+loopback port against that database and stops it, disposing of the test's engine and dropping
+a PostgreSQL database afterwards."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from eventsys.extensions import db
+from tests.conftest import PASSWORD, create_postgresql_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database(backend: str, tmp_path: Path) -> tuple[str, Callable[[], None]]:
+    """An empty database of *backend* for one test: its URL and a function that drops it."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/served.sqlite3", (lambda: None)
+    return create_postgresql_database()
+
+
+def children(pid: int) -> set[int]:
+    """The process ids of *pid*'s children (gunicorn's workers)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return found
+
+
+class Server:
+    """gunicorn serving wsgi:app on loopback; settings become EVENTSYS_* variables."""
+
+    def __init__(self, url: str, *, workers: int = 4, threads: int = 8, **settings: str) -> None:
+        self.workers = workers
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "EVENTSYS_DATABASE_URL": url,
+            "EVENTSYS_SECRET_KEY": "served-test-secret",
+            "EVENTSYS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "EVENTSYS_LOGIN_MAX_FAILURES": "1000",
+            # Plain http on loopback: secure-only cookies would never come back.
+            "EVENTSYS_SESSION_COOKIE_SECURE": "false",
+            "EVENTSYS_REMEMBER_COOKIE_SECURE": "false",
+            **{f"EVENTSYS_{name}": value for name, value in settings.items()},
+        }
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "--workers", str(workers)),
+                *("--worker-class", "gthread", "--threads", str(threads)),
+                *("--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5"),
+                *("--log-level", "warning", "wsgi:app"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self) -> None:
+        """Wait until the server answers and all its workers are up."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.base + "/venues", timeout=10).read()
+                if len(children(self.process.pid)) == self.workers:
+                    return
+            except OSError:  # refused, reset or timed out: not up yet
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"gunicorn did not start: {self.stop()}")
+            time.sleep(0.2)
+
+    def stop(self) -> str:
+        """Stop the server and return what it printed."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        assert self.process.stdout is not None
+        output = self.process.stdout.read().decode(errors="replace")
+        self.process.stdout.close()
+        return output
+
+
+@contextmanager
+def serving(app: Flask, url: str, drop: Callable[[], None], **options: object) -> Iterator[Server]:
+    """Serve *url* with gunicorn for the duration; then dispose of *app*'s engine and drop."""
+    server = Server(url, **options)  # type: ignore[arg-type]
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop()
+
+
+class Browser:
+    """One person's session: cookies, CSRF tokens, redirects followed."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=120) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def token(self, path: str) -> str:
+        status, page = self.get(path)
+        match = CSRF.search(page)
+        assert status == 200 and match, (path, status, page[:300])
+        return match.group(1) or match.group(2)
+
+    def sign_in(self, login: str) -> None:
+        status, _page = self.post(
+            "/login", {"csrf_token": self.token("/login"), "login": login, "password": PASSWORD}
+        )
+        assert status == 200, status
+
+
+def all_at_once(jobs: list[Callable[[], int]]) -> tuple[list[int], float]:
+    """Run the jobs in threads released together; return their statuses and the wall time."""
+    barrier = threading.Barrier(len(jobs) + 1)
+    statuses: list[int] = [0] * len(jobs)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            statuses[index] = jobs[index]()
+        except Exception:
+            statuses[index] = -1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=300)
+    return statuses, time.monotonic() - started
