@@ -668,6 +668,12 @@ def _audit_filter() -> audit_log_service.AuditFilter:
         page = int(args.get("page") or 1)
     except ValueError:
         abort(400)
+    # Days past what a calendar (and the database) can hold, ids past a column's range and
+    # pages past any log are refused like any other date or number that is not one.
+    if any(day is not None and not 1900 <= day.year <= 2999 for day in (start, end)):
+        abort(400)
+    if (object_id is not None and not 0 <= object_id < 2**31) or page > 100_000:
+        abort(400)
     object_type = args.get("type", "")
     if object_type and object_type not in audit_log_service.OBJECT_TYPES:
         abort(400)

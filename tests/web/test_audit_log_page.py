@@ -114,3 +114,13 @@ def test_the_log_pages_through_many_records_in_the_same_number_of_statements(
         third = staff.get("/manage/audit?page=3").get_data(as_text=True)
     assert len(one) == len(two)
     assert 'href="/events/1"' in third and 'href="/events/120"' not in third
+
+
+def test_dates_and_numbers_past_what_can_be_held_are_refused_not_a_server_error(
+    signed_in: Callable[..., FlaskClient],
+) -> None:
+    staff = signed_in("organizer")
+    for query in ("to=9999-12-31", "from=0001-01-01", "id=99999999999999999999", "page=10**9"):
+        assert staff.get(f"/manage/audit?{query}").status_code == 400, query
+    assert staff.get("/manage/audit?page=99999999999").status_code == 400
+    assert staff.get("/manage/audit?to=2026-12-31&page=0").status_code == 200
