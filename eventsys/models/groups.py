@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -21,15 +21,10 @@ GROUP_KINDS = ("interest_group", "society", "troupe", "team")
 
 class Group(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "interest_group"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('interest_group', 'society', 'troupe', 'team')", name="kind_known"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(code_type(GROUP_KINDS, name="kind_known", length=20))
     description: Mapped[str] = mapped_column(Text, default="")
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
