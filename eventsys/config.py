@@ -40,7 +40,8 @@ class Defaults:
     LOGIN_FIRST_DELAY_MINUTES = 1
     LOGIN_MAX_DELAY_MINUTES = 60
     LOGIN_FORGET_HOURS = 24
-    # Sign-ups refused for a taken name or phone, per client address, before all are refused.
+    # Sign-ups refused for a taken login name or phone number, per client address, before every
+    # sign-up from that address is refused for the rest of the window (services.accounts).
     SIGNUP_MAX_REFUSALS = 5
     SIGNUP_WINDOW_MINUTES = 60
     # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (the TLS proxy: 1).

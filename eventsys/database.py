@@ -6,8 +6,6 @@ deferred so they never wait. PostgreSQL uses row locks instead (see services.eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -16,16 +14,6 @@ from sqlalchemy.engine import Engine
 
 # True while the current request or command may write; CLI commands and tests default to True.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
-
-
-@contextmanager
-def read_only() -> Iterator[None]:
-    """Run the block with deferred (shared) transactions on SQLite."""
-    token = write_intent.set(False)
-    try:
-        yield
-    finally:
-        write_intent.reset(token)
 
 
 def configure_engine_events(engine: Engine) -> None:

@@ -1,9 +1,12 @@
-"""Translated labels for the stored codes (kinds, statuses, roles)."""
+"""Translated labels for the stored codes (kinds, statuses, roles, contest and tournament
+settings, standings criteria, audit actions): the one table from a code to its words."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
+
+from eventsys.domain.sports import table_tennis
 
 EVENT_KIND_LABELS = {
     "performance": _l("Performance"),
@@ -96,6 +99,59 @@ def skating_tie_label(rule: str) -> str:
     return str(SKATING_TIE_LABELS.get(rule, rule))
 
 
+# ---- judged contests: the settings offered on the set-up form, sheets, Skating rules ----
+
+AGGREGATION_LABELS = {
+    "trimmed_mean": _l("Trimmed mean (drop highest and lowest)"),
+    "mean": _l("Mean of all judges"),
+    "median": _l("Median of the judges"),
+    "skating": _l("Skating System (judges give placings)"),
+}
+ORDER_LABELS = {
+    "per_judge_total_then_trim": _l("Weight each judge's sheet, then trim the totals"),
+    "per_criterion_trim_then_weight": _l("Trim each criterion, then weight"),
+}
+PRIZE_MODE_LABELS = {
+    "count": _l("By number of winners"),
+    "share": _l("By share of the field (%)"),
+    "threshold": _l("By minimum score"),
+}
+TIE_POLICY_LABELS = {
+    "competition_rank": _l("Tied entries share the higher prize"),
+    "quota_extends": _l("A tie extends the prize's quota"),
+    "exact_quota_secondary_key": _l("Exact quotas, ties ordered by the tie-breaks"),
+}
+BASIS_LABELS = {"tier": _l("Points per prize"), "place": _l("Points per place")}
+SHEET_STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
+RUNNING_RESULTS_LABELS = {
+    "shown": _l("Shown while the judges mark"),
+    "hidden": _l("Hidden until published (only the number of sheets in is shown)"),
+}
+TIEBREAK_LABELS = {
+    "untrimmed_mean": _l("mean of all judges' totals"),
+    "median": _l("median of the judges' totals"),
+    "lower_spread": _l("smaller spread of the judges' totals"),
+}
+# The rule of the Skating System that decided each place, in words (the calculation page).
+SKATING_RULES = {
+    "R5": _l("Rule 5: the only couple with a majority of judges placing it this well or better."),
+    "R6": _l("Rule 6: of several couples with a majority, the larger majority wins."),
+    "R7": _l(
+        "Rule 7: equal majorities; the lower sum of those marks wins, else the next column "
+        "decides (a tie that never breaks shares the places)."
+    ),
+    "R9": _l("Rule 9: the places of all dances are added up; the lowest total wins."),
+    "R10": _l(
+        "Rule 10: equal totals; most dances placed this well or better wins, then the lower "
+        "sum of those places."
+    ),
+    "R11": _l(
+        "Rule 11: still tied; all judges' marks of all dances are counted as one dance "
+        "(rules 5 to 8)."
+    ),
+}
+
+
 # ---- tournaments: what a side and a playing place are called, by sport and entry kind ----
 
 
@@ -132,6 +188,69 @@ class TournamentLabels:
 def tournament_labels(sport: str, entry_kind: str) -> TournamentLabels:
     """Return the words for *sport* with *entry_kind* entries ("individual" or "team")."""
     return TournamentLabels(sport, entry_kind)
+
+
+SPORT_LABELS = {
+    "table_tennis": _l("Table tennis"),
+    "gateball": _l("Gateball"),
+    "billiards": _l("Billiards"),
+    "score": _l("Other (score)"),
+}
+FORMAT_LABELS = {
+    "round_robin": _l("Round robin"),
+    "double_round_robin": _l("Double round robin"),
+    "groups_knockout": _l("Groups, then a knockout"),
+    "knockout": _l("Knockout"),
+}
+OUTCOME_LABELS = {
+    "played": _l("Played to the end"),
+    "walkover": _l("Walkover (not played)"),
+    "retired": _l("A player retired"),
+}
+
+
+def sport_label(sport: str) -> str:
+    return str(SPORT_LABELS.get(sport, sport))
+
+
+#: Labels of the criteria that can decide a place (standings keys and ITTF steps).
+CRITERION_LABELS = {
+    "match_points": _l("match points"),
+    "wins": _l("matches won"),
+    "score_difference": _l("score difference"),
+    "points_scored": _l("points scored"),
+    "finished_balls": _l("finished balls"),
+    "through_gate_3": _l("balls through gate 3"),
+    "through_gate_2": _l("balls through gate 2"),
+    "through_gate_1": _l("balls through gate 1"),
+    "head_to_head": _l("head-to-head match points"),
+    "head_to_head_score_difference": _l("head-to-head score difference"),
+    "head_to_head_points_scored": _l("head-to-head points scored"),
+    table_tennis.Criterion.MATCH_POINTS.value: _l("match points"),
+    table_tennis.Criterion.MATCH_POINTS_BETWEEN_TIED.value: _l("match points between the tied"),
+    table_tennis.Criterion.GAMES_RATIO_BETWEEN_TIED.value: _l("games ratio between the tied"),
+    table_tennis.Criterion.POINTS_RATIO_BETWEEN_TIED.value: _l("points ratio between the tied"),
+    table_tennis.Criterion.LOT.value: _l("lot"),
+    "lot_drawn": _l("by lot"),
+}
+
+
+def criterion_label(key: str | None) -> str:
+    if key is None:
+        return ""
+    return str(CRITERION_LABELS.get(key, key))
+
+
+# How someone was checked in at the door (Attendance.method).
+ATTENDANCE_METHOD_LABELS = {
+    "list": _l("at the door"),
+    "qr": _l("QR code"),
+    "walk_in": _l("walk-in"),
+}
+
+
+def attendance_method_label(method: str) -> str:
+    return str(ATTENDANCE_METHOD_LABELS.get(method, method))
 
 
 # ---- the audit trail: each action code in words, each object type and field by name ----

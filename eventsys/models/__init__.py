@@ -12,7 +12,8 @@ from eventsys.models.events import (
     Event,
     Occurrence,
 )
-from eventsys.models.organisations import GROUP_KINDS, Group, GroupMember, Organisation
+from eventsys.models.groups import GROUP_KINDS, Group, GroupMember
+from eventsys.models.organisations import Organisation
 from eventsys.models.registrations import (
     ACTIVE_STATUSES,
     MEMBER_ROLES,

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -45,26 +45,22 @@ ORG_POINTS_BASES = ("tier", "place")
 SHEET_STATUSES = ("draft", "submitted")
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 class Contest(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "contest"
     __table_args__ = (
-        CheckConstraint(f"aggregation IN ({_in(AGGREGATIONS)})", name="aggregation_known"),
-        CheckConstraint(f"weighting_order IN ({_in(WEIGHTING_ORDERS)})", name="order_known"),
-        CheckConstraint(f"prize_mode IN ({_in(PRIZE_MODES)})", name="prize_mode_known"),
-        CheckConstraint(f"tie_policy IN ({_in(TIE_POLICIES)})", name="tie_policy_known"),
-        CheckConstraint(f"org_points_basis IN ({_in(ORG_POINTS_BASES)})", name="basis_known"),
         CheckConstraint("drop_highest >= 0 AND drop_lowest >= 0", name="drops_not_negative"),
         CheckConstraint("decimals >= 0 AND decimals <= 4", name="decimals_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
-    aggregation: Mapped[str] = mapped_column(String(20), default="trimmed_mean")
-    weighting_order: Mapped[str] = mapped_column(String(40), default="per_judge_total_then_trim")
+    aggregation: Mapped[str] = mapped_column(
+        code_type(AGGREGATIONS, name="aggregation_known", length=20), default="trimmed_mean"
+    )
+    weighting_order: Mapped[str] = mapped_column(
+        code_type(WEIGHTING_ORDERS, name="order_known", length=40),
+        default="per_judge_total_then_trim",
+    )
     drop_highest: Mapped[int] = mapped_column(Integer, default=1)
     drop_lowest: Mapped[int] = mapped_column(Integer, default=1)
     decimals: Mapped[int] = mapped_column(Integer, default=2)
@@ -72,9 +68,15 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     rank_on_rounded: Mapped[bool] = mapped_column(Boolean, default=True)
     # Ordered tie-break keys, comma separated ("criterion:1,untrimmed_mean").
     tiebreaks: Mapped[str] = mapped_column(String(200), default="")
-    prize_mode: Mapped[str] = mapped_column(String(12), default="count")
-    tie_policy: Mapped[str] = mapped_column(String(30), default="competition_rank")
-    org_points_basis: Mapped[str] = mapped_column(String(8), default="tier")
+    prize_mode: Mapped[str] = mapped_column(
+        code_type(PRIZE_MODES, name="prize_mode_known", length=12), default="count"
+    )
+    tie_policy: Mapped[str] = mapped_column(
+        code_type(TIE_POLICIES, name="tie_policy_known", length=30), default="competition_rank"
+    )
+    org_points_basis: Mapped[str] = mapped_column(
+        code_type(ORG_POINTS_BASES, name="basis_known", length=8), default="tier"
+    )
     # Points by place for organisation totals on places ("7,5,4,3,2,1": 1st 7, 2nd 5, ...).
     place_points: Mapped[str] = mapped_column(String(200), default="")
     # Skating System contests: the dances of the final, comma separated.
@@ -200,7 +202,6 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "score_sheet"
     __table_args__ = (
         UniqueConstraint("judge_id", "registration_id", name="uq_score_sheet_judge_entry"),
-        CheckConstraint(f"status IN ({_in(SHEET_STATUSES)})", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,7 +214,9 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(
+        code_type(SHEET_STATUSES, name="status_known", length=12), default="draft"
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -243,7 +246,6 @@ class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "placing_sheet"
     __table_args__ = (
         UniqueConstraint("contest_id", "judge_id", "dance", name="uq_placing_sheet_judge_dance"),
-        CheckConstraint(f"status IN ({_in(SHEET_STATUSES)})", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,7 +254,9 @@ class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
     )
     dance: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(
+        code_type(SHEET_STATUSES, name="status_known", length=12), default="draft"
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -45,20 +45,12 @@ REGISTRATION_MODES = ("none", "individual", "team")
 CAPACITY_COUNTS = ("people", "entries")
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 class Event(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "event"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
-        CheckConstraint(f"kind IN ({_in(EVENT_KINDS)})", name="kind_known"),
-        CheckConstraint(f"status IN ({_in(EVENT_STATUSES)})", name="status_known"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
-        CheckConstraint(f"registration_mode IN ({_in(REGISTRATION_MODES)})", name="mode_known"),
-        CheckConstraint(f"capacity_counts IN ({_in(CAPACITY_COUNTS)})", name="counts_known"),
         CheckConstraint(
             "roster_min IS NULL OR roster_max IS NULL OR roster_min <= roster_max",
             name="roster_range",
@@ -67,7 +59,7 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(code_type(EVENT_KINDS, name="kind_known", length=30))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="RESTRICT"), index=True)
@@ -83,10 +75,16 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(
+        code_type(EVENT_STATUSES, name="status_known", length=20), default="draft"
+    )
     # How people take part: not at all (drop in), one by one, or as teams / troupes.
-    registration_mode: Mapped[str] = mapped_column(String(12), default="none")
-    capacity_counts: Mapped[str] = mapped_column(String(10), default="people")
+    registration_mode: Mapped[str] = mapped_column(
+        code_type(REGISTRATION_MODES, name="mode_known", length=12), default="none"
+    )
+    capacity_counts: Mapped[str] = mapped_column(
+        code_type(CAPACITY_COUNTS, name="counts_known", length=10), default="people"
+    )
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     # Team events: players on a roster (captain included), and substitutes on top of them.
     roster_min: Mapped[int | None] = mapped_column(Integer)

@@ -1,21 +1,15 @@
-"""Organisations (the bureau and its units) and groups (societies, troupes, teams...)."""
+"""Organisations: the bureau and its units (groups are in eventsys.models.groups)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime
 from eventsys.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from eventsys.models.users import User
-
-GROUP_KINDS = ("interest_group", "society", "troupe", "team")
 
 
 class Organisation(db.Model):  # type: ignore[name-defined,misc]
@@ -32,49 +26,6 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
     units: Mapped[list[Organisation]] = relationship(
         back_populates="parent", order_by="Organisation.name"
     )
-    members: Mapped[list[User]] = relationship(back_populates="organisation")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name}>"
-
-
-class Group(db.Model):  # type: ignore[name-defined,misc]
-    __tablename__ = "interest_group"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('interest_group', 'society', 'troupe', 'team')", name="kind_known"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    description: Mapped[str] = mapped_column(Text, default="")
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
-    )
-    leader_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    organisation: Mapped[Organisation | None] = relationship()
-    leader: Mapped[User | None] = relationship()
-    memberships: Mapped[list[GroupMember]] = relationship(
-        back_populates="group", cascade="all, delete-orphan"
-    )
-
-
-class GroupMember(db.Model):  # type: ignore[name-defined,misc]
-    __tablename__ = "group_member"
-
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("interest_group.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    group: Mapped[Group] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -31,24 +31,24 @@ if TYPE_CHECKING:
 
 REGISTRATION_STATUSES = ("pending", "confirmed", "waiting", "cancelled", "rejected")
 MEMBER_ROLES = ("captain", "player", "substitute", "performer")
+ENTRY_KINDS = ("individual", "team")
+# How someone was checked in: from the list at the door, by QR code, or as a walk-in.
+ATTENDANCE_METHODS = ("list", "qr", "walk_in")
 
 
 class Registration(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "registration"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'confirmed', 'waiting', 'cancelled', 'rejected')",
-            name="status_known",
-        ),
         CheckConstraint("size >= 1", name="size_positive"),
-        CheckConstraint("kind IN ('individual', 'team')", name="kind_known"),
         Index("ix_registration_event_status", "event_id", "status"),
         Index("ix_registration_queue", "event_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(12), default="individual")
+    kind: Mapped[str] = mapped_column(
+        code_type(ENTRY_KINDS, name="kind_known", length=12), default="individual"
+    )
     # The person responsible: the registrant themself, or a team's captain or troupe's leader.
     captain_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
@@ -64,7 +64,9 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     title: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(
+        code_type(REGISTRATION_STATUSES, name="status_known", length=12)
+    )
     # When the entry joined. The waiting list is ordered by id: ids are drawn while the event's
     # lock is held, so they follow the order in which places were decided (a clock read before
     # the lock would not), and a promotion keeps that order.
@@ -112,9 +114,6 @@ class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "registration_member"
     __table_args__ = (
         UniqueConstraint("event_id", "user_id", name="uq_registration_member_event_user"),
-        CheckConstraint(
-            "role IN ('captain', 'player', 'substitute', 'performer')", name="role_known"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +125,9 @@ class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="RESTRICT"), index=True
     )
-    role: Mapped[str] = mapped_column(String(12), default="player")
+    role: Mapped[str] = mapped_column(
+        code_type(MEMBER_ROLES, name="role_known", length=12), default="player"
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     registration: Mapped[Registration] = relationship(back_populates="members")
@@ -144,9 +145,6 @@ class TeamInvitation(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "team_invitation"
     __table_args__ = (
         UniqueConstraint("registration_id", "user_id", name="uq_team_invitation_registration_user"),
-        CheckConstraint(
-            "role IN ('captain', 'player', 'substitute', 'performer')", name="role_known"
-        ),
         Index("ix_team_invitation_user_event", "user_id", "event_id"),
     )
 
@@ -156,7 +154,9 @@ class TeamInvitation(db.Model):  # type: ignore[name-defined,misc]
     )
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(12), default="player")
+    role: Mapped[str] = mapped_column(
+        code_type(MEMBER_ROLES, name="role_known", length=12), default="player"
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -170,7 +170,6 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("occurrence_id", "user_id", name="uq_attendance_occurrence_user"),
-        CheckConstraint("method IN ('list', 'qr', 'walk_in')", name="method_known"),
         Index("ix_attendance_event_at", "event_id", "checked_in_at"),
         # A walk-in guest without an account is a name and a phone number instead of a person.
         CheckConstraint(
@@ -191,7 +190,9 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
     )
     guest_name: Mapped[str | None] = mapped_column(String(80))
     guest_phone: Mapped[str | None] = mapped_column(String(20))
-    method: Mapped[str] = mapped_column(String(10))
+    method: Mapped[str] = mapped_column(
+        code_type(ATTENDANCE_METHODS, name="method_known", length=10)
+    )
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_in_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -37,16 +37,11 @@ MATCH_STATUSES = ("scheduled", "played", "walkover", "bye")
 SIDES = ("a", "b")
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 class Tournament(db.Model):  # type: ignore[name-defined,misc]
     """The rules and timetable settings of one ball-game event's tournament."""
 
     __tablename__ = "tournament"
     __table_args__ = (
-        CheckConstraint(f"sport IN ({_in(SPORTS)})", name="sport_known"),
         CheckConstraint(
             "best_of IS NULL OR (best_of >= 1 AND best_of % 2 = 1)", name="best_of_odd"
         ),
@@ -59,7 +54,7 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
-    sport: Mapped[str] = mapped_column(String(20))
+    sport: Mapped[str] = mapped_column(code_type(SPORTS, name="sport_known", length=20))
     # Table tennis: best of 3, 5 or 7 games; billiards: race to N frames.
     best_of: Mapped[int | None] = mapped_column(Integer)
     race_to: Mapped[int | None] = mapped_column(Integer)
@@ -170,13 +165,12 @@ class TournamentStage(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tournament_stage"
     __table_args__ = (
         UniqueConstraint("tournament_id", "position", name="uq_tournament_stage_position"),
-        CheckConstraint(f"kind IN ({_in(STAGE_KINDS)})", name="kind_known"),
         CheckConstraint("qualifiers IS NULL OR qualifiers >= 1", name="qualifiers_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tournament_id: Mapped[int] = mapped_column(ForeignKey("tournament.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(code_type(STAGE_KINDS, name="kind_known", length=20))
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Groups: how many of each group go on to the next stage.
     qualifiers: Mapped[int | None] = mapped_column(Integer)
@@ -238,12 +232,6 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint(
             "stage_id", "round_index", "match_index", name="uq_tournament_match_position"
         ),
-        CheckConstraint(f"status IN ({_in(MATCH_STATUSES)})", name="status_known"),
-        CheckConstraint("next_side IS NULL OR next_side IN ('a', 'b')", name="next_side_known"),
-        CheckConstraint(
-            "loser_next_side IS NULL OR loser_next_side IN ('a', 'b')",
-            name="loser_next_side_known",
-        ),
         CheckConstraint(
             "side_a_id IS NULL OR side_b_id IS NULL OR side_a_id <> side_b_id",
             name="sides_differ",
@@ -286,7 +274,9 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
     )
     slot: Mapped[int | None] = mapped_column(Integer)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    status: Mapped[str] = mapped_column(
+        code_type(MATCH_STATUSES, name="status_known", length=12), default="scheduled"
+    )
     winner_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="RESTRICT")
     )
@@ -299,11 +289,15 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
     next_match_id: Mapped[int | None] = mapped_column(
         ForeignKey("tournament_match.id", ondelete="SET NULL")
     )
-    next_side: Mapped[str | None] = mapped_column(String(1))
+    next_side: Mapped[str | None] = mapped_column(
+        code_type(SIDES, name="next_side_known", length=1)
+    )
     loser_next_match_id: Mapped[int | None] = mapped_column(
         ForeignKey("tournament_match.id", ondelete="SET NULL")
     )
-    loser_next_side: Mapped[str | None] = mapped_column(String(1))
+    loser_next_side: Mapped[str | None] = mapped_column(
+        code_type(SIDES, name="loser_next_side_known", length=1)
+    )
     result_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

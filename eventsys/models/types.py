@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -27,3 +28,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def code_type(codes: Sequence[str], *, name: str, length: int) -> Enum:
+    """A column of stored codes: VARCHAR(*length*) with CHECK (column IN (*codes*)).
+
+    Not a native enum (SQLite has none, and a PostgreSQL enum type is awkward to extend); the
+    CHECK is named by the metadata's naming convention, ck_<table>_<name>."""
+    return Enum(*codes, name=name, native_enum=False, create_constraint=True, length=length)

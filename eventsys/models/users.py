@@ -49,7 +49,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    organisation: Mapped[Organisation | None] = relationship()
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of *password* (scrypt unless configured otherwise)."""

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime
+from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
 
 VENUE_KINDS = ("room", "hall", "court", "outdoor")
@@ -16,14 +16,13 @@ VENUE_KINDS = ("room", "hall", "court", "outdoor")
 
 class Venue(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "venue"
-    __table_args__ = (
-        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
-        CheckConstraint("kind IN ('room', 'hall', 'court', 'outdoor')", name="kind_known"),
-    )
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default="room")
+    kind: Mapped[str] = mapped_column(
+        code_type(VENUE_KINDS, name="kind_known", length=20), default="room"
+    )
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     location: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")

@@ -39,11 +39,6 @@ from eventsys.timeutil import utcnow
 # A dummy hash so that an unknown login costs as much time as a wrong password.
 _DUMMY = User(password_hash="")
 
-# Sign-ups refused for a taken login name or phone number, per client address, before every
-# sign-up from that address is refused for the rest of the window (config: SIGNUP_MAX_REFUSALS,
-# SIGNUP_WINDOW_MINUTES).
-SIGNUP_MAX_REFUSALS = 5
-SIGNUP_WINDOW_MINUTES = 60
 # A signed-in device's last_seen_at is written at most this often.
 TOUCH_EVERY = timedelta(minutes=5)
 _RANDOM = secrets.SystemRandom()
@@ -177,13 +172,13 @@ def sign_up(data: NewUser, *, address: str | None, now: datetime) -> User:
 
 def probing_window_minutes() -> int:
     """How long a refused probe (a taken name at sign-up, an unknown team-mate) is counted."""
-    return int(current_app.config.get("SIGNUP_WINDOW_MINUTES", SIGNUP_WINDOW_MINUTES))
+    return int(current_app.config["SIGNUP_WINDOW_MINUTES"])
 
 
 def probing_limit_reached(address: str | None, *, now: datetime) -> bool:
     """Tell whether *address* has used up its refused probes for the window (the one limit
     shared by sign-up and the team-mate lookup, counted in the database by every worker)."""
-    limit = current_app.config.get("SIGNUP_MAX_REFUSALS", SIGNUP_MAX_REFUSALS)
+    limit = current_app.config["SIGNUP_MAX_REFUSALS"]
     since = now - timedelta(minutes=probing_window_minutes())
     refusals = db.session.scalar(
         select(func.count()).where(

@@ -40,12 +40,17 @@ class DoorRow:
 
 
 def person_matches(query: str) -> ColumnElement[bool]:
-    """The search the door uses: name, pinyin or initials (zhs finds 张和顺), phone or login."""
+    """The one member search: name, pinyin or initials (zhs finds 张和顺), login or phone.
+
+    A query that is a phone number is read as sign-in reads it (138-0013-8000 and
+    １３８００１３８０００ find 13800138000); the door, the people list, the audit log's "who"
+    and registering someone who phoned in all search through here."""
     like = f"%{query.lower()}%"
+    phone_like = f"%{normalise_phone(query)}%" if looks_like_phone(query) else like
     return or_(
         func.lower(User.name).like(like),
         User.name_pinyin.like(like),
-        User.phone.like(like),
+        User.phone.like(phone_like),
         func.lower(User.login).like(like),
     )
 

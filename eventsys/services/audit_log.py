@@ -11,11 +11,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eventsys.extensions import db
 from eventsys.models import AuditRecord, User
+from eventsys.services.attendance import person_matches
 
 PER_PAGE = 50
 
@@ -58,15 +59,7 @@ def find(criteria: AuditFilter) -> AuditPage:
     """Return one page of the records that match *criteria*, newest first (one statement)."""
     statement = select(AuditRecord).options(joinedload(AuditRecord.actor))
     if criteria.who:
-        like = f"%{criteria.who.lower()}%"
-        people = select(User.id).where(
-            or_(
-                func.lower(User.name).like(like),
-                User.name_pinyin.like(like),
-                func.lower(User.login).like(like),
-                User.phone.like(like),
-            )
-        )
+        people = select(User.id).where(person_matches(criteria.who))
         statement = statement.where(AuditRecord.actor_id.in_(people))
     if criteria.object_type:
         statement = statement.where(AuditRecord.object_type == criteria.object_type)

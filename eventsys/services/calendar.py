@@ -66,7 +66,6 @@ from eventsys.timeutil import LOCAL_TZ, local_midnight
 
 # Raised when the text a feed contains changes shape, so cached copies and ETags renew.
 FORMAT_VERSION = 1
-DEFAULT_HOST = "eventsys.fengtai.local"
 PRODID = "-//Fengtai Veteran Cadres Centre//eventsys//ZH"
 TZID = "Asia/Shanghai"
 REFRESH = timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL (PT1H)

@@ -1,23 +1,29 @@
-"""Tables for export (registrants, teams with rosters, attendance) as CSV or XLSX bytes.
+"""Tables for export (registrants, teams with rosters, attendance) and the one CSV/XLSX writer.
 
-CSV is UTF-8 with a byte-order mark so that Excel opens Chinese text correctly."""
+Every download of the site (event lists, contest results, attendance statistics) is written
+here, with one rule against spreadsheet formulas; the web layer turns a Download into a
+response. CSV is UTF-8 with a byte-order mark so that Excel opens Chinese text correctly."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import Response
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsys.extensions import db
-from eventsys.labels import member_role_label, registration_status_label
+from eventsys.labels import (
+    attendance_method_label,
+    member_role_label,
+    registration_status_label,
+)
 from eventsys.models import Attendance, Event, Registration, RegistrationMember
 from eventsys.timeutil import to_local
 
@@ -94,13 +100,12 @@ def attendance(event: Event) -> Table:
         .options(selectinload(Attendance.user), selectinload(Attendance.occurrence))
         .order_by(Attendance.checked_in_at)
     ).all()
-    how = {"list": _("at the door"), "qr": _("QR code"), "walk_in": _("walk-in")}
     rows = [
         [
             _local(a.occurrence.starts_at),
             a.person_name,  # a walk-in guest has a name and phone but no account
             (a.user.phone if a.user is not None else a.guest_phone) or "",
-            how[a.method],
+            attendance_method_label(a.method),
             _local(a.checked_in_at),
         ]
         for a in records
@@ -115,16 +120,21 @@ TABLES: dict[str, Callable[[Event], Table]] = {
 }
 
 
+# A text cell starting with one of these would run as a formula in Excel (or LibreOffice).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in Excel: quote it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Quote a text cell that a spreadsheet would run as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark, CRLF lines."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([[_safe_cell(v) for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -194,21 +204,18 @@ def to_xlsx(header: list[str], rows: list[list[Any]], title: str = "") -> bytes:
     return to_xlsx_sheets([(title, header, rows)])
 
 
-def respond_sheets(sheets: Sequence[Sheet], fmt: str, filename: str) -> Response:
-    """Return the tables as a download: every sheet in XLSX, the first one in CSV."""
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its bytes, the name it is saved under and its content type."""
+
+    body: bytes
+    filename: str
+    content_type: str
+
+
+def download(sheets: Sequence[Sheet], fmt: str, filename: str) -> Download:
+    """Return the tables as a file: every sheet in XLSX, the first one in CSV."""
     if fmt == "csv":
         _title, header, rows = sheets[0]
-        body, content_type = to_csv(header, rows), CSV_TYPE
-    else:
-        body, content_type = to_xlsx_sheets(sheets), XLSX_TYPE
-    # content_type, not mimetype: Werkzeug adds a charset to a text/* mimetype a second time.
-    response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def respond(
-    header: list[str], rows: list[list[Any]], fmt: str, filename: str, title: str = ""
-) -> Response:
-    """Return the table as a download."""
-    return respond_sheets([(title, header, rows)], fmt, filename)
+        return Download(to_csv(header, rows), filename, CSV_TYPE)
+    return Download(to_xlsx_sheets(sheets), filename, XLSX_TYPE)

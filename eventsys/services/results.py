@@ -9,8 +9,6 @@ is exactly that, and is exact (Fractions) until the one half-up rounding for sho
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -620,27 +618,3 @@ def export_sheets(
     if results.orgs:
         sheets.append((pgettext("sheet name", "Organisation totals"), *organisation_table(results)))
     return sheets
-
-
-def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark, CRLF lines."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _safe_cell(cell: Any) -> Any:
-    # A name starting with = + - @ would be run as a formula by Excel.
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
-
-
-def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    """An Excel workbook with one sheet (needs openpyxl), by the one XLSX writer."""
-    from eventsys.services.exports import to_xlsx_sheets
-
-    return to_xlsx_sheets([(title or "results", header, rows)])

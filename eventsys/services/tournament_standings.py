@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain import standings as engine
 from eventsys.domain.sports import gateball, table_tennis
 from eventsys.extensions import db
+from eventsys.labels import criterion_label
 from eventsys.models.tournaments import (
     Tournament,
     TournamentMatch,
@@ -24,37 +24,9 @@ from eventsys.models.tournaments import (
     TournamentStage,
 )
 
-#: Labels of the criteria that can decide a place (standings keys and ITTF steps).
-CRITERION_LABELS: Mapping[str, object] = {
-    "match_points": _l("match points"),
-    "wins": _l("matches won"),
-    "score_difference": _l("score difference"),
-    "points_scored": _l("points scored"),
-    "finished_balls": _l("finished balls"),
-    "through_gate_3": _l("balls through gate 3"),
-    "through_gate_2": _l("balls through gate 2"),
-    "through_gate_1": _l("balls through gate 1"),
-    "head_to_head": _l("head-to-head match points"),
-    "head_to_head_score_difference": _l("head-to-head score difference"),
-    "head_to_head_points_scored": _l("head-to-head points scored"),
-    table_tennis.Criterion.MATCH_POINTS.value: _l("match points"),
-    table_tennis.Criterion.MATCH_POINTS_BETWEEN_TIED.value: _l("match points between the tied"),
-    table_tennis.Criterion.GAMES_RATIO_BETWEEN_TIED.value: _l("games ratio between the tied"),
-    table_tennis.Criterion.POINTS_RATIO_BETWEEN_TIED.value: _l("points ratio between the tied"),
-    table_tennis.Criterion.LOT.value: _l("lot"),
-    "lot_drawn": _l("by lot"),
-}
-
-
 #: Extras keys of a table tennis match record: the points won and lost in all its games.
 RALLY_FOR = "rally_for"
 RALLY_AGAINST = "rally_against"
-
-
-def criterion_label(key: str | None) -> str:
-    if key is None:
-        return ""
-    return str(CRITERION_LABELS.get(key, key))
 
 
 @dataclass

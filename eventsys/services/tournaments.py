@@ -1147,24 +1147,3 @@ def matches_of(tournament: Tournament, registration_id: int) -> list[TournamentM
 def next_match(matches: Iterable[TournamentMatch]) -> TournamentMatch | None:
     """Return the first undecided match of a list in time order."""
     return next((match for match in matches if not match.is_decided), None)
-
-
-def feed_for_calendar(tournament: Tournament) -> list[dict[str, object]]:
-    """Return the scheduled matches as calendar items (stable uid, start, end, summary, court)."""
-    names = team_names(tournament)
-    items: list[dict[str, object]] = []
-    for match in order_of_play(tournament):
-        if match.starts_at is None:
-            continue
-        items.append(
-            {
-                "uid": f"tournament-match-{match.id}",
-                "starts_at": match.starts_at,
-                "ends_at": match.starts_at + timedelta(minutes=tournament.slot_minutes),
-                "summary": match_label(match, names),
-                "location": match.court.name if match.court is not None else "",
-                "registration_ids": [team for team in match.sides if team is not None],
-                "sequence": match.version,
-            }
-        )
-    return items

@@ -39,6 +39,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField
 
+from eventsys.config import Defaults
 from eventsys.domain.ical_rules import Window, check_window
 from eventsys.domain.text import normalise
 from eventsys.errors import NotFound
@@ -147,7 +148,7 @@ def _bad_request(message: str) -> Response:
 
 
 def _host() -> str:
-    return str(current_app.config.get("CALENDAR_HOST") or feeds.DEFAULT_HOST)
+    return str(current_app.config.get("CALENDAR_HOST") or Defaults.CALENDAR_HOST)
 
 
 def _base_url() -> str:

@@ -42,6 +42,17 @@ from eventsys.domain import scoring
 from eventsys.domain.text import normalise, normalise_number
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
+from eventsys.labels import (
+    AGGREGATION_LABELS,
+    BASIS_LABELS,
+    ORDER_LABELS,
+    PRIZE_MODE_LABELS,
+    RUNNING_RESULTS_LABELS,
+    SHEET_STATUS_LABELS,
+    SKATING_RULES,
+    TIE_POLICY_LABELS,
+    TIEBREAK_LABELS,
+)
 from eventsys.models import Event, User
 from eventsys.models.contests import JUDGED_KINDS, Contest
 from eventsys.services import contests as contest_service
@@ -56,43 +67,16 @@ from eventsys.web.forms import (
     options,
 )
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import attach_error, button_action, get_or_404, role_required
+from eventsys.web.util import (
+    attach_error,
+    button_action,
+    get_or_404,
+    role_required,
+    send_download,
+)
 
 bp = Blueprint("contests", __name__)
 
-AGGREGATION_LABELS = {
-    "trimmed_mean": _l("Trimmed mean (drop highest and lowest)"),
-    "mean": _l("Mean of all judges"),
-    "median": _l("Median of the judges"),
-    "skating": _l("Skating System (judges give placings)"),
-}
-ORDER_LABELS = {
-    "per_judge_total_then_trim": _l("Weight each judge's sheet, then trim the totals"),
-    "per_criterion_trim_then_weight": _l("Trim each criterion, then weight"),
-}
-PRIZE_MODE_LABELS = {
-    "count": _l("By number of winners"),
-    "share": _l("By share of the field (%)"),
-    "threshold": _l("By minimum score"),
-}
-TIE_POLICY_LABELS = {
-    "competition_rank": _l("Tied entries share the higher prize"),
-    "quota_extends": _l("A tie extends the prize's quota"),
-    "exact_quota_secondary_key": _l("Exact quotas, ties ordered by the tie-breaks"),
-}
-BASIS_LABELS = {"tier": _l("Points per prize"), "place": _l("Points per place")}
-SHEET_STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted")}
-RUNNING_RESULTS_LABELS = {
-    "shown": _l("Shown while the judges mark"),
-    "hidden": _l("Hidden until published (only the number of sheets in is shown)"),
-}
-
-
-TIEBREAK_LABELS = {
-    "untrimmed_mean": _l("mean of all judges' totals"),
-    "median": _l("median of the judges' totals"),
-    "lower_spread": _l("smaller spread of the judges' totals"),
-}
 # Rows of the set-up form: the rows kept plus this many empty ones to fill in; "Add a row"
 # (a submit button, no script needed) gives one more.
 EMPTY_ROWS = 2
@@ -621,17 +605,7 @@ def export(contest_id: int, what: str, fmt: str) -> Any:
         abort(404)
     outcome = results.compute(contest)
     filename = f"contest-{contest.id}-{what}.{fmt}"
-    if fmt == "csv":
-        header, rows = (results.result_table if what == "results" else results.matrix_table)(
-            outcome
-        )
-        # content_type, not mimetype: Werkzeug would add the charset a second time.
-        return Response(
-            results.to_csv(header, rows),
-            content_type=exports.CSV_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
-    return exports.respond_sheets(results.export_sheets(what, outcome), fmt, filename)
+    return send_download(exports.download(results.export_sheets(what, outcome), fmt, filename))
 
 
 @bp.route("/contests/<int:contest_id>/certificates")
@@ -674,25 +648,6 @@ def public_results(contest_id: int) -> Any:
     return render_template(
         "contests/results.html", contest=contest, results=outcome, rows=results.ordered(outcome)
     )
-
-
-SKATING_RULES = {
-    "R5": _l("Rule 5: the only couple with a majority of judges placing it this well or better."),
-    "R6": _l("Rule 6: of several couples with a majority, the larger majority wins."),
-    "R7": _l(
-        "Rule 7: equal majorities; the lower sum of those marks wins, else the next column "
-        "decides (a tie that never breaks shares the places)."
-    ),
-    "R9": _l("Rule 9: the places of all dances are added up; the lowest total wins."),
-    "R10": _l(
-        "Rule 10: equal totals; most dances placed this well or better wins, then the lower "
-        "sum of those places."
-    ),
-    "R11": _l(
-        "Rule 11: still tied; all judges' marks of all dances are counted as one dance "
-        "(rules 5 to 8)."
-    ),
-}
 
 
 def _judge_letter(index: int) -> str:

@@ -43,6 +43,7 @@ from eventsys.models import (
     Venue,
 )
 from eventsys.services import accounts, desk, places
+from eventsys.services import attendance as attendance_service
 from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_to_utc, to_local, utcnow
@@ -571,13 +572,7 @@ def people() -> Any:
     search = normalise(request.args.get("q", ""))[:64]
     query = select(User).options(selectinload(User.organisation)).order_by(User.name_pinyin)
     if search:
-        like = f"%{search.lower()}%"
-        query = query.where(
-            func.lower(User.name).like(like)
-            | User.name_pinyin.like(like)
-            | func.lower(User.login).like(like)
-            | User.phone.like(like)
-        )
+        query = query.where(attendance_service.person_matches(search))
     rows = db.session.scalars(query.limit(200)).all()
     return render_template("manage/people.html", people=rows, q=search)
 

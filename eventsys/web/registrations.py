@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
+from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
 from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
@@ -22,7 +22,13 @@ from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
 from eventsys.web.forms import EntryForm, TeamForm, keeps_input
-from eventsys.web.util import attach_error, button_action, get_or_404, role_required
+from eventsys.web.util import (
+    attach_error,
+    button_action,
+    get_or_404,
+    role_required,
+    send_download,
+)
 
 bp = Blueprint("registrations", __name__)
 # The most team-mates looked up in one entry when the event sets no largest roster.
@@ -340,8 +346,6 @@ def manage_list(event_id: int) -> Any:
     # Registering a member who phoned in: find them as at the door (name, pinyin, initials,
     # phone), then fill in the member's own form (title, text, team) on their behalf.
     search = normalise(request.args.get("q", ""))[:40]
-    if looks_like_phone(search):
-        search = normalise_phone(search)
     found = attendance_service.find_members(search) if search else []
     chosen_id = request.values.get("person", type=int)
     chosen = db.session.get(User, chosen_id) if chosen_id and 0 < chosen_id < 2**31 else None
@@ -634,7 +638,9 @@ def statistics_export(fmt: str) -> Any:
         local_midnight(start), local_midnight(end + timedelta(days=1))
     )
     filename = f"attendance-{start.isoformat()}-{end.isoformat()}.{fmt}"
-    return exports.respond_sheets(attendance_service.statistics_sheets(stats), fmt, filename)
+    return send_download(
+        exports.download(attendance_service.statistics_sheets(stats), fmt, filename)
+    )
 
 
 @bp.route("/manage/events/<int:event_id>/export/<what>.<fmt>")
@@ -645,4 +651,5 @@ def export(event_id: int, what: str, fmt: str) -> Any:
         abort(404)
     header, rows = exports.TABLES[what](event)
     filename = f"event-{event.id}-{what}.{fmt}"
-    return exports.respond(header, rows, fmt, filename, title=exports.sheet_titles()[what])
+    sheets = [(exports.sheet_titles()[what], header, rows)]
+    return send_download(exports.download(sheets, fmt, filename))

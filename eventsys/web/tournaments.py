@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
@@ -16,8 +16,15 @@ from wtforms.validators import Length, NumberRange, Optional
 from eventsys.domain.standings import CRITERIA
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
-from eventsys.labels import TournamentLabels, tournament_labels
-from eventsys.models import Event, Registration, User
+from eventsys.labels import (
+    FORMAT_LABELS,
+    OUTCOME_LABELS,
+    TournamentLabels,
+    criterion_label,
+    sport_label,
+    tournament_labels,
+)
+from eventsys.models import Event, Registration
 from eventsys.models.tournaments import (
     SPORTS,
     Tournament,
@@ -26,11 +33,11 @@ from eventsys.models.tournaments import (
     TournamentPool,
     TournamentReferee,
 )
+from eventsys.services import accounts
 from eventsys.services import tournament_results as results
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_standings import (
     StandingLine,
-    criterion_label,
     pool_table,
     tournament_tables,
 )
@@ -50,29 +57,8 @@ from eventsys.web.util import attach_error, button_action, get_or_404, role_requ
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
-SPORT_LABELS = {
-    "table_tennis": _l("Table tennis"),
-    "gateball": _l("Gateball"),
-    "billiards": _l("Billiards"),
-    "score": _l("Other (score)"),
-}
-FORMAT_LABELS = {
-    "round_robin": _l("Round robin"),
-    "double_round_robin": _l("Double round robin"),
-    "groups_knockout": _l("Groups, then a knockout"),
-    "knockout": _l("Knockout"),
-}
-OUTCOME_LABELS = {
-    "played": _l("Played to the end"),
-    "walkover": _l("Walkover (not played)"),
-    "retired": _l("A player retired"),
-}
 MAX_GAMES = 7
 CRITERIA_SLOTS = 5
-
-
-def sport_label(sport: str) -> str:
-    return str(SPORT_LABELS.get(sport, sport))
 
 
 @bp.app_template_filter("sport_label")
@@ -614,9 +600,8 @@ def referee_add(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = RefereeForm()
     if form.validate_on_submit():
-        person = db.session.scalar(
-            select(User).where(or_(User.login == form.person.data, User.phone == form.person.data))
-        )
+        # Found as sign-in finds people: any case, the phone number however it is written.
+        person = accounts.find_by_login_or_phone(form.person.data)
         if person is None:
             flash(_("Nobody has that login name or phone number."), "error")
         else:

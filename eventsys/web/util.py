@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, request, url_for
+from flask import Response, abort, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from eventsys.errors import EventsysError
+from eventsys.services.exports import Download
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,3 +98,11 @@ def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
         db.session.commit()
         flash(done, "success")
     return redirect(back)
+
+
+def send_download(file: Download) -> Response:
+    """Answer with *file* as an attachment (a CSV or XLSX export)."""
+    # content_type, not mimetype: Werkzeug adds a charset to a text/* mimetype a second time.
+    response = Response(file.body, content_type=file.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

@@ -18,7 +18,7 @@ from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
 from eventsys.models import AuditRecord, Event, Organisation, Registration, User
 from eventsys.models.contests import Contest, Mark, ScoreSheet
-from eventsys.services import contests, judging, results
+from eventsys.services import contests, exports, judging, results
 from tests.conftest import in_app
 
 D = Decimal
@@ -638,7 +638,7 @@ def test_the_csv_export_opens_in_excel_with_chinese_intact(world: Callable[..., 
     w = world(entries=1, judges=1)
     contest = set_up(w, tiers=())
     score(contest, w.judge_ids[0], w.entry_ids[0], [20, 20, 15, 15])
-    data = results.to_csv(*results.result_table(results.compute(contest)))
+    data = exports.to_csv(*results.result_table(results.compute(contest)))
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][2] == "诗人1" and rows[1][5] == "70.00"
@@ -649,7 +649,7 @@ def test_the_xlsx_export_holds_the_score_matrix(world: Callable[..., World]) -> 
     w = world(entries=1, judges=1)
     contest = set_up(w, tiers=())
     score(contest, w.judge_ids[0], w.entry_ids[0], [20, 20, 15, 15])
-    data = results.to_xlsx("矩阵", *results.matrix_table(results.compute(contest)))
+    data = exports.to_xlsx(*results.matrix_table(results.compute(contest)), title="矩阵")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     values = [cell.value for cell in sheet[2]]
     assert "诗人1" in values and 70 in values  # the judge's total is a number, not text

@@ -124,3 +124,15 @@ def test_dates_and_numbers_past_what_can_be_held_are_refused_not_a_server_error(
         assert staff.get(f"/manage/audit?{query}").status_code == 400, query
     assert staff.get("/manage/audit?page=99999999999").status_code == 400
     assert staff.get("/manage/audit?to=2026-12-31&page=0").status_code == 200
+
+def test_the_log_finds_a_person_by_a_phone_number_written_with_dashes(
+    app: Flask, signed_in: Callable[..., FlaskClient], make_user: Callable[..., int]
+) -> None:
+    staff = signed_in("organizer")
+    clerk = make_user(roles=("organizer",), name="李干事", phone="13800138000")
+    other = make_user(roles=("organizer",), name="赵会计", phone="13911112222")
+    _record(app, clerk, "event.update", "event", 7, datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    _record(app, other, "event.create", "event", 8, datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
+    page = staff.get("/manage/audit", query_string={"who": "138-0013-8000"}).get_data(True)
+    rows = page.split("<tbody>")[1]
+    assert 'href="/events/7"' in rows and 'href="/events/8"' not in rows

@@ -480,6 +480,17 @@ def test_people_are_found_by_pinyin_initials(
     assert "单丽华" in organizer.get("/manage/people?q=shan").get_data(as_text=True)
 
 
+def test_people_are_found_by_a_phone_number_however_it_is_written(
+    signed_in: Callable[..., FlaskClient], make_user: Callable[..., int]
+) -> None:
+    organizer = signed_in("organizer")
+    make_user(name="张和顺", phone="13800138000")
+    make_user(name="单丽华", phone="13911112222")
+    for typed in ("138-0013-8000", "138 0013 8000", "１３８００１３８０００"):
+        page = organizer.get("/manage/people", query_string={"q": typed}).get_data(as_text=True)
+        assert "张和顺" in page and "单丽华" not in page, typed
+
+
 def test_every_page_sets_protective_headers(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.headers["X-Content-Type-Options"] == "nosniff"

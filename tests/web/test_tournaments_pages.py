@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from eventsys.extensions import db
 from eventsys.models import AuditRecord, User
-from eventsys.models.tournaments import Tournament, TournamentMatch
+from eventsys.models.tournaments import Tournament, TournamentMatch, TournamentReferee
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_standings import tournament_tables
 from tests.conftest import csrf_from
@@ -508,3 +508,26 @@ def test_tournament_pages_query_the_same_however_many_groups(
             assert client.get(f"/tournaments/{tid}{page}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_a_referee_is_appointed_by_a_phone_number_written_as_people_write_it(
+    app: Flask,
+    organizer_client: FlaskClient,
+    make_user: Callable[..., int],
+    make_event: Callable[..., int],
+) -> None:
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, _teams = setup_tournament(make_event, organizer, "gateball", ["甲", "乙", "丙"])
+        db.session.commit()
+        tid = tournament.id
+    referee = make_user(name="周裁判", phone="13912345678")
+    token = csrf_from(organizer_client.get(f"/tournaments/{tid}/manage").get_data(as_text=True))
+    organizer_client.post(
+        f"/tournaments/{tid}/referees", data={"csrf_token": token, "person": "139-1234-5678"}
+    )
+    with app.app_context():
+        appointed = db.session.scalars(
+            db.select(TournamentReferee.user_id).where(TournamentReferee.tournament_id == tid)
+        ).all()
+    assert appointed == [referee]
