@@ -80,6 +80,7 @@ def init_extensions(app: Flask) -> None:
         configure_engine_events(db.engine)
     from flask_sqlalchemy.session import Session
 
-    from eventsys import generations
+    from eventsys import generations, versions
 
     generations.install(Session)
+    versions.install(Session)

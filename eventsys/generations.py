@@ -55,7 +55,7 @@ _recording: ContextVar[Recording | None] = ContextVar("eventsys_recording", defa
 
 def _touch(session: Session, names: Iterator[str] | set[str]) -> None:
     touched: set[str] = session.info.setdefault(_TOUCHED, set())
-    touched.update(name for name in names if name != GENERATION_TABLE)
+    touched.update(name for name in names if name not in (GENERATION_TABLE, "aggregate_version"))
 
 
 def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:

@@ -1,0 +1,185 @@
+"""Versions of aggregates: what changed, said by the change itself, shared through the database.
+
+An aggregate is what a page, a feed or a stream shows as one thing: a contest, a tournament, an
+event, a room's week, the programme, a person's calendar feed. Each has a counter in
+``aggregate_version`` under a key such as ``contest:12`` (the key functions below make them).
+
+* A model says which aggregates a changed row belongs to with a ``version_keys()`` method
+  returning keys; every row the session flushes (new, changed or deleted) is asked. A write that
+  the ORM does not see row by row (a bulk ``update()``) calls :func:`touch` with the keys.
+* Just before the transaction commits, each touched key is raised by one, in key order (two
+  writers never deadlock on the counters and hold them only while committing), in the same
+  transaction: a reader that reads the versions before the data never files newer data under
+  older versions than it saw, nor older data under newer ones.
+* After the commit the new values are handed to the functions registered with
+  :func:`on_commit` (the live streams' notifier); :func:`on_bump` functions run inside the
+  transaction, right after the counters were raised (PostgreSQL's NOTIFY, delivered at commit).
+
+Counters only grow, so a version is also an ETag, a cache key part and a stream's event id: a
+client that says "I have seen version 41" can be told exactly whether anything is newer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, UOWTransaction, scoped_session
+
+from eventsys.models.versions import AggregateVersion
+
+_TOUCHED = "eventsys.touched_versions"
+_BUMPED = "eventsys.bumped_versions"
+
+Listener = Callable[[Mapping[str, int]], None]
+InTransaction = Callable[[Session, Mapping[str, int]], None]
+_on_commit: list[Listener] = []
+_on_bump: list[InTransaction] = []
+
+
+# ---- keys ------------------------------------------------------------------------------------
+
+
+def contest(contest_id: int) -> str:
+    return f"contest:{contest_id}"
+
+
+def tournament(tournament_id: int) -> str:
+    return f"tournament:{tournament_id}"
+
+
+def event_key(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+def venue_week(venue_id: int, day: date) -> str:
+    """The week (ISO year and week) of *day* in room *venue_id*."""
+    year, week, _ = day.isocalendar()
+    return f"venue:{venue_id}:{year}-W{week:02d}"
+
+
+def person(user_id: int) -> str:
+    """A person's own things: their registrations, teams, judging, matches (their feed)."""
+    return f"person:{user_id}"
+
+
+PROGRAMME = "programme"
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+
+def touch(session: Session | scoped_session[Session], *keys: str) -> None:
+    """Raise the versions of *keys* when the session's transaction commits (none if it rolls
+    back: the keys belong to the transaction, begun here if none is)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()
+    touched: set[str] = session.info.setdefault(_TOUCHED, set())
+    touched.update(keys)
+
+
+def _keys_of(obj: Any) -> Iterable[str]:
+    keys = getattr(obj, "version_keys", None)
+    return keys() if keys is not None else ()
+
+
+def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
+    keys: set[str] = set()
+    for obj in session.new:
+        keys.update(_keys_of(obj))
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            keys.update(_keys_of(obj))
+    for obj in session.deleted:
+        keys.update(_keys_of(obj))
+    if keys:
+        touch(session, *keys)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    keys = sorted(session.info.pop(_TOUCHED, set()))
+    if not keys:
+        return
+    values = bump(session, keys)
+    session.info[_BUMPED] = values
+    for listener in _on_bump:
+        listener(session, values)
+
+
+def bump(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """Raise each of *keys* by one in the session's transaction; return the new values."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = AggregateVersion.__table__
+    values: dict[str, int] = {}
+    for key in sorted(set(keys)):
+        row = insert(table).values(key=key, value=1)
+        raised = row.on_conflict_do_update(
+            index_elements=[table.c.key], set_={"value": table.c.value + 1}
+        ).returning(table.c.value)
+        values[key] = session.execute(raised).scalar_one()
+    return values
+
+
+def _after_commit(session: Session) -> None:
+    values = session.info.pop(_BUMPED, None)
+    if not values:
+        return
+    for listener in _on_commit:
+        listener(values)
+
+
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost one: a savepoint's keys stay (harmless)
+        session.info.pop(_TOUCHED, None)
+        session.info.pop(_BUMPED, None)
+
+
+def on_commit(listener: Listener) -> Listener:
+    """Call *listener* with {key: new value} after every commit that raised versions."""
+    if listener not in _on_commit:
+        _on_commit.append(listener)
+    return listener
+
+
+def on_bump(listener: InTransaction) -> InTransaction:
+    """Call *listener* (session, {key: new value}) inside the transaction, after the raise."""
+    if listener not in _on_bump:
+        _on_bump.append(listener)
+    return listener
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def read(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """The current version of each of *keys* (0 for an aggregate never changed), one query."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    table = AggregateVersion.__table__
+    rows = session.execute(select(table.c.key, table.c.value).where(table.c.key.in_(wanted)))
+    found: dict[str, int] = {key: value for key, value in rows}
+    return {key: int(found.get(key, 0)) for key in wanted}
+
+
+_installed = False
+
+
+def install(session_class: type[Session]) -> None:
+    """Listen to *session_class* once per process."""
+    global _installed
+    if _installed:
+        return
+    event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "before_commit", _before_commit)
+    event.listen(session_class, "after_commit", _after_commit)
+    event.listen(session_class, "after_transaction_end", _after_transaction_end)
+    _installed = True
