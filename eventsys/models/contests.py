@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
@@ -127,6 +128,9 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     def __repr__(self) -> str:
         return f"<Contest {self.id} event={self.event_id}>"
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.id), versions.event_key(self.event_id))
+
 
 class Criterion(db.Model):  # type: ignore[name-defined,misc]
     """One thing judges mark (立意, 格律...), with its weight and the range of its marks."""
@@ -149,6 +153,9 @@ class Criterion(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     contest: Mapped[Contest] = relationship(back_populates="criteria")
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)
 
 
 class PrizeTier(db.Model):  # type: ignore[name-defined,misc]
@@ -175,6 +182,9 @@ class PrizeTier(db.Model):  # type: ignore[name-defined,misc]
 
     contest: Mapped[Contest] = relationship(back_populates="tiers")
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)
+
 
 class JudgeAssignment(db.Model):  # type: ignore[name-defined,misc]
     """A judge on a contest's panel; *position* is their number on the score matrix."""
@@ -194,6 +204,9 @@ class JudgeAssignment(db.Model):  # type: ignore[name-defined,misc]
 
     contest: Mapped[Contest] = relationship(back_populates="panel")
     judge: Mapped[User] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)
 
 
 class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
@@ -225,6 +238,9 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
     judge: Mapped[User] = relationship()
     marks: Mapped[list[Mark]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)
+
 
 class Mark(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "mark"
@@ -238,6 +254,9 @@ class Mark(db.Model):  # type: ignore[name-defined,misc]
     value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="marks")
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.sheet.contest_id),)
 
 
 class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
@@ -265,6 +284,9 @@ class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
         back_populates="sheet", cascade="all, delete-orphan"
     )
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)
+
 
 class Placement(db.Model):  # type: ignore[name-defined,misc]
     """The place one judge gave one couple in one dance (1 is best)."""
@@ -283,3 +305,6 @@ class Placement(db.Model):  # type: ignore[name-defined,misc]
     place: Mapped[int] = mapped_column(Integer)
 
     sheet: Mapped[PlacingSheet] = relationship(back_populates="placements")
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.sheet.contest_id),)

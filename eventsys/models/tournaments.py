@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
@@ -100,6 +101,9 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
     def __repr__(self) -> str:
         return f"<Tournament {self.id} event={self.event_id} {self.sport}>"
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.id), versions.event_key(self.event_id))
+
 
 class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
     """A court or table the tournament's matches are played on."""
@@ -118,6 +122,9 @@ class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
 
     tournament: Mapped[Tournament] = relationship(back_populates="courts")
     venue: Mapped[Venue | None] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
 
 
 class TournamentEntry(db.Model):  # type: ignore[name-defined,misc]
@@ -140,6 +147,9 @@ class TournamentEntry(db.Model):  # type: ignore[name-defined,misc]
     tournament: Mapped[Tournament] = relationship(back_populates="entries")
     registration: Mapped[Registration] = relationship()
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
+
 
 class TournamentReferee(db.Model):  # type: ignore[name-defined,misc]
     """A person the organizers appointed to enter results for this tournament."""
@@ -157,6 +167,9 @@ class TournamentReferee(db.Model):  # type: ignore[name-defined,misc]
 
     tournament: Mapped[Tournament] = relationship(back_populates="referees")
     user: Mapped[User] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
 
 
 class TournamentStage(db.Model):  # type: ignore[name-defined,misc]
@@ -182,6 +195,9 @@ class TournamentStage(db.Model):  # type: ignore[name-defined,misc]
         order_by="TournamentPool.position",
     )
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
+
 
 class TournamentPool(db.Model):  # type: ignore[name-defined,misc]
     """A group of a group stage (or the single table of a round robin)."""
@@ -200,6 +216,9 @@ class TournamentPool(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan",
         order_by="TournamentPoolMember.seed",
     )
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.stage.tournament_id),)
 
 
 class TournamentPoolMember(db.Model):  # type: ignore[name-defined,misc]
@@ -222,6 +241,9 @@ class TournamentPoolMember(db.Model):  # type: ignore[name-defined,misc]
 
     pool: Mapped[TournamentPool] = relationship(back_populates="members")
     registration: Mapped[Registration] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.pool.stage.tournament_id),)
 
 
 class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
@@ -336,3 +358,6 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
             f"<TournamentMatch {self.id} stage={self.stage_id} "
             f"r{self.round_index} m{self.match_index} {self.status}>"
         )
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
