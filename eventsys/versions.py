@@ -39,6 +39,8 @@ Listener = Callable[[Mapping[str, int]], None]
 InTransaction = Callable[[Session, Mapping[str, int]], None]
 _on_commit: list[Listener] = []
 _on_bump: list[InTransaction] = []
+Refresher = Callable[[Session, frozenset[str]], None]
+_before_bump: list[Refresher] = []
 
 
 # ---- keys ------------------------------------------------------------------------------------
@@ -104,6 +106,15 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
 
 def _before_commit(session: Session) -> None:
     session.flush()
+    seen: set[str] = set()
+    for _ in range(3):  # a refresher's own writes may touch keys it refreshes again: twice at most
+        fresh = frozenset(session.info.get(_TOUCHED, set()) - seen)
+        if not fresh or not _before_bump:
+            break
+        seen |= fresh
+        for refresher in _before_bump:
+            refresher(session, fresh)
+        session.flush()
     keys = sorted(session.info.pop(_TOUCHED, set()))
     if not keys:
         return
@@ -154,6 +165,16 @@ def on_bump(listener: InTransaction) -> InTransaction:
     if listener not in _on_bump:
         _on_bump.append(listener)
     return listener
+
+
+def before_bump(refresher: Refresher) -> Refresher:
+    """Call *refresher* (session, touched keys) just before the raise, inside the transaction:
+    stored results of a touched contest or tournament are brought up to date here, so that no
+    write can change an aggregate without its stored standings following in the same commit.
+    What it writes is flushed and its own keys are raised with the rest."""
+    if refresher not in _before_bump:
+        _before_bump.append(refresher)
+    return refresher
 
 
 # ---- reading ---------------------------------------------------------------------------------

@@ -108,3 +108,26 @@ def test_writers_at_once_lose_no_raise(app: Flask) -> None:
             "programme": rounds * writers,
             "tournament:1": rounds * writers,
         }
+
+
+def test_a_refresher_sees_the_touched_keys_once_and_its_own_writes_are_raised_too(
+    ctx: Flask,
+) -> None:
+    seen: list[frozenset[str]] = []
+
+    def refresher(session: object, keys: frozenset[str]) -> None:
+        seen.append(keys)
+        if "contest:3" in keys:
+            versions.touch(db.session, "contest:3:standings")
+
+    versions.before_bump(refresher)
+    try:
+        versions.touch(db.session, "contest:3")
+        db.session.commit()
+    finally:
+        versions._before_bump.remove(refresher)
+    assert seen == [frozenset({"contest:3"}), frozenset({"contest:3:standings"})]
+    assert versions.read(db.session, ["contest:3", "contest:3:standings"]) == {
+        "contest:3": 1,
+        "contest:3:standings": 1,
+    }
