@@ -20,6 +20,9 @@ class Defaults:
     LANGUAGES = ("zh_CN", "en")
     # Elderly users read slowly: a CSRF token lives as long as the session it is bound to.
     WTF_CSRF_TIME_LIMIT = None
+    # Checked for every POST by eventsys.web.forms.check_csrf instead (a form page comes back
+    # with its input); csrf.exempt() has no effect there: no route goes unchecked.
+    WTF_CSRF_CHECK_DEFAULT = False
     # Production is served over HTTPS (behind a TLS proxy): cookies never travel in clear text.
     # `python3 dev.py run` serves plain http on loopback and turns these off through
     # EVENTSYS_SESSION_COOKIE_SECURE=false and EVENTSYS_REMEMBER_COOKIE_SECURE=false.

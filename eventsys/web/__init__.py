@@ -18,7 +18,7 @@ from eventsys.database import write_intent
 from eventsys.extensions import login_manager
 from eventsys.i18n import format_clock, format_day, format_when, locale_code
 from eventsys.services.accounts import load_user_by_session_id
-from eventsys.web.forms import show_again_after_csrf_error
+from eventsys.web import forms
 from eventsys.web.headers import SECURITY_HEADERS
 from eventsys.web.util import MAX_ID
 
@@ -36,6 +36,11 @@ def init_web(app: Flask) -> None:
     def _transaction_mode() -> None:
         g.write_token = write_intent.set(request.method not in SAFE_METHODS)
 
+    # Every POST's CSRF token, checked once here; a form page marked keeps_input comes back with
+    # what was typed (UX.md item 6), its form failing on its csrf_token field, unable to commit.
+    app.before_request(forms.check_csrf)
+    forms.install_commit_refusal()
+
     @app.teardown_request
     def _reset_transaction_mode(_error: BaseException | None) -> None:
         token = g.pop("write_token", None)
@@ -49,12 +54,10 @@ def init_web(app: Flask) -> None:
             headers.setdefault(name, value)
         return response
 
+    app.after_request(forms.refused_status)  # registered after, so run before, the headers
+
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> Any:
-        # A form page marked keeps_input comes back with what was typed (UX.md item 6).
-        page = show_again_after_csrf_error()
-        if page is not None:
-            return page
         message = _(
             "This form had expired or was sent from elsewhere. Please fill it in again; "
             "nothing was saved."

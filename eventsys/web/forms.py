@@ -10,13 +10,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from flask import current_app, flash, request, session
+from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
 from wtforms import (
     BooleanField,
     DateField,
@@ -43,7 +42,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.domain.text import normalise, normalise_number
-from eventsys.extensions import db
+from eventsys.extensions import csrf
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -83,6 +82,13 @@ class NormalisingForm(FlaskForm):  # type: ignore[misc]
                 extra = (_normalise_single,)
             options["filters"] = (*extra, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, **options)
+
+    def validate_csrf_token(self, field: Field) -> None:
+        """Fail on the token when check_csrf() refused the request, in words people act on."""
+        if g.get(CSRF_REFUSED):
+            field.errors.clear()  # Flask-WTF's own wording, when it refused the token too
+            g.csrf_refused = REPORTED
+            raise ValidationError(refused_csrf_message(self))
 
 
 class NormalisedIntegerField(IntegerField):
@@ -431,90 +437,74 @@ class OnBehalfForm(NormalisingForm):
 # ---- a form sent with an expired or missing CSRF token comes back with its input ----------------
 
 KEEPS_INPUT = "keeps_input"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CSRF_REFUSED = "csrf_refused"  # g.csrf_refused: True, then REPORTED once a form says so
+REPORTED = "reported"
 
 
 def keeps_input(view: V) -> V:
     """Mark a form view whose page may be shown again, as typed, after its CSRF token is refused.
 
-    Only for views that change nothing unless a FlaskForm's validate_on_submit() passes: the
-    view is then called again within the refused request (show_again_after_csrf_error) and its
-    form fails on its csrf_token field. Views that read request.form by hand or act on a
+    Only for views that change nothing unless a NormalisingForm's validate_on_submit() passes:
+    check_csrf() then lets the refused request reach the view, whose form fails on its
+    csrf_token field and is shown again. Views that read request.form by hand or act on a
     button alone stay unmarked and answer with the plain error page. (functools.wraps copies
     the mark onto wrappers, so it may stand above or below login_required or role_required.)"""
     setattr(view, KEEPS_INPUT, True)
     return view
 
 
-class _SavedWhileShowingAgain(Exception):
-    """A view tried to commit while its page was shown again after a CSRF refusal."""
-
-
-def _refuse_commit(_session: Any) -> None:
-    raise _SavedWhileShowingAgain
-
-
-def show_again_after_csrf_error() -> Any | None:
-    """Show the refused form's page again, with what was typed, or None for the plain error page.
-
-    For a view marked keeps_input, within the refused request: the request hooks run as for any
-    request except the CSRF check (so role checks still apply), the posted tokens are blanked
-    so that every form's own check fails whatever made the request fail, a commit raises and
-    everything is rolled back afterwards. Passwords are never shown again (WTForms does not
-    render them). The page gets a fresh token and a message at the top, and status 400."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    view = app.view_functions.get(request.endpoint) if request.url_rule else None
-    if view is None or not getattr(view, KEEPS_INPUT, False) or request.mimetype not in FORM_TYPES:
-        return None
-    typed_a_password = any(
-        "password" in name and value for name, value in request.form.items(multi=True)
-    )
-    request.__dict__["form"] = ImmutableMultiDict(
-        [
-            (name, "" if name.endswith("csrf_token") else value)
-            for name, value in request.form.items(multi=True)
-        ]
-    )
+def refused_csrf_message(form: Any) -> str:
+    """The words for a form whose request was refused: nothing saved, press again."""
     message = _(
         "This page was open for a long time, or you signed in or out meanwhile, so nothing "
         "was saved. Please check what you typed and press the button again."
     )
-    if typed_a_password:
+    if any(field.type == "PasswordField" and field.data for field in form):
         message += " " + _("Please type the password again.")
-    flash(message, "error")
-    current = db.session()
-    event.listen(current, "before_commit", _refuse_commit)
+    return message
+
+
+def check_csrf() -> None:
+    """Check the CSRF token of every POST, before any view (WTF_CSRF_CHECK_DEFAULT is off).
+
+    Flask-WTF's own check (token, and a same-site Referer over HTTPS); a refusal is the plain
+    400 page, except for a view marked keeps_input: the request goes on, flagged, so that its
+    form fails on its csrf_token field (NormalisingForm.validate_csrf_token) and the page comes
+    back as typed. A flagged request cannot commit (refuse_commit_after_csrf_refusal)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
     try:
-        answer = _call_again(app, view)
-    except (HTTPException, _SavedWhileShowingAgain):
-        answer = None
-    finally:
-        event.remove(current, "before_commit", _refuse_commit)
-        db.session.rollback()
-    if answer is not None:
-        response = app.make_response(answer)
-        if response.status_code in (200, 409, 422) and response.mimetype == "text/html":
-            response.status_code = 400
-            return response
-    # Not a page with the form: take the message back, the plain error page says it all.
-    flashes = session.get("_flashes", [])
-    if ("error", message) in flashes:
-        flashes.remove(("error", message))
-        session.modified = True
-    return None
+        csrf.protect()
+    except CSRFError:
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        if not getattr(view, KEEPS_INPUT, False):
+            raise
+        g.setdefault(CSRF_REFUSED, True)
 
 
-def _call_again(app: Any, view: Callable[..., Any]) -> Any | None:
-    """Run the request hooks the refusal cut short (role checks among them), then the view."""
-    for name in (None, *reversed(request.blueprints)):
-        hooks = list(app.before_request_funcs.get(name, ()))
-        if name is None:
-            # The application's hooks up to the CSRF check ran already; the check refused.
-            checks = [i for i, hook in enumerate(hooks) if hook.__module__ == "flask_wtf.csrf"]
-            if not checks:
-                return None  # refused by a check of the view's own: it ran once already
-            hooks = hooks[checks[0] + 1 :]
-        for hook in hooks:
-            if app.ensure_sync(hook)() is not None:
-                return None  # a hook answered (sent to sign in): there is no form to show
-    return app.ensure_sync(view)(**(request.view_args or {}))
+def refuse_commit_after_csrf_refusal(_session: Any) -> None:
+    """Refuse a commit in a request whose CSRF token was refused, whatever the view does."""
+    if has_request_context() and g.get(CSRF_REFUSED):
+        raise CSRFError("commit after a refused CSRF token")
+
+
+def install_commit_refusal() -> None:
+    """Listen to every session's commits once per process (refuse_commit_after_csrf_refusal)."""
+    from flask_sqlalchemy.session import Session
+
+    if not event.contains(Session, "before_commit", refuse_commit_after_csrf_refusal):
+        event.listen(Session, "before_commit", refuse_commit_after_csrf_refusal)
+
+
+def refused_status(response: Any) -> Any:
+    """A request whose token was refused answers 400: its form page again, as typed, or the
+    plain page when the view answered otherwise (sent to sign in, refused for the role, no
+    form of its page sent)."""
+    refused = g.get(CSRF_REFUSED)
+    if not refused or response.status_code == 400:
+        return response
+    if refused == REPORTED and response.status_code in (200, 409, 422):
+        response.status_code = 400
+        return response
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app.make_response(app.handle_user_exception(CSRFError()))

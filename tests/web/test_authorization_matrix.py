@@ -28,6 +28,7 @@ from eventsys.timeutil import utcnow
 from tests.conftest import csrf, login
 from tests.services.test_contests import POETRY, build_world
 from tests.services.test_tournaments_helpers import setup_tournament
+from tests.snapshots import differences, snapshot
 
 # Who may use each endpoint.
 #   public     anyone, signed in or not
@@ -357,16 +358,36 @@ def test_every_role_gets_the_right_answer_and_never_a_server_error(
 
 
 def test_no_form_is_accepted_without_its_csrf_token(app: Flask, seeded: Seeded) -> None:
+    """CSRF on EVERY POST route: for every role, with the token missing or wrong, the answer is
+    400, the plain page or a form page shown again with the refusal's words, and no table
+    changes. Routes come from the URL map: a new POST route is covered without a list."""
     clients = _clients(app, seeded)
-    accepted = []
+    problems: list[str] = []
+    before = snapshot(app)
+    checked = 0
     for rule in _rules(app):
         if "POST" not in rule.methods:
             continue
         url = _url(rule, seeded.ids)
-        for role in ("organizer", "owner"):
-            response = clients[role].post(url, data={"name": "x"})
-            if response.status_code != 400:
-                accepted.append(f"POST {url} as {role}: {response.status_code}")
-    assert accepted == []
+        for role in ROLES:
+            for token in (None, "an-expired-token"):
+                data = {"name": "x", "submit": "1", "confirm": "1", "status": "published"}
+                if token is not None:
+                    data["csrf_token"] = token
+                response = clients[role].post(url, data=data, headers={"Accept-Language": "en"})
+                page = response.get_data(as_text=True)
+                where = f"POST {url} as {role}, token {token!r}: {response.status_code}"
+                if response.status_code != 400:
+                    problems.append(where)
+                elif not any(words in page for words in REFUSED_WORDS):
+                    problems.append(where + " without a word of the refused token")
+                checked += 1
+    assert problems == [], "\n".join(problems)
+    assert checked > 100
+    assert differences(before, snapshot(app)) == []
     with app.app_context():
         assert db.session.get(Registration, seeded.ids["registration_id"]).status == "confirmed"
+
+
+# The plain page's words, and those of a form page shown again (forms.refused_csrf_message).
+REFUSED_WORDS = ("This form had expired or was sent from elsewhere", "press the button again")
