@@ -20,6 +20,8 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
+    FormField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -74,6 +76,8 @@ class NormalisingForm(FlaskForm):  # type: ignore[misc]
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            if issubclass(unbound_field.field_class, (FieldList, FormField)):
+                return unbound_field.bind(form=form, **options)  # their fields are normalised
             if unbound_field.field_class is TextAreaField:
                 extra = (_normalise_multi,)
             elif unbound_field.field_class in (PasswordField,):
@@ -92,9 +96,23 @@ class NormalisingForm(FlaskForm):  # type: ignore[misc]
 
 
 class NormalisedIntegerField(IntegerField):
-    """An integer field that accepts full-width digits and blanks around the number."""
+    """An integer field that accepts full-width digits and blanks around the number.
+
+    *invalid* replaces WTForms' "Not a valid integer value." where a form says it its own way."""
+
+    def __init__(self, *args: Any, invalid: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            self._read(valuelist)
+        except ValueError as error:
+            if self.invalid is None:
+                raise
+            raise ValueError(self.invalid) from error
+
+    def _read(self, valuelist: list[Any]) -> None:
         if valuelist:
             valuelist = [normalise_number(str(valuelist[0]))]
             if valuelist[0] == "":
@@ -104,6 +122,21 @@ class NormalisedIntegerField(IntegerField):
         if self.data is not None and abs(self.data) > 10_000_000:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
+
+
+class RowList(FieldList):  # type: ignore[misc]
+    """A FieldList of repeated rows (games, seeds, lots) named rows-0-..., rows-1-...
+
+    WTForms reads any key "rows-<n>-" whose n isdigit() and calls int() on it, which fails (a
+    server error) on digits like "²" and on thousands of them: only plain short numbers count."""
+
+    def _extract_indices(self, prefix: str, formdata: Any) -> Any:
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit() and len(index) <= 4:
+                    yield int(index)
 
 
 class _ReadableDates:
@@ -376,7 +409,8 @@ class GuestForm(NormalisingForm):
     """A walk-in guest without an account, checked in at the door by name and phone."""
 
     guest_name = StringField(
-        _l("Guest's name"), validators=[DataRequired(), Length(max=80)],
+        _l("Guest's name"),
+        validators=[DataRequired(), Length(max=80)],
         render_kw={"autocomplete": "off"},
     )
     guest_phone = StringField(
@@ -455,7 +489,7 @@ def keeps_input(view: V) -> V:
 
 def refused_csrf_message(form: Any) -> str:
     """The words for a form whose request was refused: nothing saved, press again."""
-    message = _(
+    message: str = _(
         "This page was open for a long time, or you signed in or out meanwhile, so nothing "
         "was saved. Please check what you typed and press the button again."
     )

@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, FormField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from eventsys.domain.standings import CRITERIA
 from eventsys.errors import EventsysError
@@ -48,6 +49,7 @@ from eventsys.web.forms import (
     NormalisedDateTimeField,
     NormalisedIntegerField,
     NormalisingForm,
+    RowList,
     coerce_optional_int,
     keeps_input,
     options,
@@ -152,16 +154,6 @@ class MoveForm(NormalisingForm):
     submit = SubmitField(_l("Move match"))
 
 
-def _game_fields() -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for number in range(1, MAX_GAMES + 1):
-        for side in ("a", "b"):
-            fields[f"game_{number}_{side}"] = NormalisedIntegerField(
-                validators=[Optional(), NumberRange(min=0, max=99)]
-            )
-    return fields
-
-
 class _ResultFormBase(NormalisingForm):
     outcome = SelectField(_l("How the match ended"), choices=[])
     winner_id = SelectField(_l("Walkover to"), coerce=coerce_optional_int, choices=[])
@@ -181,7 +173,76 @@ class _ResultFormBase(NormalisingForm):
     submit = SubmitField(_l("Save result"))
 
 
-ResultForm = type("ResultForm", (_ResultFormBase,), _game_fields())
+class _Row(NormalisingForm):
+    """One row of a repeated part of a form: no CSRF token of its own (the form around has one)."""
+
+    class Meta:
+        csrf = False
+
+
+class GameRow(_Row):
+    """A table tennis game's points, one number a side (a game not played stays empty)."""
+
+    a = NormalisedIntegerField(
+        _l("Points of the first side"), validators=[Optional(), NumberRange(min=0, max=99)]
+    )
+    b = NormalisedIntegerField(
+        _l("Points of the second side"), validators=[Optional(), NumberRange(min=0, max=99)]
+    )
+
+
+SEED_ERROR = _l("A seed is a whole number from 1.")
+
+
+class SeedRow(_Row):
+    registration_id = HiddenField(_l("Entry in the tournament"))
+    seed = NormalisedIntegerField(
+        _l("Seed"),
+        invalid=SEED_ERROR,
+        validators=[Optional(), NumberRange(min=1, max=999, message=SEED_ERROR)],
+        widget=TextInput(),
+    )
+
+
+class EntriesForm(NormalisingForm):
+    """Each confirmed entry's seed, empty for an entry that does not take part."""
+
+    seeds = RowList(FormField(SeedRow, label=_l("Seed")), label=_l("Seeds"))
+
+
+class LotRow(_Row):
+    registration_id = HiddenField(_l("Tied team"))
+    # A number that is not one counts as none: the tie's message says what is wanted.
+    number = NormalisedIntegerField(_l("Number drawn"), widget=TextInput())
+
+
+class LotForm(NormalisingForm):
+    """The number each tied team drew, 1 taking the better place."""
+
+    lots = RowList(FormField(LotRow, label=_l("Number drawn")), label=_l("Numbers drawn"))
+
+
+def rows_by_registration(rows: RowList, wanted: list[int]) -> dict[int, Any]:
+    """Each wanted registration's row, as posted or added empty; rows for others are left out."""
+    found: dict[int, Any] = {}
+    for row in rows:
+        value = str(row.registration_id.data or "")
+        if value.isascii() and value.isdigit() and len(value) <= 9:
+            found[int(value)] = row
+    for registration_id in wanted:
+        if registration_id not in found:
+            found[registration_id] = rows.append_entry({"registration_id": registration_id})
+    return {registration_id: found[registration_id] for registration_id in wanted}
+
+
+class ResultForm(_ResultFormBase):
+    # Not "games": a refusal about the games (field="games") stays the message at the top.
+    game_scores = RowList(
+        FormField(GameRow, label=_l("Game")),
+        label=_l("Points in each game"),
+        min_entries=MAX_GAMES,
+        max_entries=MAX_GAMES,
+    )
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -524,25 +585,14 @@ def entries(tournament_id: int) -> Any:
         .order_by(Registration.id)
     ).all()
     current = {entry.registration_id: entry.seed for entry in tournament.entries}
-    form = ActionForm()
+    shown = [{"registration_id": r.id, "seed": current.get(r.id)} for r in confirmed]
+    form = EntriesForm(data=None if request.method == "POST" else {"seeds": shown})
+    rows = rows_by_registration(form.seeds, [registration.id for registration in confirmed])
     error: str | None = None
-    values = {registration.id: current.get(registration.id) for registration in confirmed}
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400)
-        seeds: dict[int, int] = {}
-        for registration in confirmed:
-            raw = (request.form.get(f"seed-{registration.id}") or "").strip()
-            raw = raw.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-            if not raw:
-                values[registration.id] = None
-                continue
-            seed = _whole_number(raw)
-            if seed is None or not 1 <= seed <= 999:
-                error = _("A seed is a whole number from 1.")
-                break
-            seeds[registration.id] = seed
-            values[registration.id] = seed
+            error = str(SEED_ERROR)  # the one error a row can have
+        seeds = {key: row.seed.data for key, row in rows.items() if row.seed.data is not None}
         if error is None:
             try:
                 service.set_entries(tournament, seeds, actor=current_user)
@@ -558,7 +608,7 @@ def entries(tournament_id: int) -> Any:
         tournament=tournament,
         event=tournament.event,
         registrations=confirmed,
-        values=values,
+        rows=rows,
         form=form,
         error=error,
         tournament_css=_css(),
@@ -723,9 +773,7 @@ def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) 
     for block in blocks:
         numbers: dict[int, int] = {}
         for line in block:
-            raw = (request.form.get(f"lot-{line.registration_id}") or "").strip()
-            raw = raw.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-            number = values[line.registration_id] = _whole_number(raw)
+            number = values[line.registration_id]
             if number is not None:
                 numbers[line.registration_id] = number
         if sorted(numbers.values()) != list(range(1, len(block) + 1)) or len(numbers) != len(block):
@@ -751,11 +799,13 @@ def lot(pool_id: int) -> Any:
     ).all()
     blocks = pool_table(tournament, pool, matches, use_lots=False).tied_blocks()
     values = _lot_values(blocks, pool)
-    form = ActionForm()
+    shown = [{"registration_id": key, "number": number} for key, number in values.items()]
+    form = LotForm(data=None if request.method == "POST" else {"lots": shown})
+    rows = rows_by_registration(form.lots, list(values))
     error: str | None = None
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+        form.validate_on_submit()  # a number that is not one counts as none (see _read_lots)
+        values = {key: row.number.data for key, row in rows.items()}
         if not blocks:
             flash(_("No tie in this group needs a lot."), "error")
             return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
@@ -773,7 +823,7 @@ def lot(pool_id: int) -> Any:
         "tournaments/lot_form.html",
         pool=pool,
         blocks=blocks,
-        values=values,
+        rows=rows,
         form=form,
         error=error,
         **_common(tournament),
@@ -826,9 +876,8 @@ def result(match_id: int) -> Any:
                 form.retired_id.data = getattr(match, f"side_{detail['retired']}_id")
             if match.status == "walkover":
                 form.winner_id.data = match.winner_id
-            for number, game in enumerate(detail.get("games", []), start=1):
-                getattr(form, f"game_{number}_a").data = game[0]
-                getattr(form, f"game_{number}_b").data = game[1]
+            for row, game in zip(form.game_scores, detail.get("games", []), strict=False):
+                row.a.data, row.b.data = game
             for side in ("a", "b"):
                 if detail.get(f"balls_{side}"):
                     getattr(form, f"balls_{side}").data = " ".join(
@@ -837,9 +886,8 @@ def result(match_id: int) -> Any:
     elif form.validate_on_submit():
         try:
             games = []
-            for number in range(1, MAX_GAMES + 1):
-                a = getattr(form, f"game_{number}_a").data
-                b = getattr(form, f"game_{number}_b").data
+            for number, row in enumerate(form.game_scores, start=1):
+                a, b = row.a.data, row.b.data
                 if a is None and b is None:
                     continue
                 if a is None or b is None:

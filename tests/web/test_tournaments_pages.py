@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -19,6 +20,15 @@ from tests.querycount import count_queries as counted
 from tests.services.test_tournaments_helpers import play_score, setup_tournament
 
 TEAMS16 = [f"队{n:02d}" for n in range(1, 17)]
+
+
+def rows(name: str, field: str, values: dict[int, str]) -> dict[str, str]:
+    """A repeated part of a form as posted: one row per registration, with its id."""
+    posted: dict[str, str] = {}
+    for index, (registration_id, value) in enumerate(values.items()):
+        posted[f"{name}-{index}-registration_id"] = str(registration_id)
+        posted[f"{name}-{index}-{field}"] = value
+    return posted
 
 
 def _gateball16(
@@ -186,11 +196,9 @@ def test_an_organizer_sets_up_a_table_tennis_tournament_through_the_forms(
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     with app.app_context():
         tid = db.session.scalar(db.select(Tournament.id).where(Tournament.event_id == event_id))
-    seeds = {f"seed-{team}": str(n) for n, team in enumerate(teams, start=1)}
+    seeds = rows("seeds", "seed", {team: str(n) for n, team in enumerate(teams, start=1)})
     seeds["csrf_token"] = token
-    bad = organizer_client.post(
-        f"/tournaments/{tid}/entries", data={**seeds, f"seed-{teams[0]}": "9"}
-    )
+    bad = organizer_client.post(f"/tournaments/{tid}/entries", data={**seeds, "seeds-0-seed": "9"})
     assert bad.status_code == 422
     assert organizer_client.post(f"/tournaments/{tid}/entries", data=seeds).status_code == 302
     organizer_client.post(f"/tournaments/{tid}/courts", data={"csrf_token": token, "name": "1号台"})
@@ -206,12 +214,12 @@ def test_an_organizer_sets_up_a_table_tennis_tournament_through_the_forms(
         match_id = match.id
     url = f"/tournaments/matches/{match_id}/result"
     games = {
-        "game_1_a": "11",
-        "game_1_b": "10",
-        "game_2_a": "11",
-        "game_2_b": "5",
-        "game_3_a": "11",
-        "game_3_b": "5",
+        "game_scores-0-a": "11",
+        "game_scores-0-b": "10",
+        "game_scores-1-a": "11",
+        "game_scores-1-b": "5",
+        "game_scores-2-a": "11",
+        "game_scores-2-b": "5",
     }
     bad = organizer_client.post(
         url,
@@ -219,7 +227,7 @@ def test_an_organizer_sets_up_a_table_tennis_tournament_through_the_forms(
         headers={"Accept-Language": "en"},
     )
     assert bad.status_code == 422 and "11-10" in bad.get_data(as_text=True)
-    games["game_1_b"] = "9"
+    games["game_scores-0-b"] = "9"
     good = organizer_client.post(url, data={"csrf_token": token, "outcome": "played", **games})
     assert good.status_code == 302
     standings = organizer_client.get(f"/tournaments/{tid}/standings").get_data(as_text=True)
@@ -299,13 +307,13 @@ def test_an_organizer_records_a_lot_and_the_standings_show_the_order_decided_by_
     page = organizer_client.get(url, headers=en)
     assert page.status_code == 200 and "Tied for place 1" in page.get_data(as_text=True)
     token = csrf_from(page.get_data(as_text=True))
-    draw = {f"lot-{p1}": "3", f"lot-{p2}": "1", f"lot-{p3}": "2"}
+    draw = rows("lots", "number", {p1: "3", p2: "1", p3: "2"})
     assert organizer_client.post(url, data=draw).status_code == 400  # no CSRF token
     twice = organizer_client.post(
-        url, data={"csrf_token": token, **draw, f"lot-{p1}": "1"}, headers=en
+        url, data={"csrf_token": token, **draw, "lots-0-number": "1"}, headers=en
     )
     assert twice.status_code == 422 and "1 to 3" in twice.get_data(as_text=True)
-    junk = organizer_client.post(url, data={"csrf_token": token, **draw, f"lot-{p3}": "x"})
+    junk = organizer_client.post(url, data={"csrf_token": token, **draw, "lots-2-number": "x"})
     assert junk.status_code == 422
     with app.app_context():
         assert (
@@ -317,7 +325,7 @@ def test_an_organizer_records_a_lot_and_the_standings_show_the_order_decided_by_
             == 0
         )
     saved = organizer_client.post(
-        url, data={"csrf_token": token, f"lot-{p1}": "３", f"lot-{p2}": "1", f"lot-{p3}": "2"}
+        url, data={"csrf_token": token, **rows("lots", "number", {p1: "３", p2: "1", p3: "2"})}
     )
     assert saved.status_code == 302
     with app.app_context():
@@ -333,7 +341,9 @@ def test_an_organizer_records_a_lot_and_the_standings_show_the_order_decided_by_
     after = organizer_client.get(f"/tournaments/{tid}/standings", headers=en).get_data(as_text=True)
     assert "by lot" in after and "a lot is needed" not in after and "Change the lot" in after
     again = organizer_client.get(url).get_data(as_text=True)
-    assert f'name="lot-{p2}" inputmode="numeric" autocomplete="off" value="1"' in again
+    row = re.search(rf'name="lots-(\d+)-registration_id" type="hidden" value="{p2}"', again)
+    assert row is not None
+    assert f'inputmode="numeric" name="lots-{row[1]}-number" type="text" value="1"' in again
 
 
 def test_a_group_without_ties_has_no_lot_to_record(
@@ -531,3 +541,58 @@ def test_a_referee_is_appointed_by_a_phone_number_written_as_people_write_it(
             db.select(TournamentReferee.user_id).where(TournamentReferee.tournament_id == tid)
         ).all()
     assert appointed == [referee]
+
+
+def test_seeds_are_read_by_entry_and_a_bad_seed_is_refused_with_its_message(
+    app: Flask, organizer_client: FlaskClient, make_event: Callable[..., int]
+) -> None:
+    with app.app_context():
+        organizer = db.session.get(User, organizer_client.user_id)  # type: ignore[attr-defined]
+        tournament, (t1, t2, t3) = setup_tournament(
+            make_event, organizer, "score", ["甲", "乙", "丙"]
+        )
+        db.session.commit()
+        tid = tournament.id
+    url = f"/tournaments/{tid}/entries"
+    en = {"Accept-Language": "en"}
+    page = organizer_client.get(url, headers=en).get_data(as_text=True)
+    token = csrf_from(page)
+    for junk in ("x", "0", "1000", "-1"):
+        posted = rows("seeds", "seed", {t1: "1", t2: junk, t3: "3"})
+        refused = organizer_client.post(url, data={"csrf_token": token, **posted}, headers=en)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "A seed is a whole number from 1." in html, junk
+        assert f'value="{junk}"' in html  # what was typed is shown again
+    with app.app_context():
+        seeds = {e.registration_id: e.seed for e in db.session.get(Tournament, tid).entries}
+        assert seeds == {t1: 1, t2: 2, t3: 3}
+    # Rows in another order than the page's, full-width digits, a team left out, a row for an
+    # id that is no entry: each seed goes to its own entry.
+    posted = rows("seeds", "seed", {t3: "１", 999999: "7", t1: "2"})
+    saved = organizer_client.post(url, data={"csrf_token": token, **posted})
+    assert saved.status_code == 302
+    with app.app_context():
+        seeds = {e.registration_id: e.seed for e in db.session.get(Tournament, tid).entries}
+        assert seeds == {t3: 1, t1: 2}
+
+
+def test_rows_with_odd_numbers_in_their_names_are_ignored_not_a_server_error(
+    app: Flask, organizer_client: FlaskClient, make_event: Callable[..., int]
+) -> None:
+    _tid, pool_id, (p1, _p2, _p3) = _three_way_tie(
+        app,
+        organizer_client.user_id,  # type: ignore[attr-defined]
+        make_event,
+    )
+    url = f"/tournaments/pools/{pool_id}/lot"
+    token = csrf_from(organizer_client.get(url).get_data(as_text=True))
+    for index in ("²", "٣", "9" * 5000):
+        response = organizer_client.post(
+            url,
+            data={
+                "csrf_token": token,
+                f"lots-{index}-registration_id": str(p1),
+                f"lots-{index}-number": "1",
+            },
+        )
+        assert response.status_code == 422, index
