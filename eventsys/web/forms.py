@@ -505,13 +505,12 @@ def check_csrf() -> None:
     400 page, except for a view marked keeps_input: the request goes on, flagged, so that its
     form fails on its csrf_token field (NormalisingForm.validate_csrf_token) and the page comes
     back as typed. A flagged request cannot commit (refuse_commit_after_csrf_refusal)."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True) or not request.endpoint:
+        return  # no route matched: the 404 or 405 says it
     try:
         csrf.protect()
     except CSRFError:
-        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-        if not getattr(view, KEEPS_INPUT, False):
+        if not getattr(current_app.view_functions.get(request.endpoint), KEEPS_INPUT, False):
             raise
         g.setdefault(CSRF_REFUSED, True)
 

@@ -300,3 +300,21 @@ def test_a_marked_view_that_saves_by_hand_saves_nothing(tmp_path: Path, commits:
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_form_shown_again_says_so_in_chinese(app: Flask) -> None:
+    refused = app.test_client().post(
+        "/signup",
+        data={"name": "李淑芬", "login": "lishufen", "password": "jinqiu-2026"},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    alert = page[page.index('role="alert"') :]
+    assert "没有保存" in alert and "密码需要重新输入" in alert
+    assert 'value="lishufen"' in page and "jinqiu-2026" not in page
+
+
+def test_a_post_to_no_route_is_a_404_not_a_csrf_refusal(app: Flask) -> None:
+    assert app.test_client().post("/no-such-page", data={"x": "1"}).status_code == 404
+    assert app.test_client().post("/forgot-password", data={"x": "1"}).status_code == 405
