@@ -230,6 +230,14 @@ def test_an_organizer_sets_up_a_table_tennis_tournament_through_the_forms(
     games["game_scores-0-b"] = "9"
     good = organizer_client.post(url, data={"csrf_token": token, "outcome": "played", **games})
     assert good.status_code == 302
+    with app.app_context():
+        detail = db.session.get(TournamentMatch, match_id).detail
+        assert [tuple(game) for game in detail["games"]] == [(11, 9), (11, 5), (11, 5)]
+    # The correction form shows each game in its row, the games not played empty.
+    again = organizer_client.get(url).get_data(as_text=True)
+    for name, value in (("0-a", "11"), ("0-b", "9"), ("2-b", "5")):
+        assert re.search(rf'name="game_scores-{name}"[^>]*value="{value}"', again), name
+    assert re.search(r'name="game_scores-3-a"[^>]*value=""', again)
     standings = organizer_client.get(f"/tournaments/{tid}/standings").get_data(as_text=True)
     assert "甲" in standings
 
