@@ -53,6 +53,7 @@ from eventsys.services import (
 )
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web.actions import perform
 from eventsys.web.forms import NormalisingForm
 from eventsys.web.pagecache import cached_page
 from eventsys.web.util import button_action
@@ -438,8 +439,8 @@ def new_address() -> Any:
             _("Tick this box to make a new address. Nothing changed: your address still works.")
         ]
         return _render_mine(form, status=422)
-    feeds.new_token(user, actor=user)
-    db.session.commit()
+    if not perform(lambda: feeds.new_token(user, actor=user)):
+        return redirect(url_for("calendar.mine"), 303)
     if current is None:
         flash(_("Your calendar address is ready."), "success")
     else:

@@ -21,9 +21,9 @@ from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
 from eventsys.timeutil import local_midnight, local_today, utcnow
+from eventsys.web.actions import perform
 from eventsys.web.forms import EntryForm, TeamForm, keeps_input
 from eventsys.web.util import (
-    attach_error,
     button_action,
     get_or_404,
     role_required,
@@ -61,22 +61,19 @@ def register(event_id: int) -> Any:
     if existing is not None:
         return redirect(url_for("registrations.mine_detail", registration_id=existing.id))
     if form.validate_on_submit():
-        try:
-            registration = service.register(
+        done = perform(
+            lambda: service.register(
                 event,
                 current_user,
                 by=current_user,
                 now=utcnow(),
                 title=form.title.data,
                 text=form.text.data,
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+            ),
+            form=form,
+        )
+        if done:
+            return redirect(url_for("registrations.mine_detail", registration_id=done.value.id))
     return render_template(
         "registrations/register.html", event=event, form=form, left=service.places_left(event)
     ), 422 if form.errors else 200
@@ -159,18 +156,11 @@ def register_team(event_id: int) -> Any:
         return redirect(url_for("registrations.register", event_id=event_id))
     form = TeamForm()
     if form.validate_on_submit():
-        try:
+        looked_up: list[bool] = []
+
+        def enter() -> Registration:
             player_ids, substitute_ids = _team_mates_looked_up(event, form)
-        except EventsysError as refusal:
-            # Keep the counted lookup (nothing else was written): it counts towards the limit.
-            db.session.commit()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-            status = 429 if isinstance(refusal, TooManyAttempts) else 422
-            return render_template(
-                "registrations/team.html", event=event, form=form, left=service.places_left(event)
-            ), status
-        try:
+            looked_up.append(True)
             entry = service.TeamEntry(
                 team_name=form.team_name.data,
                 player_ids=player_ids,
@@ -178,16 +168,18 @@ def register_team(event_id: int) -> Any:
                 title=form.title.data,
                 text=form.text.data,
             )
-            registration = service.register_team(
-                event, current_user, entry, by=current_user, now=utcnow()
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+            return service.register_team(event, current_user, entry, by=current_user, now=utcnow())
+
+        # A refused lookup keeps its counted probe (nothing else was written): it counts
+        # towards the limit. A refused entry keeps nothing.
+        done = perform(enter, form=form, keep_refused=lambda _refusal: not looked_up)
+        if done:
+            return redirect(url_for("registrations.mine_detail", registration_id=done.value.id))
+        if not looked_up:
+            status = 429 if isinstance(done.refusal, TooManyAttempts) else 422
+            return render_template(
+                "registrations/team.html", event=event, form=form, left=service.places_left(event)
+            ), status
     return render_template(
         "registrations/team.html", event=event, form=form, left=service.places_left(event)
     ), 422 if form.errors else 200
@@ -231,8 +223,7 @@ def mine() -> Any:
         invitations=invitations,
     )
     if notices:
-        service.mark_notices_seen(current_user, utcnow())
-        db.session.commit()
+        perform(lambda: service.mark_notices_seen(current_user, utcnow()))
     return page
 
 
@@ -322,13 +313,7 @@ def cancel(registration_id: int) -> Any:
         return render_template("registrations/cancel.html", registration=registration)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        service.cancel(registration, by=current_user, now=utcnow())
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
+    if perform(lambda: service.cancel(registration, by=current_user, now=utcnow())):
         flash(_("The registration is cancelled."), "success")
     if current_user.is_organizer and request.args.get("back") == "list":
         return redirect(url_for("registrations.manage_list", event_id=registration.event_id))
@@ -350,17 +335,13 @@ def manage_list(event_id: int) -> Any:
     chosen_id = request.values.get("person", type=int)
     chosen = db.session.get(User, chosen_id) if chosen_id and 0 < chosen_id < 2**31 else None
     form: Any = (TeamForm if event.registration_mode == "team" else EntryForm)(prefix="behalf")
-    if chosen is not None and form.validate_on_submit():
-        try:
-            _register_on_behalf(event, chosen, form)
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is registered.", name=chosen.name), "success")
-            return redirect(url_for("registrations.manage_list", event_id=event_id))
+    if (
+        chosen is not None
+        and form.validate_on_submit()
+        and perform(lambda: _register_on_behalf(event, chosen, form), form=form)
+    ):
+        flash(_("%(name)s is registered.", name=chosen.name), "success")
+        return redirect(url_for("registrations.manage_list", event_id=event_id))
     rows = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id)
@@ -484,17 +465,13 @@ def checkin_guest(event_id: int) -> Any:
     query = normalise(request.form.get("q", ""))[:40]
     form = GuestForm()
     if form.validate_on_submit():
-        try:
-            attendance_service.check_in_guest(
+        name = normalise(form.guest_name.data)
+        if perform(
+            lambda: attendance_service.check_in_guest(
                 sitting, form.guest_name.data, form.guest_phone.data, by=current_user, now=utcnow()
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            name = normalise(form.guest_name.data)
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("%(name)s (guest) is checked in.", name=name), "success")
             return redirect(
                 url_for("registrations.checkin", event_id=event.id, sitting=sitting.id, q=query)
@@ -539,13 +516,9 @@ def checkin(event_id: int) -> Any:
             abort(400)
         person = get_or_404(User, request.form.get("user_id", type=int))
         method = "walk_in" if request.form.get("walk_in") else "list"
-        try:
-            service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
+        if perform(
+            lambda: service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
+        ):
             flash(_("%(name)s is checked in.", name=person.name), "success")
         return redirect(
             url_for(
@@ -589,15 +562,11 @@ def scan(token: str) -> Any:
 
         if not ActionForm().validate_on_submit():
             abort(400)
-        try:
-            service.check_in_registration(
+        if perform(
+            lambda: service.check_in_registration(
                 sitting, registration, by=current_user, method="qr", now=utcnow()
             )
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
+        ):
             flash(_("%(name)s is checked in.", name=registration.display_name), "success")
             return redirect(url_for("registrations.checkin", event_id=event.id, sitting=sitting.id))
     return render_template("registrations/scan.html", registration=registration, sitting=sitting)

@@ -42,6 +42,7 @@ from eventsys.services.tournament_standings import (
     tournament_tables,
 )
 from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web.actions import perform
 from eventsys.web.forms import (
     ActionForm,
     DataRequired,
@@ -453,14 +454,13 @@ def create(event_id: int) -> Any:
         return redirect(url_for("tournaments.overview", tournament_id=existing.id))
     form = _settings_form(None, event)
     if form.validate_on_submit():
-        try:
-            tournament = service.create_tournament(event, _settings_data(form), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
-            db.session.commit()
+        done = perform(
+            lambda: service.create_tournament(event, _settings_data(form), actor=current_user),
+            form=form,
+        )
+        if done:
             flash(_("The tournament is set up. Now enter the teams and their seeds."), "success")
-            return redirect(url_for("tournaments.entries", tournament_id=tournament.id))
+            return redirect(url_for("tournaments.entries", tournament_id=done.value.id))
     return render_template(
         "tournaments/settings_form.html",
         form=form,
@@ -478,15 +478,13 @@ def settings(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = _settings_form(tournament, tournament.event)
     if form.validate_on_submit():
-        try:
-            service.update_settings(tournament, _settings_data(form), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            tournament = get_or_404(Tournament, tournament_id)
-        else:
-            db.session.commit()
+        if perform(
+            lambda: service.update_settings(tournament, _settings_data(form), actor=current_user),
+            form=form,
+        ):
             flash(_("The tournament settings are saved."), "success")
             return redirect(url_for("tournaments.manage", tournament_id=tournament.id))
+        tournament = get_or_404(Tournament, tournament_id)
     return render_template(
         "tournaments/settings_form.html",
         form=form,
@@ -544,15 +542,13 @@ def entries(tournament_id: int) -> Any:
             seeds[registration.id] = seed
             values[registration.id] = seed
         if error is None:
-            try:
-                service.set_entries(tournament, seeds, actor=current_user)
-            except EventsysError as refusal:
-                db.session.rollback()
-                error = str(refusal)
-            else:
-                db.session.commit()
+            done = perform(
+                lambda: service.set_entries(tournament, seeds, actor=current_user), quiet=True
+            )
+            if done:
                 flash(_("The teams and seeds are saved."), "success")
                 return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+            error = str(done.refusal)
     return render_template(
         "tournaments/entries.html",
         tournament=tournament,
@@ -571,12 +567,7 @@ def court_add(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = CourtForm()
     if form.validate_on_submit():
-        try:
-            service.add_court(tournament, form.name.data, actor=current_user)
-        except EventsysError as refusal:
-            _refused(None, refusal)
-        else:
-            db.session.commit()
+        if perform(lambda: service.add_court(tournament, form.name.data, actor=current_user)):
             flash(_("The court is added."), "success")
     else:
         flash(_("Give the court a name."), "error")
@@ -605,12 +596,7 @@ def referee_add(tournament_id: int) -> Any:
         if person is None:
             flash(_("Nobody has that login name or phone number."), "error")
         else:
-            try:
-                service.appoint_referee(tournament, person, actor=current_user)
-            except EventsysError as refusal:
-                _refused(None, refusal)
-            else:
-                db.session.commit()
+            if perform(lambda: service.appoint_referee(tournament, person, actor=current_user)):
                 flash(_("%(name)s can now enter results.", name=person.name), "success")
     else:
         flash(_("Give the referee's login name or phone number."), "error")
@@ -624,9 +610,8 @@ def referee_delete(referee_id: int) -> Any:
     tournament_id = referee.tournament_id
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.remove_referee(referee, actor=current_user)
-    db.session.commit()
-    flash(_("The referee is removed."), "success")
+    if perform(lambda: service.remove_referee(referee, actor=current_user)):
+        flash(_("The referee is removed."), "success")
     return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
 
 
@@ -642,18 +627,15 @@ def draw(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = _draw_form()
     if form.validate_on_submit():
-        try:
-            service.make_draw(
+        if perform(
+            lambda: service.make_draw(
                 tournament,
                 form.format.data,
                 groups=form.groups.data,
                 qualifiers=form.qualifiers.data,
                 actor=current_user,
             )
-        except EventsysError as refusal:
-            _refused(None, refusal)
-        else:
-            db.session.commit()
+        ):
             flash(_("The draw is made."), "success")
             return redirect(url_for("tournaments.overview", tournament_id=tournament_id))
     else:
@@ -684,13 +666,10 @@ def schedule_make(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        slots = service.make_schedule(tournament, actor=current_user)
-    except EventsysError as refusal:
-        _refused(None, refusal)
+    done = perform(lambda: service.make_schedule(tournament, actor=current_user))
+    if not done:
         return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
-    db.session.commit()
-    flash(_("The order of play is made: %(count)d time slots.", count=slots), "success")
+    flash(_("The order of play is made: %(count)d time slots.", count=done.value), "success")
     return redirect(url_for("tournaments.schedule", tournament_id=tournament_id))
 
 
@@ -759,14 +738,13 @@ def lot(pool_id: int) -> Any:
         if not blocks:
             flash(_("No tie in this group needs a lot."), "error")
             return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
-        try:
-            order = _read_lots(blocks, values)
-            results.set_lots(pool, order, actor=current_user)
-        except EventsysError as refusal:
-            db.session.rollback()
-            error = str(refusal)
+        done = perform(
+            lambda: results.set_lots(pool, _read_lots(blocks, values), actor=current_user),
+            quiet=True,
+        )
+        if not done:
+            error = str(done.refusal)
         else:
-            db.session.commit()
             flash(_("The lot is recorded: the standings show the order it decided."), "success")
             return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
     return render_template(
@@ -859,14 +837,19 @@ def result(match_id: int) -> Any:
                 tiebreak_winner_id=form.tiebreak_winner_id.data,
             )
             version = _whole_number(form.version.data or "")
-            outcome = results.record_result(
-                match,
-                data,
-                actor=current_user,
-                expected_version=version,
-                confirm=form.confirm.data == "1",
-                reason=form.reason.data or "",
+            done = perform(
+                lambda: results.record_result(
+                    match,
+                    data,
+                    actor=current_user,
+                    expected_version=version,
+                    confirm=form.confirm.data == "1",
+                    reason=form.reason.data or "",
+                ),
+                quiet=True,
             )
+            if done.refusal is not None:
+                raise done.refusal  # rolled back; shown below as a refusal of the form is
         except results.NeedsConfirmation as warning:
             db.session.rollback()
             match = get_or_404(TournamentMatch, match_id)
@@ -877,7 +860,7 @@ def result(match_id: int) -> Any:
             refused = True
             match = get_or_404(TournamentMatch, match_id)
         else:
-            db.session.commit()
+            outcome = done.value
             message = _("The result is saved.")
             if outcome.cleared:
                 message += " " + _(
@@ -919,22 +902,20 @@ def move(match_id: int) -> Any:
         form.court_id.data, form.slot.data = match.court_id, match.slot
         form.version.data = str(match.version)
     elif form.validate_on_submit():
-        try:
-            version = _whole_number(form.version.data or "")
-            service.move_match(
+        version = _whole_number(form.version.data or "")
+        if perform(
+            lambda: service.move_match(
                 match,
                 court_id=form.court_id.data,
                 slot=form.slot.data,
                 actor=current_user,
                 expected_version=version,
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            match = get_or_404(TournamentMatch, match_id)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("The match is moved."), "success")
             return redirect(url_for("tournaments.schedule", tournament_id=tournament.id))
+        match = get_or_404(TournamentMatch, match_id)
     return render_template(
         "tournaments/move_form.html",
         form=form,
