@@ -8,14 +8,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from eventsys.errors import EventsysError, TooManyAttempts
-from eventsys.extensions import db
-from eventsys.models import Organisation, User
+from eventsys.models import User
 from eventsys.services import accounts, desk
 from eventsys.services.accounts import commands as account_commands
+from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import utcnow
 from eventsys.web.actions import perform
 from eventsys.web.desk_forms import PasswordResetForm
@@ -33,9 +32,7 @@ bp = Blueprint("auth", __name__)
 
 
 def organisation_choices(blank: str) -> list[SelectChoice]:
-    names = db.session.execute(
-        select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    )
+    names = place_queries.organisation_names()
     return options([("", blank), *((org_id, name) for org_id, name in names)])
 
 

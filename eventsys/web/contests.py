@@ -25,8 +25,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     FieldList,
@@ -53,10 +51,12 @@ from eventsys.labels import (
     TIE_POLICY_LABELS,
     TIEBREAK_LABELS,
 )
-from eventsys.models import Event, User
+from eventsys.models import Event
 from eventsys.models.contests import JUDGED_KINDS, Contest
 from eventsys.services import contests as contest_service
 from eventsys.services import exports, judging, results
+from eventsys.services.accounts import queries as account_queries
+from eventsys.services.contests.queries import may_see_contest
 from eventsys.timeutil import to_local
 from eventsys.web.actions import perform
 from eventsys.web.forms import (
@@ -74,6 +74,7 @@ from eventsys.web.util import (
     get_or_404,
     role_required,
     send_download,
+    viewer,
 )
 
 bp = Blueprint("contests", __name__)
@@ -504,12 +505,7 @@ def overview(contest_id: int) -> Any:
 @role_required("organizer")
 def panel(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    judges = db.session.scalars(
-        select(User)
-        .where(User.is_judge.is_(True), User.active.is_(True))
-        .options(selectinload(User.organisation))
-        .order_by(User.name_pinyin)
-    ).all()
+    judges = account_queries.active_judges()
     form = PanelForm()
     form.judges.choices = options(
         [
@@ -623,8 +619,7 @@ def certificates(contest_id: int) -> Any:
 
 def _visible_results(contest_id: int) -> Contest:
     contest = _contest_or_404(contest_id)
-    organizer = current_user.is_authenticated and current_user.is_organizer
-    if contest.event.status != "published" and not organizer:
+    if not may_see_contest(contest, viewer()):
         abort(404)
     return contest
 

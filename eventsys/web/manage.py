@@ -10,8 +10,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from eventsys.domain.text import normalise
@@ -36,7 +34,6 @@ from eventsys.models import (
     AuditRecord,
     Event,
     Group,
-    GroupMember,
     Occurrence,
     Organisation,
     User,
@@ -46,6 +43,10 @@ from eventsys.services import accounts, desk, places
 from eventsys.services import attendance as attendance_service
 from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
+from eventsys.services.accounts import queries as account_queries
+from eventsys.services.events import queries as event_queries
+from eventsys.services.places import queries as place_queries
+from eventsys.services.registrations import queries as registration_queries
 from eventsys.timeutil import local_to_utc, to_local, utcnow
 from eventsys.web.actions import perform
 from eventsys.web.auth import organisation_choices
@@ -88,11 +89,11 @@ def _status(form: Any) -> int:
 @bp.route("/")
 def dashboard() -> Any:
     counts = {
-        "events": db.session.scalar(select(func.count()).select_from(Event)),
-        "venues": db.session.scalar(select(func.count()).select_from(Venue)),
-        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
-        "groups": db.session.scalar(select(func.count()).select_from(Group)),
-        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "events": event_queries.count_of(Event),
+        "venues": event_queries.count_of(Venue),
+        "organisations": event_queries.count_of(Organisation),
+        "groups": event_queries.count_of(Group),
+        "users": event_queries.count_of(User),
     }
     return render_template("manage/dashboard.html", counts=counts)
 
@@ -102,9 +103,7 @@ def dashboard() -> Any:
 
 @bp.route("/events")
 def events() -> Any:
-    rows = db.session.scalars(
-        select(Event).options(selectinload(Event.venue)).order_by(Event.starts_at.desc()).limit(500)
-    ).all()
+    rows = event_queries.latest_events(500)
     return render_template("manage/events.html", events=rows, action_form=ActionForm())
 
 
@@ -117,11 +116,7 @@ def _event_form(event: Event | None) -> EventForm:
     form.capacity_counts.choices = options(
         [(count, str(CAPACITY_COUNT_LABELS[count])) for count in CAPACITY_COUNTS]
     )
-    venues = db.session.execute(
-        select(Venue.id, Venue.name, Venue.capacity)
-        .where(Venue.active.is_(True))
-        .order_by(Venue.name)
-    ).all()
+    venues = place_queries.active_venue_seats()
     form.venue_id.choices = options(
         [("", _("— Choose a venue —")), *((v_id, name) for v_id, name, _seats in venues)]
     )
@@ -302,7 +297,6 @@ def event_cancel(event_id: int) -> Any:
     lists the people to ring."""
     event = get_or_404(Event, event_id)
     from eventsys.domain.places import HOLDING_STATUSES
-    from eventsys.models import Registration
     from eventsys.services.registrations import registrants_to_call
 
     to_call = registrants_to_call(event)
@@ -310,14 +304,7 @@ def event_cancel(event_id: int) -> Any:
         return render_template("manage/event_cancel.html", event=event, to_call=to_call, form=None)
 
     sittings = sum(1 for o in event.occurrences if o.blocks_venue)
-    registered = (
-        db.session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event.id, Registration.status.in_(HOLDING_STATUSES)
-            )
-        )
-        or 0
-    )
+    registered = registration_queries.count_holding(event, HOLDING_STATUSES)
     return render_template(
         "manage/event_cancel.html",
         event=event,
@@ -392,7 +379,7 @@ def occurrence_move(occurrence_id: int) -> Any:
 
 @bp.route("/venues")
 def venues() -> Any:
-    rows = db.session.scalars(select(Venue).order_by(Venue.name)).all()
+    rows = place_queries.all_venues()
     return render_template("manage/venues.html", venues=rows)
 
 
@@ -423,14 +410,7 @@ def venue_form(venue_id: int | None) -> Any:
 
 @bp.route("/organisations")
 def organisations() -> Any:
-    rows = db.session.scalars(
-        select(Organisation).options(selectinload(Organisation.parent)).order_by(Organisation.name)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(User.organisation_id, func.count()).group_by(User.organisation_id)
-        ).all()
-    )
+    rows, counts = place_queries.organisations_with_counts()
     return render_template("manage/organisations.html", organisations=rows, counts=counts)
 
 
@@ -456,23 +436,12 @@ def organisation_form(organisation_id: int | None) -> Any:
 
 @bp.route("/groups")
 def groups() -> Any:
-    rows = db.session.scalars(
-        select(Group)
-        .options(selectinload(Group.organisation), selectinload(Group.leader))
-        .order_by(Group.name)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)
-        ).all()
-    )
+    rows, counts = place_queries.groups_with_counts()
     return render_template("manage/groups.html", groups=rows, counts=counts)
 
 
 def _people_choices() -> list[SelectChoice]:
-    people = db.session.execute(
-        select(User.id, User.name, User.login).order_by(User.name_pinyin).limit(5000)
-    ).all()
+    people = account_queries.people_names(5000)
     return options(
         [("", _("— None —")), *((uid, f"{name} ({login})") for uid, name, login in people)]
     )
@@ -502,12 +471,7 @@ def group_form(group_id: int | None) -> Any:
         group = get_or_404(Group, group_id) if group_id else None
     members = []
     if group is not None:
-        members = db.session.scalars(
-            select(User)
-            .join(GroupMember, GroupMember.user_id == User.id)
-            .where(GroupMember.group_id == group.id)
-            .order_by(User.name_pinyin)
-        ).all()
+        members = place_queries.group_members(group)
     return render_template(
         "manage/group_form.html",
         form=form,
@@ -553,10 +517,9 @@ def group_member_remove(group_id: int, user_id: int) -> Any:
 @bp.route("/people")
 def people() -> Any:
     search = normalise(request.args.get("q", ""))[:64]
-    query = select(User).options(selectinload(User.organisation)).order_by(User.name_pinyin)
-    if search:
-        query = query.where(attendance_service.person_matches(search))
-    rows = db.session.scalars(query.limit(200)).all()
+    rows = account_queries.people(
+        attendance_service.person_matches(search) if search else None, limit=200
+    )
     return render_template("manage/people.html", people=rows, q=search)
 
 

@@ -9,17 +9,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
-from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
+from eventsys.models import Event, Occurrence, Registration, RegistrationMember, User
 from eventsys.models.registrations import REGISTRATION_STATUSES
 from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
+from eventsys.services.events import queries as event_queries
+from eventsys.services.events.queries import may_see_event
+from eventsys.services.registrations import queries
 from eventsys.timeutil import local_midnight, local_today, utcnow
 from eventsys.web.actions import perform
 from eventsys.web.forms import EntryForm, TeamForm, keeps_input
@@ -28,6 +30,7 @@ from eventsys.web.util import (
     get_or_404,
     role_required,
     send_download,
+    viewer,
 )
 
 bp = Blueprint("registrations", __name__)
@@ -37,7 +40,7 @@ ROSTER_MOST = 40
 
 def _published_event(event_id: int) -> Event:
     event = get_or_404(Event, event_id)
-    if event.status == "draft" and not current_user.is_organizer:
+    if not may_see_event(event, viewer()):
         abort(404)
     return event
 
@@ -80,13 +83,7 @@ def register(event_id: int) -> Any:
 
 
 def _my_registration(event_id: int) -> Registration | None:
-    return db.session.scalars(
-        select(Registration)
-        .join(RegistrationMember)
-        .where(
-            RegistrationMember.event_id == event_id, RegistrationMember.user_id == current_user.id
-        )
-    ).first()
+    return queries.registration_of(event_id, current_user)
 
 
 def _people_from_logins(
@@ -188,30 +185,10 @@ def register_team(event_id: int) -> Any:
 @bp.route("/me/registrations")
 @login_required
 def mine() -> Any:
-    rows = db.session.scalars(
-        select(Registration)
-        .join(RegistrationMember)
-        .where(RegistrationMember.user_id == current_user.id)
-        .options(selectinload(Registration.event).selectinload(Event.venue))
-        .order_by(Registration.created_at.desc())
-    ).all()
+    rows = queries.registrations_of(current_user)
     # Cancelled registrations no longer have members: show the person's own cancelled ones too.
-    cancelled = db.session.scalars(
-        select(Registration)
-        .where(
-            Registration.captain_id == current_user.id,
-            Registration.status.in_(("cancelled", "rejected")),
-        )
-        .options(selectinload(Registration.event).selectinload(Event.venue))
-        .order_by(Registration.updated_at.desc())
-        .limit(20)
-    ).all()
-    notices = db.session.scalars(
-        select(Notice)
-        .where(Notice.user_id == current_user.id, Notice.seen_at.is_(None))
-        .options(selectinload(Notice.event))
-        .order_by(Notice.created_at)
-    ).all()
+    cancelled = queries.ended_registrations_of(current_user, limit=20)
+    notices = queries.unseen_notices_with_events(current_user)
     invitations = service.open_invitations(current_user)
     # Render before committing: the commit expires every row loaded above, and the template
     # would then load each registration, event and notice again, one query each.
@@ -231,12 +208,7 @@ def _visible_registration(registration_id: int, *options: Any) -> Registration:
     registration = db.session.get(Registration, registration_id, options=options)
     if registration is None:
         abort(404)
-    member_ids = {m.user_id for m in registration.members}
-    if not (
-        current_user.is_organizer
-        or current_user.id == registration.captain_id
-        or current_user.id in member_ids
-    ):
+    if not queries.may_see_registration(registration, viewer()):
         abort(404)  # not 403: do not confirm that the id exists
     return registration
 
@@ -342,16 +314,7 @@ def manage_list(event_id: int) -> Any:
     ):
         flash(_("%(name)s is registered.", name=chosen.name), "success")
         return redirect(url_for("registrations.manage_list", event_id=event_id))
-    rows = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(
-            selectinload(Registration.captain),
-            selectinload(Registration.organisation),
-            selectinload(Registration.members).selectinload(RegistrationMember.user),
-        )
-        .order_by(Registration.id)
-    ).all()
+    rows = queries.registrations_for_event(event)
     groups: dict[str, list[Registration]] = {s: [] for s in REGISTRATION_STATUSES}
     for row in rows:
         groups[row.status].append(row)
@@ -414,13 +377,7 @@ from eventsys.web.util import MAX_ID  # noqa: E402
 def _door(event_id: int) -> tuple[Event, list[Occurrence], Occurrence]:
     """The event at the door, its sittings that take place, and the one chosen (or today's)."""
     event = get_or_404(Event, event_id)
-    sittings = list(
-        db.session.scalars(
-            select(Occurrence)
-            .where(Occurrence.event_id == event.id, Occurrence.skipped.is_(False))
-            .order_by(Occurrence.starts_at)
-        ).all()
-    )
+    sittings = event_queries.sittings_held(event)
     if not sittings:
         abort(404)
     chosen = request.values.get("sitting", type=int)
@@ -548,15 +505,7 @@ def scan(token: str) -> Any:
     registration = get_or_404(Registration, registration_id)
     event = registration.event
     today_start = local_midnight(local_today())
-    sitting = db.session.scalars(
-        select(Occurrence)
-        .where(
-            Occurrence.event_id == event.id,
-            Occurrence.skipped.is_(False),
-            Occurrence.ends_at > today_start,
-        )
-        .order_by(Occurrence.starts_at)
-    ).first()
+    sitting = event_queries.next_sitting_held(event, since=today_start)
     if request.method == "POST" and sitting is not None:
         from eventsys.web.forms import ActionForm
 

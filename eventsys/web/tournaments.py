@@ -8,8 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -36,11 +34,13 @@ from eventsys.models.tournaments import (
 from eventsys.services import accounts
 from eventsys.services import tournament_results as results
 from eventsys.services import tournaments as service
+from eventsys.services.registrations import queries as registration_queries
 from eventsys.services.tournament_standings import (
     StandingLine,
     pool_table,
     tournament_tables,
 )
+from eventsys.services.tournaments import queries
 from eventsys.timeutil import local_to_utc, to_local
 from eventsys.web.actions import perform
 from eventsys.web.forms import (
@@ -54,7 +54,7 @@ from eventsys.web.forms import (
     options,
 )
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import attach_error, button_action, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required, viewer
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
@@ -190,11 +190,8 @@ ResultForm = type("ResultForm", (_ResultFormBase,), _game_fields())
 
 def _visible(tournament: Tournament) -> None:
     """404 for a tournament of an unpublished event, except for organizers."""
-    if tournament.event.status == "published":
-        return
-    if current_user.is_authenticated and current_user.is_organizer:
-        return
-    abort(404)
+    if not queries.may_see_tournament(tournament, viewer()):
+        abort(404)
 
 
 def _load(tournament_id: int) -> Tournament:
@@ -243,10 +240,7 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
 @bp.route("/")
 @cached_page
 def index() -> Any:
-    query = select(Tournament).join(Tournament.event).options(contains_eager(Tournament.event))
-    if not (current_user.is_authenticated and current_user.is_organizer):
-        query = query.where(Event.status == "published")
-    rows = db.session.scalars(query.order_by(Event.starts_at.desc()).limit(200)).all()
+    rows = queries.visible_tournaments(viewer(), limit=200)
     return render_template("tournaments/index.html", tournaments=rows, tournament_css=_css())
 
 
@@ -334,16 +328,9 @@ def team(tournament_id: int, registration_id: int) -> Any:
 def my_team(registration_id: int) -> Any:
     """Send a team's captain or player to their team page: next match, court and time."""
     registration = get_or_404(Registration, registration_id)
-    members = {member.user_id for member in registration.members}
-    if not (
-        current_user.is_organizer
-        or current_user.id == registration.captain_id
-        or current_user.id in members
-    ):
+    if not registration_queries.may_see_registration(registration, viewer()):
         abort(404)
-    tournament = db.session.scalar(
-        select(Tournament).where(Tournament.event_id == registration.event_id)
-    )
+    tournament = queries.tournament_for_event(registration.event_id)
     if tournament is not None and any(
         entry.registration_id == registration.id for entry in tournament.entries
     ):
@@ -449,7 +436,7 @@ def _sport_defaults_table() -> dict[str, dict[str, str]]:
 @role_required("organizer")
 def create(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
-    existing = db.session.scalar(select(Tournament).where(Tournament.event_id == event.id))
+    existing = queries.tournament_for_event(event.id)
     if existing is not None:
         return redirect(url_for("tournaments.overview", tournament_id=existing.id))
     form = _settings_form(None, event)
@@ -515,12 +502,7 @@ def manage(tournament_id: int) -> Any:
 @role_required("organizer")
 def entries(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
-    confirmed = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == tournament.event_id, Registration.status == "confirmed")
-        .options(selectinload(Registration.captain))  # a player's entry shows their name
-        .order_by(Registration.id)
-    ).all()
+    confirmed = registration_queries.confirmed_entries(tournament.event_id)
     current = {entry.registration_id: entry.seed for entry in tournament.entries}
     form = ActionForm()
     error: str | None = None
@@ -725,9 +707,7 @@ def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) 
 def lot(pool_id: int) -> Any:
     pool = get_or_404(TournamentPool, pool_id)
     tournament = pool.stage.tournament
-    matches = db.session.scalars(
-        select(TournamentMatch).where(TournamentMatch.pool_id == pool.id)
-    ).all()
+    matches = queries.pool_matches(pool)
     blocks = pool_table(tournament, pool, matches, use_lots=False).tied_blocks()
     values = _lot_values(blocks, pool)
     form = ActionForm()

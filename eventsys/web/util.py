@@ -36,6 +36,11 @@ def role_required(role: str) -> Callable[[F], F]:
     return decorator
 
 
+def viewer() -> Any:
+    """The signed-in person, or None for a visitor: what the visibility rules are asked about."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def is_safe_next(target: str | None) -> bool:
     """Tell whether *target* is a path on this site (no scheme, host or protocol-relative //)."""
     if not target or not target.startswith("/") or target.startswith("//"):
