@@ -146,7 +146,9 @@ def _visible(scope: Scope) -> ColumnElement[bool]:
     cutoff = local_midnight(scope.now.astimezone(LOCAL_TZ).date() - CANCELLED_KEPT_FOR)
     statuses = ["published", "draft"] if scope.include_drafts else ["published"]
     if scope.kind in ("event", "contest"):  # a single event's download always says what it is
-        return Event.status.in_([*statuses, "cancelled"])
+        from eventsys.services.events.queries import visible_event_clause
+
+        return visible_event_clause(scope.include_drafts)
     return or_(
         Event.status.in_(statuses), and_(Event.status == "cancelled", Event.updated_at >= cutoff)
     )

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from eventsys.errors import EventsysError, TooManyAttempts
-from eventsys.extensions import db
-from eventsys.models import Organisation
+from eventsys.models import User
 from eventsys.services import accounts, desk
+from eventsys.services.accounts import commands as account_commands
+from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import utcnow
+from eventsys.web.actions import perform
 from eventsys.web.desk_forms import PasswordResetForm
 from eventsys.web.forms import (
     ActionForm,
@@ -24,15 +26,13 @@ from eventsys.web.forms import (
     keeps_input,
     options,
 )
-from eventsys.web.util import attach_error, next_or
+from eventsys.web.util import next_or
 
 bp = Blueprint("auth", __name__)
 
 
 def organisation_choices(blank: str) -> list[SelectChoice]:
-    names = db.session.execute(
-        select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    )
+    names = place_queries.organisation_names()
     return options([("", blank), *((org_id, name) for org_id, name in names)])
 
 
@@ -45,22 +45,28 @@ def login() -> Any:
     refused: EventsysError | None = None
     if form.validate_on_submit():
         now = utcnow()
-        try:
-            # The try is counted and committed before the password is checked: at most the
-            # limit of simultaneous tries get a check, and no lock is held while it runs.
-            attempt = accounts.reserve_sign_in(
-                form.login.data, address=request.remote_addr, now=now
+        # The try is counted and committed before the password is checked: at most the
+        # limit of simultaneous tries get a check, and no lock is held while it runs. A refused
+        # try is kept: it counts towards the limit.
+        reserved = perform(
+            lambda: accounts.reserve_sign_in(form.login.data, address=request.remote_addr, now=now),
+            form=form,
+            field="password",
+            keep_refused=True,
+        )
+        done = (
+            None
+            if not reserved
+            else perform(
+                lambda: _finish_sign_in(reserved.value, now, password=form.password.data),
+                form=form,
+                field="password",
+                keep_refused=True,
             )
-            db.session.commit()
-            ok = accounts.check_attempt_password(attempt, form.password.data)
-            user = accounts.complete_sign_in(attempt, ok)
-        except EventsysError as refusal:
-            db.session.commit()  # keep the recorded failure: it counts towards the limit
-            refused = refusal
-            form.password.errors = [str(refusal)]
-        else:
-            accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
-            db.session.commit()
+        )
+        refused = reserved.refusal or (done.refusal if done is not None else None)
+        if done:
+            user = done.value
             session.clear()
             login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -75,8 +81,7 @@ def logout() -> Any:
     form = ActionForm()
     if form.validate_on_submit():
         # This device's record is revoked on the server: a copy of its cookies stops working.
-        accounts.sign_out(current_user._get_current_object(), now=utcnow())
-        db.session.commit()
+        perform(lambda: accounts.sign_out(current_user._get_current_object(), now=utcnow()))
         # Clear first: logout_user leaves a note in the session to delete the remember-me
         # cookie, which session.clear() would otherwise throw away (and the cookie would sign
         # the user straight back in on the next request).
@@ -96,12 +101,7 @@ def devices() -> Any:
         if form.validate_on_submit() and device_id is not None and 0 < device_id < 2**31:
             if device_id == current_user.login_session_id:
                 return redirect(url_for("auth.devices"))  # "Sign out" in the menu does that
-            try:
-                accounts.sign_out_device(current_user, device_id, now=utcnow())
-            except EventsysError as refusal:
-                flash(str(refusal), "error")
-            else:
-                db.session.commit()
+            if perform(lambda: accounts.sign_out_device(current_user, device_id, now=utcnow())):
                 flash(_("That device is signed out."), "success")
         return redirect(url_for("auth.devices"))
     return render_template(
@@ -121,7 +121,8 @@ def signup() -> Any:
     refused: EventsysError | None = None
     if form.validate_on_submit():
         now = utcnow()
-        try:
+
+        def sign_up() -> User:
             user = accounts.sign_up(
                 accounts.NewUser(
                     name=form.name.data,
@@ -133,14 +134,14 @@ def signup() -> Any:
                 address=request.remote_addr,
                 now=now,
             )
-        except EventsysError as refusal:
-            db.session.commit()  # keep a recorded refusal: it counts towards the limit
-            refused = refusal
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
             accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
-            db.session.commit()
+            return user
+
+        # A recorded refusal is kept: it counts towards the limit.
+        done = perform(sign_up, form=form, keep_refused=True)
+        refused = done.refusal
+        if done:
+            user = done.value
             session.clear()
             login_user(user, remember=True)
             flash(_("Your account is ready. Welcome, %(name)s.", name=user.name), "success")
@@ -155,8 +156,7 @@ def language() -> Any:
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
-            current_user.language = form.lang.data
-            db.session.commit()
+            perform(lambda: account_commands.set_language(current_user, form.lang.data))
     return redirect(
         next_or("public.home", form.next.data or (request.referrer and _path_of(request.referrer)))
     )
@@ -181,25 +181,51 @@ def reset_password() -> Any:
     refused: EventsysError | None = None
     if form.validate_on_submit():
         now = utcnow()
-        try:
-            attempt = accounts.reserve_sign_in(
-                form.login.data, address=request.remote_addr, now=now
+        # Counted (and kept, if refused) before the code is looked at, as a sign-in is.
+        reserved = perform(
+            lambda: accounts.reserve_sign_in(form.login.data, address=request.remote_addr, now=now),
+            form=form,
+            field="code",
+            keep_refused=True,
+        )
+        done = (
+            None
+            if not reserved
+            else perform(
+                lambda: _finish_reset(
+                    reserved.value, now, code=form.code.data, new_password=form.new_password.data
+                ),
+                form=form,
+                field="code",
+                keep_refused=True,
             )
-            db.session.commit()  # counted before the code is looked at, as a sign-in is
-            user = desk.reset_password(attempt, form.code.data, form.new_password.data, now=now)
-        except EventsysError as refusal:
-            db.session.commit()  # keep the counted try
-            refused = refusal
-            form.code.errors = [*form.code.errors, str(refusal)]
-        else:
-            accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
-            db.session.commit()
+        )
+        refused = reserved.refusal or (done.refusal if done is not None else None)
+        if done:
+            user = done.value
             session.clear()
             login_user(user, remember=False)
             flash(_("Your new password is set and you are signed in."), "success")
             return redirect(url_for("public.home"))
     status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
     return render_template("auth/reset_password.html", form=form), status
+
+
+def _finish_sign_in(attempt: accounts.SignInAttempt, now: datetime, *, password: str) -> User:
+    """Check the password of a counted try (no lock held) and start this device's session."""
+    ok = accounts.check_attempt_password(attempt, password)
+    user = accounts.complete_sign_in(attempt, ok)
+    accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
+    return user
+
+
+def _finish_reset(
+    attempt: accounts.SignInAttempt, now: datetime, *, code: str, new_password: str
+) -> User:
+    """Set the new password with the desk's code for a counted try, and start a session."""
+    user = desk.reset_password(attempt, code, new_password, now=now)
+    accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
+    return user
 
 
 def _user_agent() -> str:

@@ -36,7 +36,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import BooleanField, HiddenField
 
 from eventsys.config import Defaults
@@ -52,10 +51,12 @@ from eventsys.services import (
     calendar_matches,  # noqa: F401  (adds the matches)
 )
 from eventsys.services import events as event_service
+from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web.actions import perform
 from eventsys.web.forms import NormalisingForm
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import button_action
+from eventsys.web.util import button_action, viewer
 
 bp = Blueprint("calendar", __name__)
 
@@ -216,9 +217,7 @@ def _qr_data_uri(text: str) -> str | None:
 
 def _visible_event(event_id: int) -> Event:
     try:
-        return event_service.get_event(
-            event_id, viewer=current_user if current_user.is_authenticated else None
-        )
+        return event_service.get_event(event_id, viewer=viewer())
     except NotFound:
         abort(404)
 
@@ -331,9 +330,7 @@ def index() -> Any:
     kinds = _kinds()
     params: dict[str, Any] = {"kind": list(kinds)} if kinds else {}
     feed_url = url_for("calendar.programme_ics", _external=True, **params)
-    venues = db.session.scalars(
-        select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
-    ).all()
+    venues = place_queries.active_venues()
     return render_template(
         "calendar/index.html",
         kinds=EVENT_KINDS,
@@ -438,8 +435,8 @@ def new_address() -> Any:
             _("Tick this box to make a new address. Nothing changed: your address still works.")
         ]
         return _render_mine(form, status=422)
-    feeds.new_token(user, actor=user)
-    db.session.commit()
+    if not perform(lambda: feeds.new_token(user, actor=user)):
+        return redirect(url_for("calendar.mine"), 303)
     if current is None:
         flash(_("Your calendar address is ready."), "success")
     else:

@@ -25,8 +25,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     FieldList,
@@ -53,11 +51,14 @@ from eventsys.labels import (
     TIE_POLICY_LABELS,
     TIEBREAK_LABELS,
 )
-from eventsys.models import Event, User
+from eventsys.models import Event
 from eventsys.models.contests import JUDGED_KINDS, Contest
 from eventsys.services import contests as contest_service
 from eventsys.services import exports, judging, results
+from eventsys.services.accounts import queries as account_queries
+from eventsys.services.contests.queries import may_see_contest
 from eventsys.timeutil import to_local
+from eventsys.web.actions import perform
 from eventsys.web.forms import (
     ActionForm,
     MultiCheckboxField,
@@ -73,6 +74,7 @@ from eventsys.web.util import (
     get_or_404,
     role_required,
     send_download,
+    viewer,
 )
 
 bp = Blueprint("contests", __name__)
@@ -173,12 +175,6 @@ class SheetForm(NormalisingForm):
 
 def _status(form: Any) -> int:
     return 422 if form.errors else 200
-
-
-def _refused(form: Any, refusal: EventsysError) -> None:
-    db.session.rollback()
-    if not attach_error(form, refusal):
-        flash(str(refusal), "error")
 
 
 def _contest_or_404(contest_id: int) -> Contest:
@@ -460,22 +456,22 @@ def setup(event_id: int) -> Any:
     rows_changed = request.method == "POST" and _row_buttons(form)
     _tiebreak_choices(form)
     if not rows_changed and form.validate_on_submit():
-        try:
+
+        def set_up() -> Contest:
             settings = replace(_settings(form), show_running_results=_running_choice(form, contest))
-            contest = contest_service.set_up_contest(event, settings, actor=current_user)
-        except RowErrors as refusal:
-            db.session.rollback()
+            return contest_service.set_up_contest(event, settings, actor=current_user)
+
+        done = perform(set_up, form=form, quiet=True)
+        if done:
+            flash(_("The contest is saved."), "success")
+            return redirect(url_for("contests.overview", contest_id=done.value.id))
+        if isinstance(done.refusal, RowErrors):
             for rows in (form.criteria, form.tiers):
                 if any(row.form.errors for row in rows):
-                    rows.errors = [*rows.errors, str(refusal)]
-            contest = contest_service.contest_for_event(db.session.get(Event, event_id))
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            contest = contest_service.contest_for_event(db.session.get(Event, event_id))
-        else:
-            db.session.commit()
-            flash(_("The contest is saved."), "success")
-            return redirect(url_for("contests.overview", contest_id=contest.id))
+                    rows.errors = [*rows.errors, str(done.refusal)]
+        elif done.refusal is not None and not attach_error(form, done.refusal):
+            flash(str(done.refusal), "error")
+        contest = contest_service.contest_for_event(db.session.get(Event, event_id))
     return render_template(
         "contests/setup.html",
         form=form,
@@ -509,12 +505,7 @@ def overview(contest_id: int) -> Any:
 @role_required("organizer")
 def panel(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    judges = db.session.scalars(
-        select(User)
-        .where(User.is_judge.is_(True), User.active.is_(True))
-        .options(selectinload(User.organisation))
-        .order_by(User.name_pinyin)
-    ).all()
+    judges = account_queries.active_judges()
     form = PanelForm()
     form.judges.choices = options(
         [
@@ -528,17 +519,15 @@ def panel(contest_id: int) -> Any:
     if request.method == "GET":
         form.judges.data = [str(a.judge_id) for a in contest.panel]
     if form.validate_on_submit():
-        try:
-            contest_service.appoint_panel(
+        if perform(
+            lambda: contest_service.appoint_panel(
                 contest, [int(value) for value in form.judges.data or []], actor=current_user
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            contest = _contest_or_404(contest_id)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("The panel is saved."), "success")
             return redirect(url_for("contests.overview", contest_id=contest_id))
+        contest = _contest_or_404(contest_id)
     entries = contest_service.entries(contest)
     rostered = contest_service.rostered_pairs(contest.event_id, [a.judge_id for a in contest.panel])
     exclusions = {
@@ -630,8 +619,7 @@ def certificates(contest_id: int) -> Any:
 
 def _visible_results(contest_id: int) -> Contest:
     contest = _contest_or_404(contest_id)
-    organizer = current_user.is_authenticated and current_user.is_organizer
-    if contest.event.status != "published" and not organizer:
+    if not may_see_contest(contest, viewer()):
         abort(404)
     return contest
 
@@ -792,22 +780,21 @@ def sheet(contest_id: int, registration_id: int) -> Any:
             c.id: str(request.form.get(judging.mark_field(c), ""))[:20] for c in contest.criteria
         }
         submit = request.form.get("action") == "submit"
-        try:
-            judging.save_sheet(
+        done = perform(
+            lambda: judging.save_sheet(
                 contest, current_user, entry, typed, version=_version(form), submit=submit
-            )
-        except judging.MarkErrors as refusal:
-            db.session.rollback()
-            errors = refusal.errors
-            flash(str(refusal), "error")
-            status = 422
-        except EventsysError as refusal:
-            db.session.rollback()
-            conflict = str(refusal)  # shown above the form, not flashed as well
-            status = 409
-        else:
-            db.session.commit()
+            ),
+            quiet=True,
+        )
+        if done:
             return _after_saving(contest, entry, submit=submit)
+        if isinstance(done.refusal, judging.MarkErrors):
+            errors = done.refusal.errors
+            flash(str(done.refusal), "error")
+            status = 422
+        else:
+            conflict = str(done.refusal)  # shown above the form, not flashed as well
+            status = 409
         contest = _contest_or_404(contest_id)
         entry = contest_service.entry_of(contest, registration_id)
         saved = judging.sheet_for(contest, current_user, entry)
@@ -904,21 +891,20 @@ def placings(contest_id: int, dance_index: int) -> Any:
             abort(400)
         typed = {c.id: str(request.form.get(f"place_{c.id}", ""))[:10] for c in couples}
         submit = request.form.get("action") == "submit"
-        try:
-            judging.save_placings(
+        done = perform(
+            lambda: judging.save_placings(
                 contest, current_user, dance, typed, version=_version(form), submit=submit
-            )
-        except judging.MarkErrors as refusal:
-            db.session.rollback()
-            errors = refusal.errors
-            flash(str(refusal), "error")
+            ),
+            quiet=True,
+        )
+        if isinstance(done.refusal, judging.MarkErrors):
+            errors = done.refusal.errors
+            flash(str(done.refusal), "error")
             status = 422
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
+        elif done.refusal is not None:
+            flash(str(done.refusal), "error")
             status = 409
         else:
-            db.session.commit()
             flash(
                 _("Your placings are submitted.") if submit else _("Your draft is saved."),
                 "success",

@@ -10,8 +10,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from eventsys.domain.text import normalise
@@ -36,7 +34,6 @@ from eventsys.models import (
     AuditRecord,
     Event,
     Group,
-    GroupMember,
     Occurrence,
     Organisation,
     User,
@@ -46,7 +43,12 @@ from eventsys.services import accounts, desk, places
 from eventsys.services import attendance as attendance_service
 from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
+from eventsys.services.accounts import queries as account_queries
+from eventsys.services.events import queries as event_queries
+from eventsys.services.places import queries as place_queries
+from eventsys.services.registrations import queries as registration_queries
 from eventsys.timeutil import local_to_utc, to_local, utcnow
+from eventsys.web.actions import perform
 from eventsys.web.auth import organisation_choices
 from eventsys.web.desk_forms import PersonRecordForm, ResetCodeForm
 from eventsys.web.forms import (
@@ -87,11 +89,11 @@ def _status(form: Any) -> int:
 @bp.route("/")
 def dashboard() -> Any:
     counts = {
-        "events": db.session.scalar(select(func.count()).select_from(Event)),
-        "venues": db.session.scalar(select(func.count()).select_from(Venue)),
-        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
-        "groups": db.session.scalar(select(func.count()).select_from(Group)),
-        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "events": event_queries.count_of(Event),
+        "venues": event_queries.count_of(Venue),
+        "organisations": event_queries.count_of(Organisation),
+        "groups": event_queries.count_of(Group),
+        "users": event_queries.count_of(User),
     }
     return render_template("manage/dashboard.html", counts=counts)
 
@@ -101,9 +103,7 @@ def dashboard() -> Any:
 
 @bp.route("/events")
 def events() -> Any:
-    rows = db.session.scalars(
-        select(Event).options(selectinload(Event.venue)).order_by(Event.starts_at.desc()).limit(500)
-    ).all()
+    rows = event_queries.latest_events(500)
     return render_template("manage/events.html", events=rows, action_form=ActionForm())
 
 
@@ -116,11 +116,7 @@ def _event_form(event: Event | None) -> EventForm:
     form.capacity_counts.choices = options(
         [(count, str(CAPACITY_COUNT_LABELS[count])) for count in CAPACITY_COUNTS]
     )
-    venues = db.session.execute(
-        select(Venue.id, Venue.name, Venue.capacity)
-        .where(Venue.active.is_(True))
-        .order_by(Venue.name)
-    ).all()
+    venues = place_queries.active_venue_seats()
     form.venue_id.choices = options(
         [("", _("— Choose a venue —")), *((v_id, name) for v_id, name, _seats in venues)]
     )
@@ -208,6 +204,14 @@ def _try_saving(form: EventForm, event: Event | None) -> _Attempt:
     return _Attempt(event=saved)
 
 
+def _keep(attempt: _Attempt, form: EventForm) -> bool:
+    """Commit an attempt that saved its event (saying first if its room is taken)."""
+    if attempt.event is None:
+        return False
+    _flash_room_taken(attempt.event, form)
+    return True
+
+
 def _flash_room_taken(event: Event, form: EventForm) -> None:
     if not form.skip_clashes.data:
         return
@@ -229,11 +233,10 @@ def event_new() -> Any:
     form = _event_form(None)
     attempt = _Attempt()
     if form.validate_on_submit():
-        attempt = _try_saving(form, None)
-        if attempt.event is not None:
-            _flash_room_taken(attempt.event, form)
+        done = perform(lambda: _try_saving(form, None), commit_if=lambda a: _keep(a, form))
+        attempt = done.value if done.refusal is None else _Attempt()
+        if done and attempt.event is not None:
             event_id = attempt.event.id
-            db.session.commit()
             flash(_("The event is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("public.event_detail", event_id=event_id))
     return render_template(
@@ -252,10 +255,9 @@ def event_edit(event_id: int) -> Any:
     form = _event_form(event)
     attempt = _Attempt()
     if form.validate_on_submit():
-        attempt = _try_saving(form, event)
-        if attempt.event is not None:
-            _flash_room_taken(attempt.event, form)
-            db.session.commit()
+        done = perform(lambda: _try_saving(form, event), commit_if=lambda a: _keep(a, form))
+        attempt = done.value if done.refusal is None else _Attempt()
+        if done:
             flash(_("The event is saved."), "success")
             return redirect(url_for("public.event_detail", event_id=event_id))
         event = get_or_404(Event, event_id)
@@ -277,13 +279,7 @@ def event_status(event_id: int, status: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     reason = form.reason.data if status == "cancelled" else None
-    try:
-        event_service.set_status(event, status, actor=current_user, reason=reason)
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
+    if perform(lambda: event_service.set_status(event, status, actor=current_user, reason=reason)):
         flash(
             {
                 "published": _("The event is published."),
@@ -301,7 +297,6 @@ def event_cancel(event_id: int) -> Any:
     lists the people to ring."""
     event = get_or_404(Event, event_id)
     from eventsys.domain.places import HOLDING_STATUSES
-    from eventsys.models import Registration
     from eventsys.services.registrations import registrants_to_call
 
     to_call = registrants_to_call(event)
@@ -309,14 +304,7 @@ def event_cancel(event_id: int) -> Any:
         return render_template("manage/event_cancel.html", event=event, to_call=to_call, form=None)
 
     sittings = sum(1 for o in event.occurrences if o.blocks_venue)
-    registered = (
-        db.session.scalar(
-            select(func.count()).where(
-                Registration.event_id == event.id, Registration.status.in_(HOLDING_STATUSES)
-            )
-        )
-        or 0
-    )
+    registered = registration_queries.count_holding(event, HOLDING_STATUSES)
     return render_template(
         "manage/event_cancel.html",
         event=event,
@@ -352,13 +340,9 @@ def occurrence_skip(occurrence_id: int) -> Any:
         abort(400)
     skip = request.args.get("undo") != "1"
     reason = normalise(request.form.get("reason", ""))[:200]
-    try:
-        event_service.skip_occurrence(occurrence, skip, actor=current_user, reason=reason)
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
+    if perform(
+        lambda: event_service.skip_occurrence(occurrence, skip, actor=current_user, reason=reason)
+    ):
         flash(_("The sitting is skipped.") if skip else _("The sitting is back on."), "success")
     return redirect(url_for("manage.occurrences", event_id=occurrence.event_id))
 
@@ -373,20 +357,18 @@ def occurrence_move(occurrence_id: int) -> Any:
         form.ends_at.data = to_local(occurrence.ends_at).replace(tzinfo=None)
     if form.validate_on_submit():
         event_id = occurrence.event_id
-        try:
-            event_service.move_occurrence(
+        if perform(
+            lambda: event_service.move_occurrence(
                 occurrence,
                 local_to_utc(form.starts_at.data),
                 local_to_utc(form.ends_at.data),
                 actor=current_user,
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            occurrence = get_or_404(Occurrence, occurrence_id)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("The sitting is moved."), "success")
             return redirect(url_for("manage.occurrences", event_id=event_id))
+        occurrence = get_or_404(Occurrence, occurrence_id)
     return render_template(
         "manage/occurrence_move.html", form=form, occurrence=occurrence
     ), _status(form)
@@ -397,7 +379,7 @@ def occurrence_move(occurrence_id: int) -> Any:
 
 @bp.route("/venues")
 def venues() -> Any:
-    rows = db.session.scalars(select(Venue).order_by(Venue.name)).all()
+    rows = place_queries.all_venues()
     return render_template("manage/venues.html", venues=rows)
 
 
@@ -417,12 +399,7 @@ def venue_form(venue_id: int | None) -> Any:
             description=form.description.data or "",
             active=bool(form.active.data),
         )
-        try:
-            places.save_venue(data, actor=current_user, venue=venue)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
-            db.session.commit()
+        if perform(lambda: places.save_venue(data, actor=current_user, venue=venue), form=form):
             flash(_("The venue is saved."), "success")
             return redirect(url_for("manage.venues"))
     return render_template("manage/venue_form.html", form=form, venue=venue), _status(form)
@@ -433,14 +410,7 @@ def venue_form(venue_id: int | None) -> Any:
 
 @bp.route("/organisations")
 def organisations() -> Any:
-    rows = db.session.scalars(
-        select(Organisation).options(selectinload(Organisation.parent)).order_by(Organisation.name)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(User.organisation_id, func.count()).group_by(User.organisation_id)
-        ).all()
-    )
+    rows, counts = place_queries.organisations_with_counts()
     return render_template("manage/organisations.html", organisations=rows, counts=counts)
 
 
@@ -451,17 +421,14 @@ def organisation_form(organisation_id: int | None) -> Any:
     organisation = get_or_404(Organisation, organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     form.parent_id.choices = organisation_choices(_("— Top level —"))
-    if form.validate_on_submit():
-        try:
-            places.save_organisation(
-                form.name.data, form.parent_id.data, actor=current_user, organisation=organisation
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("The organisation is saved."), "success")
-            return redirect(url_for("manage.organisations"))
+    if form.validate_on_submit() and perform(
+        lambda: places.save_organisation(
+            form.name.data, form.parent_id.data, actor=current_user, organisation=organisation
+        ),
+        form=form,
+    ):
+        flash(_("The organisation is saved."), "success")
+        return redirect(url_for("manage.organisations"))
     return render_template(
         "manage/organisation_form.html", form=form, organisation=organisation
     ), _status(form)
@@ -469,23 +436,12 @@ def organisation_form(organisation_id: int | None) -> Any:
 
 @bp.route("/groups")
 def groups() -> Any:
-    rows = db.session.scalars(
-        select(Group)
-        .options(selectinload(Group.organisation), selectinload(Group.leader))
-        .order_by(Group.name)
-    ).all()
-    counts = dict(
-        db.session.execute(
-            select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)
-        ).all()
-    )
+    rows, counts = place_queries.groups_with_counts()
     return render_template("manage/groups.html", groups=rows, counts=counts)
 
 
 def _people_choices() -> list[SelectChoice]:
-    people = db.session.execute(
-        select(User.id, User.name, User.login).order_by(User.name_pinyin).limit(5000)
-    ).all()
+    people = account_queries.people_names(5000)
     return options(
         [("", _("— None —")), *((uid, f"{name} ({login})") for uid, name, login in people)]
     )
@@ -508,23 +464,14 @@ def group_form(group_id: int | None) -> Any:
             organisation_id=form.organisation_id.data,
             leader_id=form.leader_id.data,
         )
-        try:
-            saved = places.save_group(data, actor=current_user, group=group)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            group = get_or_404(Group, group_id) if group_id else None
-        else:
-            db.session.commit()
+        done = perform(lambda: places.save_group(data, actor=current_user, group=group), form=form)
+        if done:
             flash(_("The group is saved."), "success")
-            return redirect(url_for("manage.group_form", group_id=saved.id))
+            return redirect(url_for("manage.group_form", group_id=done.value.id))
+        group = get_or_404(Group, group_id) if group_id else None
     members = []
     if group is not None:
-        members = db.session.scalars(
-            select(User)
-            .join(GroupMember, GroupMember.user_id == User.id)
-            .where(GroupMember.group_id == group.id)
-            .order_by(User.name_pinyin)
-        ).all()
+        members = place_queries.group_members(group)
     return render_template(
         "manage/group_form.html",
         form=form,
@@ -540,15 +487,15 @@ def group_member_add(group_id: int) -> Any:
     group = get_or_404(Group, group_id)
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
-        try:
+
+        def add() -> str:
             person = places.find_person(form.person.data)
             places.add_member(group, person, actor=current_user)
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s joined the group.", name=person.name), "success")
+            return str(person.name)
+
+        done = perform(add)
+        if done:
+            flash(_("%(name)s joined the group.", name=done.value), "success")
     else:
         flash(_("Enter the login name or phone number of the member."), "error")
     return redirect(url_for("manage.group_form", group_id=group_id))
@@ -570,10 +517,9 @@ def group_member_remove(group_id: int, user_id: int) -> Any:
 @bp.route("/people")
 def people() -> Any:
     search = normalise(request.args.get("q", ""))[:64]
-    query = select(User).options(selectinload(User.organisation)).order_by(User.name_pinyin)
-    if search:
-        query = query.where(attendance_service.person_matches(search))
-    rows = db.session.scalars(query.limit(200)).all()
+    rows = account_queries.people(
+        attendance_service.person_matches(search) if search else None, limit=200
+    )
     return render_template("manage/people.html", people=rows, q=search)
 
 
@@ -589,28 +535,25 @@ def person_new() -> Any:
     form.roles.choices = _role_choices()
     if request.method == "GET":
         form.roles.data = ["judge"]
-    if form.validate_on_submit():
-        try:
-            accounts.create_user(
-                accounts.NewUser(
-                    name=form.name.data,
-                    login=form.login.data,
-                    password=form.password.data,
-                    phone=form.phone.data or None,
-                    organisation_id=form.organisation_id.data,
-                    roles=tuple(form.roles.data),
-                ),
-                actor=current_user,
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
-            db.session.commit()
-            flash(
-                _("The account is created. Give the person their login name and password."),
-                "success",
-            )
-            return redirect(url_for("manage.people"))
+    if form.validate_on_submit() and perform(
+        lambda: accounts.create_user(
+            accounts.NewUser(
+                name=form.name.data,
+                login=form.login.data,
+                password=form.password.data,
+                phone=form.phone.data or None,
+                organisation_id=form.organisation_id.data,
+                roles=tuple(form.roles.data),
+            ),
+            actor=current_user,
+        ),
+        form=form,
+    ):
+        flash(
+            _("The account is created. Give the person their login name and password."),
+            "success",
+        )
+        return redirect(url_for("manage.people"))
     return render_template("manage/person_new.html", form=form), _status(form)
 
 
@@ -623,15 +566,12 @@ def person(user_id: int) -> Any:
     if request.method == "GET":
         form.roles.data = list(user.roles)
     if form.validate_on_submit():
-        try:
-            accounts.set_roles(user, tuple(form.roles.data), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            user = get_or_404(User, user_id)
-        else:
-            db.session.commit()
+        if perform(
+            lambda: accounts.set_roles(user, tuple(form.roles.data), actor=current_user), form=form
+        ):
             flash(_("The roles are saved."), "success")
             return redirect(url_for("manage.person", user_id=user_id))
+        user = get_or_404(User, user_id)
     return render_template(
         "manage/person.html", person=user, form=form, desk=_desk_facts(user)
     ), _status(form)
@@ -737,8 +677,8 @@ def person_record(user_id: int) -> Any:
     form = PersonRecordForm(obj=user)
     form.organisation_id.choices = organisation_choices(_("— None —"))
     if form.validate_on_submit():
-        try:
-            changed = desk.correct_record(
+        done = perform(
+            lambda: desk.correct_record(
                 user,
                 desk.Record(
                     name=form.name.data,
@@ -746,15 +686,14 @@ def person_record(user_id: int) -> Any:
                     organisation_id=form.organisation_id.data,
                 ),
                 actor=current_user,
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            user = get_or_404(User, user_id)
-        else:
-            db.session.commit()
-            message = _("The corrections are saved.") if changed else _("Nothing was changed.")
+            ),
+            form=form,
+        )
+        if done:
+            message = _("The corrections are saved.") if done.value else _("Nothing was changed.")
             flash(message, "success")
             return redirect(url_for("manage.person", user_id=user_id))
+        user = get_or_404(User, user_id)
     return render_template("manage/person_record.html", person=user, form=form), _status(form)
 
 
@@ -771,8 +710,7 @@ def person_reset_code(user_id: int) -> Any:
         for message in form.checked.errors or [_("Please try again.")]:
             flash(str(message), "error")
         return redirect(url_for("manage.person", user_id=user_id))
-    code = desk.issue_reset_code(user, actor=current_user, now=utcnow())
-    db.session.commit()
+    code = perform(lambda: desk.issue_reset_code(user, actor=current_user, now=utcnow())).value
     # Kept only until the slip is shown (in the desk's own signed session, never the database).
     session[_slip_key(user_id)] = code
     return redirect(url_for("manage.person_reset_slip", user_id=user_id))

@@ -8,11 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventsys.errors import EventsysError
-from eventsys.extensions import db
-from eventsys.services import accounts, audit
+from eventsys.services import accounts
+from eventsys.services.accounts import commands as account_commands
+from eventsys.web.actions import perform
 from eventsys.web.forms import ActionForm, PasswordChangeForm, ProfileForm, keeps_input
-from eventsys.web.util import attach_error
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -24,38 +23,31 @@ def profile() -> Any:
     form = ProfileForm(obj=current_user, prefix="profile")
     password_form = PasswordChangeForm(prefix="password")
     if form.submit.data and form.validate_on_submit():
-        before = {"name": current_user.name, "language": current_user.language}
-        current_user.name = form.name.data
-        current_user.name_pinyin = accounts.name_pinyin(form.name.data)
-        current_user.language = form.language.data
         session["lang"] = form.language.data
-        audit.record(
-            current_user,
-            "user.profile",
-            "user",
-            current_user.id,
-            before=before,
-            after={"name": current_user.name, "language": current_user.language},
+        perform(
+            lambda: account_commands.update_profile(
+                current_user, name=form.name.data, language=form.language.data
+            )
         )
-        db.session.commit()
         flash(_("Your details are saved."), "success")
         return redirect(url_for("me.profile"))
-    if password_form.submit.data and password_form.validate_on_submit():
-        try:
-            accounts.change_password(
+    if (
+        password_form.submit.data
+        and password_form.validate_on_submit()
+        and perform(
+            lambda: accounts.change_password(
                 current_user, password_form.current_password.data, password_form.new_password.data
-            )
-        except EventsysError as refusal:
-            attach_error(password_form, refusal)
-        else:
-            db.session.commit()
-            # Other devices are signed out by the new session version; this one stays in, with a
-            # session and remember-me cookie of the new version. (The user object, not the
-            # current_user proxy: Flask-Login keeps what it is given as the current user, and a
-            # proxy to itself recursed without end.)
-            login_user(current_user._get_current_object(), remember=True)
-            flash(_("Your password is changed. Other devices have been signed out."), "success")
-            return redirect(url_for("me.profile"))
+            ),
+            form=password_form,
+        )
+    ):
+        # Other devices are signed out by the new session version; this one stays in, with a
+        # session and remember-me cookie of the new version. (The user object, not the
+        # current_user proxy: Flask-Login keeps what it is given as the current user, and a
+        # proxy to itself recursed without end.)
+        login_user(current_user._get_current_object(), remember=True)
+        flash(_("Your password is changed. Other devices have been signed out."), "success")
+        return redirect(url_for("me.profile"))
     failed = bool(form.errors or password_form.errors)
     from eventsys.services import registrations as registration_service
 
@@ -76,8 +68,7 @@ def sign_out_everywhere() -> Any:
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("me.profile"))
-    accounts.sign_out_everywhere(current_user)
-    db.session.commit()
+    perform(lambda: accounts.sign_out_everywhere(current_user))
     session.clear()  # before logout_user, which notes in the session to delete remember-me
     logout_user()
     flash(_("You have been signed out on every device. Please sign in again."), "success")

@@ -7,16 +7,17 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
 
 from eventsys.domain.text import normalise
 from eventsys.errors import NotFound
 from eventsys.extensions import db
-from eventsys.models import EVENT_KINDS, Event, Occurrence, Venue
+from eventsys.models import EVENT_KINDS, Occurrence, Venue
 from eventsys.services import events as event_service
+from eventsys.services.events import queries as event_queries
+from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import local_midnight, local_today, to_local
 from eventsys.web.pagecache import cached_page
+from eventsys.web.util import viewer
 
 bp = Blueprint("public", __name__)
 
@@ -53,26 +54,10 @@ def home() -> Any:
     venue_id = _parse_int(request.args.get("venue"))
     page = _parse_int(request.args.get("page")) or 1
     size = current_app.config["PAGE_SIZE"]
-    query = (
-        select(Occurrence)
-        .join(Occurrence.event)
-        .join(Occurrence.venue)
-        .options(contains_eager(Occurrence.event), contains_eager(Occurrence.venue))
-        .where(
-            Event.status == "published",
-            # Skipped sittings stay in the list, marked "no session this time" with the reason.
-            Occurrence.ends_at > local_midnight(day),
-        )
-        .order_by(Occurrence.starts_at, Occurrence.id)
+    rows = event_queries.programme(
+        since=local_midnight(day), kind=kind, venue_id=venue_id, size=size, page=page
     )
-    if kind:
-        query = query.where(Event.kind == kind)
-    if venue_id:
-        query = query.where(Occurrence.venue_id == venue_id)
-    rows = db.session.scalars(query.limit(size + 1).offset((page - 1) * size)).all()
-    venues = db.session.scalars(
-        select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
-    ).all()
+    venues = place_queries.active_venues()
     return render_template(
         "public/home.html",
         occurrences=rows[:size],
@@ -90,32 +75,18 @@ def home() -> Any:
 @cached_page
 def event_detail(event_id: int) -> Any:
     try:
-        event = event_service.get_event(
-            event_id, viewer=current_user if current_user.is_authenticated else None
-        )
+        event = event_service.get_event(event_id, viewer=viewer())
     except NotFound:
         abort(404)
     now_start = local_midnight(local_today())
-    upcoming = db.session.scalars(
-        select(Occurrence)
-        .where(Occurrence.event_id == event.id, Occurrence.ends_at > now_start)
-        .order_by(Occurrence.starts_at)
-        .limit(12)
-    ).all()
-    total = db.session.scalar(select(func.count()).where(Occurrence.event_id == event.id))
-    from eventsys.models import Registration, RegistrationMember
+    upcoming = event_queries.upcoming_sittings(event, since=now_start, limit=12)
+    total = event_queries.sitting_count(event)
     from eventsys.services.registrations import places_left
+    from eventsys.services.registrations import queries as registration_queries
 
     mine = None
     if current_user.is_authenticated:
-        mine = db.session.scalars(
-            select(Registration)
-            .join(RegistrationMember)
-            .where(
-                RegistrationMember.event_id == event.id,
-                RegistrationMember.user_id == current_user.id,
-            )
-        ).first()
+        mine = registration_queries.registration_of(event.id, current_user)
     from eventsys.models.contests import JUDGED_KINDS
     from eventsys.services.contests import contest_for_event
 
@@ -135,9 +106,7 @@ def event_detail(event_id: int) -> Any:
 @bp.route("/venues")
 @cached_page
 def venues() -> Any:
-    rows = db.session.scalars(
-        select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
-    ).all()
+    rows = place_queries.active_venues()
     return render_template("public/venues.html", venues=rows)
 
 
@@ -151,20 +120,7 @@ def venue_week(venue_id: int) -> Any:
     day = _parse_date(request.args.get("week")) or local_today()
     monday = day - timedelta(days=day.weekday())
     start, end = local_midnight(monday), local_midnight(monday + timedelta(days=7))
-    viewer_is_organizer = current_user.is_authenticated and current_user.is_organizer
-    statuses = ("published", "draft") if viewer_is_organizer else ("published",)
-    rows = db.session.scalars(
-        select(Occurrence)
-        .join(Occurrence.event)
-        .options(contains_eager(Occurrence.event))
-        .where(
-            Occurrence.venue_id == venue.id,
-            Occurrence.starts_at < end,
-            Occurrence.ends_at > start,
-            Event.status.in_(statuses),
-        )
-        .order_by(Occurrence.starts_at)
-    ).all()
+    rows = event_queries.venue_week(venue.id, start=start, end=end, viewer=viewer())
     days: list[tuple[date, list[Occurrence]]] = [(monday + timedelta(days=i), []) for i in range(7)]
     for occurrence in rows:
         index = (to_local(occurrence.starts_at).date() - monday).days

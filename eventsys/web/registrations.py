@@ -9,25 +9,28 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import normalise
 from eventsys.errors import EventsysError, TooManyAttempts
 from eventsys.extensions import db
-from eventsys.models import Event, Notice, Occurrence, Registration, RegistrationMember, User
+from eventsys.models import Event, Occurrence, Registration, RegistrationMember, User
 from eventsys.models.registrations import REGISTRATION_STATUSES
 from eventsys.services import accounts, exports
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as service
+from eventsys.services.events import queries as event_queries
+from eventsys.services.events.queries import may_see_event
+from eventsys.services.registrations import queries
 from eventsys.timeutil import local_midnight, local_today, utcnow
+from eventsys.web.actions import perform
 from eventsys.web.forms import EntryForm, TeamForm, keeps_input
 from eventsys.web.util import (
-    attach_error,
     button_action,
     get_or_404,
     role_required,
     send_download,
+    viewer,
 )
 
 bp = Blueprint("registrations", __name__)
@@ -37,7 +40,7 @@ ROSTER_MOST = 40
 
 def _published_event(event_id: int) -> Event:
     event = get_or_404(Event, event_id)
-    if event.status == "draft" and not current_user.is_organizer:
+    if not may_see_event(event, viewer()):
         abort(404)
     return event
 
@@ -61,35 +64,26 @@ def register(event_id: int) -> Any:
     if existing is not None:
         return redirect(url_for("registrations.mine_detail", registration_id=existing.id))
     if form.validate_on_submit():
-        try:
-            registration = service.register(
+        done = perform(
+            lambda: service.register(
                 event,
                 current_user,
                 by=current_user,
                 now=utcnow(),
                 title=form.title.data,
                 text=form.text.data,
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+            ),
+            form=form,
+        )
+        if done:
+            return redirect(url_for("registrations.mine_detail", registration_id=done.value.id))
     return render_template(
         "registrations/register.html", event=event, form=form, left=service.places_left(event)
     ), 422 if form.errors else 200
 
 
 def _my_registration(event_id: int) -> Registration | None:
-    return db.session.scalars(
-        select(Registration)
-        .join(RegistrationMember)
-        .where(
-            RegistrationMember.event_id == event_id, RegistrationMember.user_id == current_user.id
-        )
-    ).first()
+    return queries.registration_of(event_id, current_user)
 
 
 def _people_from_logins(
@@ -159,18 +153,11 @@ def register_team(event_id: int) -> Any:
         return redirect(url_for("registrations.register", event_id=event_id))
     form = TeamForm()
     if form.validate_on_submit():
-        try:
+        looked_up: list[bool] = []
+
+        def enter() -> Registration:
             player_ids, substitute_ids = _team_mates_looked_up(event, form)
-        except EventsysError as refusal:
-            # Keep the counted lookup (nothing else was written): it counts towards the limit.
-            db.session.commit()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-            status = 429 if isinstance(refusal, TooManyAttempts) else 422
-            return render_template(
-                "registrations/team.html", event=event, form=form, left=service.places_left(event)
-            ), status
-        try:
+            looked_up.append(True)
             entry = service.TeamEntry(
                 team_name=form.team_name.data,
                 player_ids=player_ids,
@@ -178,16 +165,18 @@ def register_team(event_id: int) -> Any:
                 title=form.title.data,
                 text=form.text.data,
             )
-            registration = service.register_team(
-                event, current_user, entry, by=current_user, now=utcnow()
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
+            return service.register_team(event, current_user, entry, by=current_user, now=utcnow())
+
+        # A refused lookup keeps its counted probe (nothing else was written): it counts
+        # towards the limit. A refused entry keeps nothing.
+        done = perform(enter, form=form, keep_refused=lambda _refusal: not looked_up)
+        if done:
+            return redirect(url_for("registrations.mine_detail", registration_id=done.value.id))
+        if not looked_up:
+            status = 429 if isinstance(done.refusal, TooManyAttempts) else 422
+            return render_template(
+                "registrations/team.html", event=event, form=form, left=service.places_left(event)
+            ), status
     return render_template(
         "registrations/team.html", event=event, form=form, left=service.places_left(event)
     ), 422 if form.errors else 200
@@ -196,30 +185,10 @@ def register_team(event_id: int) -> Any:
 @bp.route("/me/registrations")
 @login_required
 def mine() -> Any:
-    rows = db.session.scalars(
-        select(Registration)
-        .join(RegistrationMember)
-        .where(RegistrationMember.user_id == current_user.id)
-        .options(selectinload(Registration.event).selectinload(Event.venue))
-        .order_by(Registration.created_at.desc())
-    ).all()
+    rows = queries.registrations_of(current_user)
     # Cancelled registrations no longer have members: show the person's own cancelled ones too.
-    cancelled = db.session.scalars(
-        select(Registration)
-        .where(
-            Registration.captain_id == current_user.id,
-            Registration.status.in_(("cancelled", "rejected")),
-        )
-        .options(selectinload(Registration.event).selectinload(Event.venue))
-        .order_by(Registration.updated_at.desc())
-        .limit(20)
-    ).all()
-    notices = db.session.scalars(
-        select(Notice)
-        .where(Notice.user_id == current_user.id, Notice.seen_at.is_(None))
-        .options(selectinload(Notice.event))
-        .order_by(Notice.created_at)
-    ).all()
+    cancelled = queries.ended_registrations_of(current_user, limit=20)
+    notices = queries.unseen_notices_with_events(current_user)
     invitations = service.open_invitations(current_user)
     # Render before committing: the commit expires every row loaded above, and the template
     # would then load each registration, event and notice again, one query each.
@@ -231,8 +200,7 @@ def mine() -> Any:
         invitations=invitations,
     )
     if notices:
-        service.mark_notices_seen(current_user, utcnow())
-        db.session.commit()
+        perform(lambda: service.mark_notices_seen(current_user, utcnow()))
     return page
 
 
@@ -240,12 +208,7 @@ def _visible_registration(registration_id: int, *options: Any) -> Registration:
     registration = db.session.get(Registration, registration_id, options=options)
     if registration is None:
         abort(404)
-    member_ids = {m.user_id for m in registration.members}
-    if not (
-        current_user.is_organizer
-        or current_user.id == registration.captain_id
-        or current_user.id in member_ids
-    ):
+    if not queries.may_see_registration(registration, viewer()):
         abort(404)  # not 403: do not confirm that the id exists
     return registration
 
@@ -322,13 +285,7 @@ def cancel(registration_id: int) -> Any:
         return render_template("registrations/cancel.html", registration=registration)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        service.cancel(registration, by=current_user, now=utcnow())
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
+    if perform(lambda: service.cancel(registration, by=current_user, now=utcnow())):
         flash(_("The registration is cancelled."), "success")
     if current_user.is_organizer and request.args.get("back") == "list":
         return redirect(url_for("registrations.manage_list", event_id=registration.event_id))
@@ -350,27 +307,14 @@ def manage_list(event_id: int) -> Any:
     chosen_id = request.values.get("person", type=int)
     chosen = db.session.get(User, chosen_id) if chosen_id and 0 < chosen_id < 2**31 else None
     form: Any = (TeamForm if event.registration_mode == "team" else EntryForm)(prefix="behalf")
-    if chosen is not None and form.validate_on_submit():
-        try:
-            _register_on_behalf(event, chosen, form)
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is registered.", name=chosen.name), "success")
-            return redirect(url_for("registrations.manage_list", event_id=event_id))
-    rows = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(
-            selectinload(Registration.captain),
-            selectinload(Registration.organisation),
-            selectinload(Registration.members).selectinload(RegistrationMember.user),
-        )
-        .order_by(Registration.id)
-    ).all()
+    if (
+        chosen is not None
+        and form.validate_on_submit()
+        and perform(lambda: _register_on_behalf(event, chosen, form), form=form)
+    ):
+        flash(_("%(name)s is registered.", name=chosen.name), "success")
+        return redirect(url_for("registrations.manage_list", event_id=event_id))
+    rows = queries.registrations_for_event(event)
     groups: dict[str, list[Registration]] = {s: [] for s in REGISTRATION_STATUSES}
     for row in rows:
         groups[row.status].append(row)
@@ -433,13 +377,7 @@ from eventsys.web.util import MAX_ID  # noqa: E402
 def _door(event_id: int) -> tuple[Event, list[Occurrence], Occurrence]:
     """The event at the door, its sittings that take place, and the one chosen (or today's)."""
     event = get_or_404(Event, event_id)
-    sittings = list(
-        db.session.scalars(
-            select(Occurrence)
-            .where(Occurrence.event_id == event.id, Occurrence.skipped.is_(False))
-            .order_by(Occurrence.starts_at)
-        ).all()
-    )
+    sittings = event_queries.sittings_held(event)
     if not sittings:
         abort(404)
     chosen = request.values.get("sitting", type=int)
@@ -484,17 +422,13 @@ def checkin_guest(event_id: int) -> Any:
     query = normalise(request.form.get("q", ""))[:40]
     form = GuestForm()
     if form.validate_on_submit():
-        try:
-            attendance_service.check_in_guest(
+        name = normalise(form.guest_name.data)
+        if perform(
+            lambda: attendance_service.check_in_guest(
                 sitting, form.guest_name.data, form.guest_phone.data, by=current_user, now=utcnow()
-            )
-        except EventsysError as refusal:
-            db.session.rollback()
-            if not attach_error(form, refusal):
-                flash(str(refusal), "error")
-        else:
-            name = normalise(form.guest_name.data)
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("%(name)s (guest) is checked in.", name=name), "success")
             return redirect(
                 url_for("registrations.checkin", event_id=event.id, sitting=sitting.id, q=query)
@@ -539,13 +473,9 @@ def checkin(event_id: int) -> Any:
             abort(400)
         person = get_or_404(User, request.form.get("user_id", type=int))
         method = "walk_in" if request.form.get("walk_in") else "list"
-        try:
-            service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
+        if perform(
+            lambda: service.check_in(sitting, person, by=current_user, method=method, now=utcnow())
+        ):
             flash(_("%(name)s is checked in.", name=person.name), "success")
         return redirect(
             url_for(
@@ -575,29 +505,17 @@ def scan(token: str) -> Any:
     registration = get_or_404(Registration, registration_id)
     event = registration.event
     today_start = local_midnight(local_today())
-    sitting = db.session.scalars(
-        select(Occurrence)
-        .where(
-            Occurrence.event_id == event.id,
-            Occurrence.skipped.is_(False),
-            Occurrence.ends_at > today_start,
-        )
-        .order_by(Occurrence.starts_at)
-    ).first()
+    sitting = event_queries.next_sitting_held(event, since=today_start)
     if request.method == "POST" and sitting is not None:
         from eventsys.web.forms import ActionForm
 
         if not ActionForm().validate_on_submit():
             abort(400)
-        try:
-            service.check_in_registration(
+        if perform(
+            lambda: service.check_in_registration(
                 sitting, registration, by=current_user, method="qr", now=utcnow()
             )
-        except EventsysError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
+        ):
             flash(_("%(name)s is checked in.", name=registration.display_name), "success")
             return redirect(url_for("registrations.checkin", event_id=event.id, sitting=sitting.id))
     return render_template("registrations/scan.html", registration=registration, sitting=sitting)

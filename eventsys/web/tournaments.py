@@ -8,8 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import BooleanField, FormField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import TextInput
@@ -37,12 +35,15 @@ from eventsys.models.tournaments import (
 from eventsys.services import accounts
 from eventsys.services import tournament_results as results
 from eventsys.services import tournaments as service
+from eventsys.services.registrations import queries as registration_queries
 from eventsys.services.tournament_standings import (
     StandingLine,
     pool_table,
     tournament_tables,
 )
+from eventsys.services.tournaments import queries
 from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web.actions import perform
 from eventsys.web.forms import (
     ActionForm,
     DataRequired,
@@ -55,7 +56,7 @@ from eventsys.web.forms import (
     options,
 )
 from eventsys.web.pagecache import cached_page
-from eventsys.web.util import attach_error, button_action, get_or_404, role_required
+from eventsys.web.util import attach_error, button_action, get_or_404, role_required, viewer
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
@@ -250,11 +251,8 @@ class ResultForm(_ResultFormBase):
 
 def _visible(tournament: Tournament) -> None:
     """404 for a tournament of an unpublished event, except for organizers."""
-    if tournament.event.status == "published":
-        return
-    if current_user.is_authenticated and current_user.is_organizer:
-        return
-    abort(404)
+    if not queries.may_see_tournament(tournament, viewer()):
+        abort(404)
 
 
 def _load(tournament_id: int) -> Tournament:
@@ -303,10 +301,7 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
 @bp.route("/")
 @cached_page
 def index() -> Any:
-    query = select(Tournament).join(Tournament.event).options(contains_eager(Tournament.event))
-    if not (current_user.is_authenticated and current_user.is_organizer):
-        query = query.where(Event.status == "published")
-    rows = db.session.scalars(query.order_by(Event.starts_at.desc()).limit(200)).all()
+    rows = queries.visible_tournaments(viewer(), limit=200)
     return render_template("tournaments/index.html", tournaments=rows, tournament_css=_css())
 
 
@@ -394,16 +389,9 @@ def team(tournament_id: int, registration_id: int) -> Any:
 def my_team(registration_id: int) -> Any:
     """Send a team's captain or player to their team page: next match, court and time."""
     registration = get_or_404(Registration, registration_id)
-    members = {member.user_id for member in registration.members}
-    if not (
-        current_user.is_organizer
-        or current_user.id == registration.captain_id
-        or current_user.id in members
-    ):
+    if not registration_queries.may_see_registration(registration, viewer()):
         abort(404)
-    tournament = db.session.scalar(
-        select(Tournament).where(Tournament.event_id == registration.event_id)
-    )
+    tournament = queries.tournament_for_event(registration.event_id)
     if tournament is not None and any(
         entry.registration_id == registration.id for entry in tournament.entries
     ):
@@ -509,19 +497,18 @@ def _sport_defaults_table() -> dict[str, dict[str, str]]:
 @role_required("organizer")
 def create(event_id: int) -> Any:
     event = get_or_404(Event, event_id)
-    existing = db.session.scalar(select(Tournament).where(Tournament.event_id == event.id))
+    existing = queries.tournament_for_event(event.id)
     if existing is not None:
         return redirect(url_for("tournaments.overview", tournament_id=existing.id))
     form = _settings_form(None, event)
     if form.validate_on_submit():
-        try:
-            tournament = service.create_tournament(event, _settings_data(form), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-        else:
-            db.session.commit()
+        done = perform(
+            lambda: service.create_tournament(event, _settings_data(form), actor=current_user),
+            form=form,
+        )
+        if done:
             flash(_("The tournament is set up. Now enter the teams and their seeds."), "success")
-            return redirect(url_for("tournaments.entries", tournament_id=tournament.id))
+            return redirect(url_for("tournaments.entries", tournament_id=done.value.id))
     return render_template(
         "tournaments/settings_form.html",
         form=form,
@@ -539,15 +526,13 @@ def settings(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = _settings_form(tournament, tournament.event)
     if form.validate_on_submit():
-        try:
-            service.update_settings(tournament, _settings_data(form), actor=current_user)
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            tournament = get_or_404(Tournament, tournament_id)
-        else:
-            db.session.commit()
+        if perform(
+            lambda: service.update_settings(tournament, _settings_data(form), actor=current_user),
+            form=form,
+        ):
             flash(_("The tournament settings are saved."), "success")
             return redirect(url_for("tournaments.manage", tournament_id=tournament.id))
+        tournament = get_or_404(Tournament, tournament_id)
     return render_template(
         "tournaments/settings_form.html",
         form=form,
@@ -578,12 +563,7 @@ def manage(tournament_id: int) -> Any:
 @role_required("organizer")
 def entries(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
-    confirmed = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == tournament.event_id, Registration.status == "confirmed")
-        .options(selectinload(Registration.captain))  # a player's entry shows their name
-        .order_by(Registration.id)
-    ).all()
+    confirmed = registration_queries.confirmed_entries(tournament.event_id)
     current = {entry.registration_id: entry.seed for entry in tournament.entries}
     shown = [{"registration_id": r.id, "seed": current.get(r.id)} for r in confirmed]
     form = EntriesForm(data=None if request.method == "POST" else {"seeds": shown})
@@ -594,15 +574,13 @@ def entries(tournament_id: int) -> Any:
             error = str(SEED_ERROR)  # the one error a row can have
         seeds = {key: row.seed.data for key, row in rows.items() if row.seed.data is not None}
         if error is None:
-            try:
-                service.set_entries(tournament, seeds, actor=current_user)
-            except EventsysError as refusal:
-                db.session.rollback()
-                error = str(refusal)
-            else:
-                db.session.commit()
+            done = perform(
+                lambda: service.set_entries(tournament, seeds, actor=current_user), quiet=True
+            )
+            if done:
                 flash(_("The teams and seeds are saved."), "success")
                 return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
+            error = str(done.refusal)
     return render_template(
         "tournaments/entries.html",
         tournament=tournament,
@@ -621,12 +599,7 @@ def court_add(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = CourtForm()
     if form.validate_on_submit():
-        try:
-            service.add_court(tournament, form.name.data, actor=current_user)
-        except EventsysError as refusal:
-            _refused(None, refusal)
-        else:
-            db.session.commit()
+        if perform(lambda: service.add_court(tournament, form.name.data, actor=current_user)):
             flash(_("The court is added."), "success")
     else:
         flash(_("Give the court a name."), "error")
@@ -655,12 +628,7 @@ def referee_add(tournament_id: int) -> Any:
         if person is None:
             flash(_("Nobody has that login name or phone number."), "error")
         else:
-            try:
-                service.appoint_referee(tournament, person, actor=current_user)
-            except EventsysError as refusal:
-                _refused(None, refusal)
-            else:
-                db.session.commit()
+            if perform(lambda: service.appoint_referee(tournament, person, actor=current_user)):
                 flash(_("%(name)s can now enter results.", name=person.name), "success")
     else:
         flash(_("Give the referee's login name or phone number."), "error")
@@ -674,9 +642,8 @@ def referee_delete(referee_id: int) -> Any:
     tournament_id = referee.tournament_id
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.remove_referee(referee, actor=current_user)
-    db.session.commit()
-    flash(_("The referee is removed."), "success")
+    if perform(lambda: service.remove_referee(referee, actor=current_user)):
+        flash(_("The referee is removed."), "success")
     return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
 
 
@@ -692,18 +659,15 @@ def draw(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     form = _draw_form()
     if form.validate_on_submit():
-        try:
-            service.make_draw(
+        if perform(
+            lambda: service.make_draw(
                 tournament,
                 form.format.data,
                 groups=form.groups.data,
                 qualifiers=form.qualifiers.data,
                 actor=current_user,
             )
-        except EventsysError as refusal:
-            _refused(None, refusal)
-        else:
-            db.session.commit()
+        ):
             flash(_("The draw is made."), "success")
             return redirect(url_for("tournaments.overview", tournament_id=tournament_id))
     else:
@@ -734,13 +698,10 @@ def schedule_make(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        slots = service.make_schedule(tournament, actor=current_user)
-    except EventsysError as refusal:
-        _refused(None, refusal)
+    done = perform(lambda: service.make_schedule(tournament, actor=current_user))
+    if not done:
         return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
-    db.session.commit()
-    flash(_("The order of play is made: %(count)d time slots.", count=slots), "success")
+    flash(_("The order of play is made: %(count)d time slots.", count=done.value), "success")
     return redirect(url_for("tournaments.schedule", tournament_id=tournament_id))
 
 
@@ -794,9 +755,7 @@ def _read_lots(blocks: list[list[StandingLine]], values: dict[int, int | None]) 
 def lot(pool_id: int) -> Any:
     pool = get_or_404(TournamentPool, pool_id)
     tournament = pool.stage.tournament
-    matches = db.session.scalars(
-        select(TournamentMatch).where(TournamentMatch.pool_id == pool.id)
-    ).all()
+    matches = queries.pool_matches(pool)
     blocks = pool_table(tournament, pool, matches, use_lots=False).tied_blocks()
     values = _lot_values(blocks, pool)
     shown = [{"registration_id": key, "number": number} for key, number in values.items()]
@@ -809,14 +768,13 @@ def lot(pool_id: int) -> Any:
         if not blocks:
             flash(_("No tie in this group needs a lot."), "error")
             return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
-        try:
-            order = _read_lots(blocks, values)
-            results.set_lots(pool, order, actor=current_user)
-        except EventsysError as refusal:
-            db.session.rollback()
-            error = str(refusal)
+        done = perform(
+            lambda: results.set_lots(pool, _read_lots(blocks, values), actor=current_user),
+            quiet=True,
+        )
+        if not done:
+            error = str(done.refusal)
         else:
-            db.session.commit()
             flash(_("The lot is recorded: the standings show the order it decided."), "success")
             return redirect(url_for("tournaments.standings", tournament_id=tournament.id))
     return render_template(
@@ -907,14 +865,19 @@ def result(match_id: int) -> Any:
                 tiebreak_winner_id=form.tiebreak_winner_id.data,
             )
             version = _whole_number(form.version.data or "")
-            outcome = results.record_result(
-                match,
-                data,
-                actor=current_user,
-                expected_version=version,
-                confirm=form.confirm.data == "1",
-                reason=form.reason.data or "",
+            done = perform(
+                lambda: results.record_result(
+                    match,
+                    data,
+                    actor=current_user,
+                    expected_version=version,
+                    confirm=form.confirm.data == "1",
+                    reason=form.reason.data or "",
+                ),
+                quiet=True,
             )
+            if done.refusal is not None:
+                raise done.refusal  # rolled back; shown below as a refusal of the form is
         except results.NeedsConfirmation as warning:
             db.session.rollback()
             match = get_or_404(TournamentMatch, match_id)
@@ -925,7 +888,7 @@ def result(match_id: int) -> Any:
             refused = True
             match = get_or_404(TournamentMatch, match_id)
         else:
-            db.session.commit()
+            outcome = done.value
             message = _("The result is saved.")
             if outcome.cleared:
                 message += " " + _(
@@ -967,22 +930,20 @@ def move(match_id: int) -> Any:
         form.court_id.data, form.slot.data = match.court_id, match.slot
         form.version.data = str(match.version)
     elif form.validate_on_submit():
-        try:
-            version = _whole_number(form.version.data or "")
-            service.move_match(
+        version = _whole_number(form.version.data or "")
+        if perform(
+            lambda: service.move_match(
                 match,
                 court_id=form.court_id.data,
                 slot=form.slot.data,
                 actor=current_user,
                 expected_version=version,
-            )
-        except EventsysError as refusal:
-            _refused(form, refusal)
-            match = get_or_404(TournamentMatch, match_id)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        ):
             flash(_("The match is moved."), "success")
             return redirect(url_for("tournaments.schedule", tournament_id=tournament.id))
+        match = get_or_404(TournamentMatch, match_id)
     return render_template(
         "tournaments/move_form.html",
         form=form,

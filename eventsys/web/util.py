@@ -36,6 +36,11 @@ def role_required(role: str) -> Callable[[F], F]:
     return decorator
 
 
+def viewer() -> Any:
+    """The signed-in person, or None for a visitor: what the visibility rules are asked about."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def is_safe_next(target: str | None) -> bool:
     """Tell whether *target* is a path on this site (no scheme, host or protocol-relative //)."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -54,11 +59,9 @@ def next_or(default_endpoint: str, target: str | None = None) -> str:
 
 def attach_error(form: FlaskForm, error: EventsysError) -> bool:
     """Put a service's refusal next to the field it concerns; False if it concerns no field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*list(field.errors), str(error)]
-    return True
+    from eventsys.web.actions import attach_refusal
+
+    return attach_refusal(form, error, field=None)
 
 
 # Row ids are 32-bit integers on PostgreSQL: a larger number names nothing (and would be an
@@ -84,18 +87,12 @@ def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
     refusal; either way go back to *back*."""
     from flask import flash, redirect
 
-    from eventsys.extensions import db
+    from eventsys.web.actions import perform
     from eventsys.web.forms import ActionForm
 
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        action()
-    except EventsysError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
+    if perform(action):
         flash(done, "success")
     return redirect(back)
 

@@ -513,6 +513,8 @@ def get_event(event_id: int, *, viewer: User | None) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound(_("This event does not exist."))
-    if event.status == "draft" and not (viewer is not None and viewer.is_organizer):
+    from eventsys.services.events.queries import may_see_event
+
+    if not may_see_event(event, viewer):
         raise NotFound(_("This event does not exist."))
     return event

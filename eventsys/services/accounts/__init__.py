@@ -547,7 +547,12 @@ def load_user_by_session_id(session_id: str, *, now: datetime | None = None) -> 
 
 
 def _touch(record: LoginSession, now: datetime) -> None:
-    """Note that the device was seen, without making a request commit what it did not mean to."""
+    """Note that the device was seen, without making a request commit what it did not mean to.
+
+    The one write outside the request's transaction, and the one write a read may make: a
+    device not seen for REMEMBER_COOKIE_DURATION is signed out, so someone who only reads
+    pages must still be seen, and a read never commits (web.actions.perform is for writes).
+    At most once per TOUCH_EVERY per device, one UPDATE of that device's row."""
     if write_intent.get():
         # Saved with the request's own commit, if it makes one; lost with its rollback.
         record.last_seen_at = now
