@@ -155,7 +155,8 @@ def dropped_marks(
     """Return which positions of *marks* :func:`trimmed_mean` leaves out."""
     _check_drop_count("drop_highest", drop_highest)
     _check_drop_count("drop_lowest", drop_lowest)
-    values = [to_fraction(m) for m in marks]
+    # Whole numbers compare exactly as they are (contest_results passes scaled totals).
+    values = [m if type(m) is int else to_fraction(m) for m in marks]
     if not _trim_applies(len(values), drop_highest, drop_lowest):
         return DroppedMarks((), ())
     # Among equal extremes the earliest position is shown as dropped, so the score matrix
@@ -180,7 +181,12 @@ def spread(marks: Iterable[Mark], places: int = 2) -> Decimal:
     listed = _nonempty(marks, "spread")
     values = [to_fraction(m) for m in listed]
     centre = _mean_of(values)
-    var = _mean_of([(v - centre) ** 2 for v in values])
+    return root_half_up(_mean_of([(v - centre) ** 2 for v in values]), places)
+
+
+def root_half_up(var: Fraction, places: int = 2) -> Decimal:
+    """Return the square root of *var* (a variance, >= 0) rounded half up to *places*."""
+    _check_places(places)
     # Round sqrt(var) half up without ever forming the irrational root: the rounded
     # value n satisfies (n - 1/2)^2 <= var * 10^(2p) < (n + 1/2)^2, so with t the integer
     # square root of floor(4 * var * 10^(2p)), 2n - 1 is the largest odd number <= t.
