@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from eventsys.domain import prizes as prize_rules
@@ -133,7 +134,9 @@ class EntryOutcome:
     complete: bool = False
     # judge id -> criterion id -> mark (submitted sheets only); judge id -> sheet total
     marks: dict[int, Mapping[int, Decimal]] = field(default_factory=dict)
-    totals: dict[int, Fraction] = field(default_factory=dict)
+    # judge id -> sheet total x denominator (whole numbers: see totals)
+    scaled_totals: dict[int, int] = field(default_factory=dict)
+    denominator: int = 1
     excluded: set[int] = field(default_factory=set)
     missing: set[int] = field(default_factory=set)
     # Dropped cells: (judge, None) for a whole sheet total, (judge, criterion) for one mark.
@@ -149,6 +152,11 @@ class EntryOutcome:
     # Skating System: dance -> the judges' placings in panel order, and the dance's place.
     placings: dict[str, list[int]] = field(default_factory=dict)
     dance_places: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> dict[int, Fraction]:
+        """Each judge's sheet total (Σ weight × mark), exactly."""
+        return {j: Fraction(t, self.denominator) for j, t in self.scaled_totals.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,14 +237,29 @@ class _Scale:
         }
         # A sheet total Σ w × m is (Σ W × M) / denominator, W and M whole.
         self.denominator = self.mark_denominator * self.weight_denominator
+        # criterion -> whole mark -> whole weight x mark: a sheet total is a few look-ups.
+        self._marks_of = itemgetter(*self.weight) if self.weight else None
+        self._products = [
+            {value: weight * scaled for value, scaled in self.mark.items()}
+            for weight in self.weight.values()
+        ]
         self.problem: str | None = None
         if any(f < 0 for f in exact_weights.values()):
             self.problem = "a criterion's weight cannot be negative"
         elif not any(self.weight.values()):
             self.problem = "the weights add up to zero, so no weighted average exists"
 
-    def fraction(self, scaled: int, count: int = 1) -> Fraction:
-        return Fraction(scaled, self.denominator * count)
+    def total(self, sheet: Mapping[int, Any]) -> int:
+        """The whole-number total Σ W × M of one sheet (criteria it lacks count nothing)."""
+        if self._marks_of is None:
+            return 0
+        try:
+            found = self._marks_of(sheet)
+        except KeyError:
+            return sum(w * self.mark[sheet[c]] for c, w in self.weight.items() if c in sheet)
+        if len(self._products) == 1:
+            return self._products[0][found]  # type: ignore[no-any-return]
+        return sum(map(dict.__getitem__, self._products, found))
 
 
 def _common_denominator(values: Any) -> int:
@@ -257,26 +280,22 @@ class _Scored:
     row: EntryOutcome
     judges: list[int]  # the judges who marked it, in panel order
     totals: list[int]  # their scaled sheet totals, same order
-    key: Any = None
+    exact: tuple[int, int] = (0, 1)  # the score as numerator and denominator
 
 
 def _score(rules: Rules, row: EntryOutcome, judges: list[int], scale: _Scale) -> _Scored:
-    weights = scale.weight
+    weights = list(scale.weight.items())
     marks = scale.mark
     sheets = [row.marks[j] for j in judges]
-    totals = [
-        sum(w * marks[sheet[c]] for c, w in weights.items() if c in sheet) for sheet in sheets
-    ]
-    row.totals = {j: scale.fraction(t) for j, t in zip(judges, totals, strict=True)}
+    totals = [scale.total(sheet) for sheet in sheets]
+    row.scaled_totals = dict(zip(judges, totals, strict=True))
+    row.denominator = scale.denominator
     n = len(totals)
+    d = scale.denominator
     if rules.aggregation == MEDIAN:
         ordered = sorted(totals)
         middle = n // 2
-        exact = (
-            scale.fraction(ordered[middle])
-            if n % 2
-            else scale.fraction(ordered[middle - 1] + ordered[middle], 2)
-        )
+        exact = (ordered[middle], d) if n % 2 else (ordered[middle - 1] + ordered[middle], 2 * d)
     else:
         high, low = (
             (rules.drop_highest, rules.drop_lowest) if rules.aggregation == TRIMMED_MEAN else (0, 0)
@@ -288,111 +307,118 @@ def _score(rules: Rules, row: EntryOutcome, judges: list[int], scale: _Scale) ->
         if rules.weighting_order == scoring.PER_JUDGE_TOTAL_THEN_TRIM:
             dropped = scoring.dropped_marks(totals, high, low).indexes if high or low else ()
             kept = [t for i, t in enumerate(totals) if i not in dropped]
-            exact = scale.fraction(sum(kept), len(kept))
-            row.dropped = {(judges[i], None) for i in dropped}
+            exact = (sum(kept), len(kept) * d)
+            if dropped:
+                row.dropped = {(judges[i], None) for i in dropped}
         else:
             # Trim each criterion's column, then weight the trimmed means.
             summed = 0
             count = n
-            for criterion, weight in weights.items():
+            for criterion, weight in weights:
                 column = [marks[sheet[criterion]] for sheet in sheets]
                 dropped = scoring.dropped_marks(column, high, low).indexes if high or low else ()
                 count = n - len(dropped)
                 summed += weight * sum(v for i, v in enumerate(column) if i not in dropped)
                 row.dropped |= {(judges[i], criterion) for i in dropped}
-            exact = scale.fraction(summed, count)
-    row.exact = exact if scale.any_fraction else scoring.exact_result(exact, ())
-    row.rounded = scoring.round_half_up(exact, rules.decimals)
-    row.spread = _spread(totals, scale, rules.decimals)
-    return _Scored(row, judges, totals)
+            exact = (summed, count * d)
+    value = Fraction(*exact)
+    row.exact = value if scale.any_fraction else scoring.exact_result(value, ())
+    row.rounded = scoring.round_ratio_half_up(value.numerator, value.denominator, rules.decimals)
+    row.spread = scoring.root_ratio_half_up(*_variance(totals, d), rules.decimals)
+    return _Scored(row, judges, totals, (value.numerator, value.denominator))
 
 
-def _spread(totals: list[int], scale: _Scale, places: int) -> Decimal:
-    return scoring.root_half_up(_variance(totals, scale), places)
-
-
-def _variance(totals: list[int], scale: _Scale) -> Fraction:
+def _variance(totals: list[int], denominator: int) -> tuple[int, int]:
     # Population variance of the totals T/d: (n ΣT² − (ΣT)²) / (n² d²), in whole numbers.
     n = len(totals)
     s = sum(totals)
-    return Fraction(n * sum(t * t for t in totals) - s * s, n * n * scale.denominator**2)
+    return n * sum(t * t for t in totals) - s * s, n * n * denominator * denominator
+
+
+def _whole(ratios: Mapping[int, tuple[int, int]]) -> dict[int, int]:
+    """Exact ratios as whole numbers at their common scale: the same order, the same ties,
+    compared at the speed of integers (a ranking compares each value many times)."""
+    common = math.lcm(*(den for _num, den in ratios.values())) if ratios else 1
+    return {key: num * (common // den) for key, (num, den) in ratios.items()}
 
 
 def _tiebreaks(inputs: Inputs, scored: list[_Scored], scale: _Scale) -> list[TieBreak[int]]:
     rules = inputs.rules
+    d = scale.denominator
     breaks: list[TieBreak[int]] = []
     for key in rules.tiebreaks:
-        values: dict[int, Fraction] = {}
+        values: dict[int, tuple[int, int]] = {}
+        higher_is_better = True
         if key == "untrimmed_mean":
             for s in scored:
-                values[s.row.entry_id] = scale.fraction(sum(s.totals), len(s.totals))
-            breaks.append(TieBreak(key, values))
+                values[s.row.entry_id] = (sum(s.totals), len(s.totals) * d)
         elif key == "median":
             for s in scored:
-                values[s.row.entry_id] = _median(s.totals, scale.denominator)
-            breaks.append(TieBreak(key, values))
+                values[s.row.entry_id] = _median(s.totals, d)
         elif key == "lower_spread":
+            higher_is_better = False
             for s in scored:
-                values[s.row.entry_id] = _variance(s.totals, scale)
-            breaks.append(TieBreak(key, values, False))
+                values[s.row.entry_id] = _variance(s.totals, d)
         elif key.startswith("criterion:"):
             number = int(key.split(":", 1)[1])
             if not 1 <= number <= len(inputs.criteria):
                 continue
             criterion = inputs.criteria[number - 1].id
             marks = scale.mark
+            md = scale.mark_denominator
+            high, low = rules.drop_highest, rules.drop_lowest
             for s in scored:
                 column = [marks[s.row.marks[j][criterion]] for j in s.judges]
                 if rules.aggregation == MEDIAN:
-                    values[s.row.entry_id] = _median(column, scale.mark_denominator)
+                    values[s.row.entry_id] = _median(column, md)
                 else:
                     if rules.aggregation == TRIMMED_MEAN:
-                        high, low = rules.drop_highest, rules.drop_lowest
                         dropped = scoring.dropped_marks(column, high, low).indexes
                         column = [v for i, v in enumerate(column) if i not in dropped]
-                    values[s.row.entry_id] = Fraction(
-                        sum(column), len(column) * scale.mark_denominator
-                    )
-            breaks.append(TieBreak(key, values))
+                    values[s.row.entry_id] = (sum(column), len(column) * md)
+        else:
+            continue
+        breaks.append(TieBreak(key, _whole(values), higher_is_better))
     return breaks
 
 
-def _median(values: list[int], denominator: int) -> Fraction:
+def _median(values: list[int], denominator: int) -> tuple[int, int]:
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return Fraction(ordered[middle], denominator)
-    return Fraction(ordered[middle - 1] + ordered[middle], 2 * denominator)
+        return ordered[middle], denominator
+    return ordered[middle - 1] + ordered[middle], 2 * denominator
 
 
 def _rank_and_award(inputs: Inputs, outcome: Outcome, scored: list[_Scored], scale: _Scale) -> None:
     rules = inputs.rules
     by_id = {s.row.entry_id: s.row for s in scored}
-    keys: dict[int, Any] = {
-        s.row.entry_id: (s.row.rounded if rules.rank_on_rounded else _as_fraction(s.row.exact))
-        for s in scored
-    }
+    if rules.rank_on_rounded:
+        # The published figure: whole numbers at its shown places.
+        places = 10**rules.decimals
+        keys = {
+            s.row.entry_id: (int(s.row.rounded * places), 1)  # type: ignore[operator]
+            for s in scored
+        }
+    else:
+        keys = {s.row.entry_id: s.exact for s in scored}
+    plain = _whole(keys)
     breaks = _tiebreaks(inputs, scored, scale)
-    for placing in rank(keys, breaks):
+    for placing in rank(plain, breaks):
         row = by_id[placing.entry]
         row.place = placing.place
         row.shared = placing.shared
         row.decided_by = placing.decided_by
-    plain = {entry_id: _as_fraction(key) for entry_id, key in keys.items()}
     # Composite keys: the score, then each tie-break (oriented so that higher is better).
     secondary = {
         entry_id: tuple(
             tb.value_of(entry_id) if tb.higher_is_better else -tb.value_of(entry_id)  # type: ignore[operator]
             for tb in breaks
         )
-        for entry_id in keys
+        for entry_id in plain
     }
-    composite = {entry_id: (plain[entry_id], *secondary[entry_id]) for entry_id in keys}
+    composite = {entry_id: (plain[entry_id], *secondary[entry_id]) for entry_id in plain}
     _award(inputs, outcome, by_id, composite, secondary, plain)
-
-
-def _as_fraction(value: Any) -> Fraction:
-    return value if isinstance(value, Fraction) else scoring.to_fraction(value or 0)
 
 
 def _award(

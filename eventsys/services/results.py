@@ -246,7 +246,7 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
             EntryResult(
                 entry,
                 complete=m["complete"],
-                totals={int(j): Fraction(t) for j, t in extra.get("t", {}).items()},
+                totals={int(j): Fraction(t, extra["td"]) for j, t in extra.get("t", {}).items()},
                 excluded=set(extra.get("x", ())),
                 missing=set(extra.get("m", ())),
                 dropped={(j, c) for j, c in extra.get("d", ())},

@@ -134,8 +134,10 @@ def _store_outcome(session: Session, contest_id: int, outcome: contest_results.O
 def row_values(position: int, row: contest_results.EntryOutcome) -> dict[str, Any]:
     """The stored columns of one entry's result."""
     detail: dict[str, Any] = {}
-    if row.totals:
-        detail["t"] = {str(j): str(total) for j, total in row.totals.items()}
+    if row.scaled_totals:
+        # Each judge's total as a whole number over one denominator (exact, cheap to compare).
+        detail["t"] = {str(j): total for j, total in row.scaled_totals.items()}
+        detail["td"] = row.denominator
     if row.excluded:
         detail["x"] = sorted(row.excluded)
     if row.missing:
