@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventsys.domain import contest_results as cr  # noqa: E402
+from eventsys.domain import contest_results as cr
 
 JUDGES = 7
 CRITERIA = 4
@@ -34,7 +34,8 @@ def build(entries: int, seed: int = 7) -> cr.Inputs:
     entry_list = [cr.Entry(i, 10_000 + (i % orgs)) for i in range(1, entries + 1)]
     judges = [cr.Judge(100_000 + j, 10_000 + j if j < 2 else None) for j in range(JUDGES)]
     criteria = [
-        cr.Criterion(c, Decimal(w)) for c, w in zip(range(1, 5), ("0.4", "0.3", "0.2", "0.1"))
+        cr.Criterion(c, Decimal(w))
+        for c, w in zip(range(1, 5), ("0.4", "0.3", "0.2", "0.1"), strict=True)
     ]
     tiers = [
         cr.Tier("一等奖", quota=max(entries // 20, 1), points=Decimal(7)),
@@ -81,84 +82,82 @@ def domain(repeat: int) -> None:
     print(f"        load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
 
-def service(entries: int) -> None:
+def service(entries: int, repeat: int) -> None:
+    """One corrected sheet saved and committed in a *entries*-entry contest on SQLite."""
     import tempfile
+    from datetime import UTC, datetime, timedelta
 
-    from sqlalchemy import event, insert, select
+    from sqlalchemy import event, insert
 
     from eventsys import create_app
     from eventsys.extensions import db
-    from eventsys.models import Event, Registration, User
-    from eventsys.models.contests import Contest, Criterion, JudgeAssignment, Mark, ScoreSheet
-    from eventsys.services import standings
+    from eventsys.models import Registration, User, Venue
+    from eventsys.models.contests import Contest, Mark, ScoreSheet
+    from eventsys.services import accounts, contests, events, judging, standings
+    from eventsys.services.results import inputs_of
 
     folder = tempfile.mkdtemp()
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-            "SECRET_KEY": "bench",
-            "TESTING": True,
+            "SECRET_KEY": "bench-only",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
-    inputs = build(entries)
+    data = build(entries)
     with app.app_context():
         db.create_all()
         session = db.session
-        owner = User(name="主办", email="o@example.invalid", password_hash="x", is_organizer=True)
-        session.add(owner)
+
+        def person(login: str, *roles: str) -> User:
+            return accounts.create_user(
+                accounts.NewUser(login, login, "bench-" + login * 3, roles=roles), actor=None
+            )
+
+        organizer = person("organiser", "organizer")
+        judges = [person(f"judge{n}", "judge") for n in range(JUDGES)]
+        venue = Venue(name="hall", capacity=entries, kind="hall")
+        session.add(venue)
         session.flush()
-        event_ = Event(
-            title="诗词大赛",
-            kind="poetry_contest",
-            status="published",
-            starts_at=__import__("datetime").datetime(2027, 1, 1),
-            ends_at=__import__("datetime").datetime(2027, 1, 2),
-            created_by_id=owner.id,
+        start = datetime(2027, 1, 4, 2, tzinfo=UTC)
+        event_ = events.create_event(
+            events.EventData(
+                "poetry_contest", "bench", venue.id, start, start + timedelta(hours=3)
+            ),
+            organizer=organizer,
         )
-        session.add(event_)
+        contest = contests.set_up_contest(
+            event_,
+            contests.ContestSettings(
+                criteria=tuple(
+                    contests.CriterionData(f"c{c.id}", Decimal(10), weight=c.weight)
+                    for c in data.criteria
+                ),
+                tiers=tuple(contests.TierData(t.name, t.points, quota=t.quota) for t in data.tiers),
+                tiebreaks=data.rules.tiebreaks,
+            ),
+            actor=organizer,
+        )
+        contests.appoint_panel(contest, [j.id for j in judges], actor=organizer)
         session.flush()
-        contest = Contest(event_id=event_.id)
-        session.add(contest)
-        session.flush()
-        crit = []
-        for n, c in enumerate(inputs.criteria):
-            row = Criterion(
-                contest_id=contest.id,
-                name=f"c{n}",
-                weight=c.weight,
-                max_mark=Decimal(10),
-                position=n,
-            )
-            session.add(row)
-            crit.append(row)
-        session.flush()
-        judges = []
-        for n in range(JUDGES):
-            judge = User(
-                name=f"评委{n}", email=f"j{n}@example.invalid", password_hash="x", is_judge=True
-            )
-            session.add(judge)
-            judges.append(judge)
-        session.flush()
-        for n, judge in enumerate(judges):
-            session.add(JudgeAssignment(contest_id=contest.id, judge_id=judge.id, position=n))
         session.execute(
             insert(Registration),
             [
                 {
-                    "id": e.id,
+                    "id": 1_000_000 + e.id,
                     "event_id": event_.id,
-                    "captain_id": owner.id,
+                    "kind": "individual",
+                    "captain_id": organizer.id,
                     "status": "confirmed",
                     "size": 1,
-                    "team_name": f"参赛{e.id}",
+                    "title": f"entry {e.id}",
                 }
-                for e in inputs.entries
+                for e in data.entries
             ],
         )
-        sheet_rows, mark_rows = [], []
-        sheet_id = 0
-        for e in inputs.entries:
+        criteria = list(contest.criteria)
+        sheet_rows, mark_rows, sheet_id = [], [], 0
+        for e in data.entries:
             for n, judge in enumerate(judges):
                 sheet_id += 1
                 sheet_rows.append(
@@ -166,53 +165,51 @@ def service(entries: int) -> None:
                         "id": sheet_id,
                         "contest_id": contest.id,
                         "judge_id": judge.id,
-                        "registration_id": e.id,
+                        "registration_id": 1_000_000 + e.id,
                         "status": "submitted",
                         "version": 1,
                     }
                 )
-                for c in crit:
-                    mark_rows.append(
-                        {
-                            "sheet_id": sheet_id,
-                            "criterion_id": c.id,
-                            "value": Decimal(5 + (e.id * 7 + n * 3 + c.id) % 50 / 10),
-                        }
-                    )
+                for c in criteria:
+                    value = Decimal(50 + (e.id * 7 + n * 3 + c.id) % 51) / 10
+                    mark_rows.append({"sheet_id": sheet_id, "criterion_id": c.id, "value": value})
         session.execute(insert(ScoreSheet), sheet_rows)
         session.execute(insert(Mark), mark_rows)
         session.commit()  # the first refresh stores every row
-        statements = []
-        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-        timings = []
-        for attempt in range(5):
-            sheet = session.scalars(
-                select(ScoreSheet).where(
-                    ScoreSheet.registration_id == 500 + attempt, ScoreSheet.judge_id == judges[0].id
-                )
-            ).one()
-            for mark in sheet.marks:
-                mark.value = Decimal("9.9") if attempt % 2 == 0 else Decimal("1.0")
-            sheet.version += 1
-            statements.clear()
+        contest_id = contest.id
+        seen: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        timings, counts = [], []
+        for attempt in range(repeat):
+            contest = session.get(Contest, contest_id)
+            judge = session.get(User, judges[attempt % JUDGES].id)
+            entry = session.get(Registration, 1_000_000 + 1 + attempt * 37 % entries)
+            sheet = judging.sheet_for(contest, judge, entry)
+            mark = "9.9" if attempt % 2 == 0 else "5.1"
+            raw = {c.id: mark for c in criteria}
             started = time.perf_counter()
+            seen.clear()
+            judging.save_sheet(contest, judge, entry, raw, version=sheet.version, submit=True)
             session.commit()
             timings.append(time.perf_counter() - started)
+            counts.append(len(seen))
+        timings.sort()
         print(
-            f"service {entries:>6} entries, one sheet saved and committed on SQLite "
-            f"(load + compute + diff write + the save itself): best {min(timings) * 1000:.1f} ms, "
-            f"median {sorted(timings)[2] * 1000:.1f} ms, {len(statements)} statements"
+            f"service {entries:>6} entries on SQLite, one judge's sheet saved and committed "
+            f"(save + load + compute + diff write): median {timings[len(timings) // 2] * 1000:.1f}"
+            f" ms, best {timings[0] * 1000:.1f} ms, {min(counts)}-{max(counts)} statements"
         )
-        inputs_db = __import__("eventsys.services.results", fromlist=["x"]).inputs_of(contest)
-        seconds = best_of(
-            3, lambda: __import__("eventsys.services.results", fromlist=["x"]).inputs_of(contest)
+        contest = session.get(Contest, contest_id)
+        loaded = inputs_of(contest)
+        print(
+            f"        loading the inputs  {timed(3, lambda: inputs_of(contest))[0] * 1000:7.1f} ms"
         )
-        print(f"        of which loading the inputs: {seconds * 1000:.1f} ms")
-        seconds = best_of(3, lambda: cr.compute(inputs_db))
-        print(f"        of which computing:          {seconds * 1000:.1f} ms")
-        outcome = cr.compute(inputs_db)
-        seconds = best_of(3, lambda: standings.store(session(), contest.id, outcome))
-        print(f"        of which the diff (nothing changed): {seconds * 1000:.1f} ms")
+        print(
+            f"        computing           {timed(3, lambda: cr.compute(loaded))[0] * 1000:7.1f} ms"
+        )
+        outcome = cr.compute(loaded)
+        wall = timed(3, lambda: standings.store(session(), contest_id, outcome))[0]
+        print(f"        diff, nothing new   {wall * 1000:7.1f} ms")
         session.rollback()
 
 
@@ -224,7 +221,7 @@ def main() -> None:
     args = parser.parse_args()
     domain(args.repeat)
     if args.service:
-        service(args.entries)
+        service(args.entries, args.repeat)
 
 
 if __name__ == "__main__":

@@ -317,6 +317,7 @@ class ContestOutcome(db.Model):  # type: ignore[name-defined,misc]
     Refreshed in the transaction of every change that touches the contest (see
     eventsys.services.standings); frozen while the results are published. *problem_code* and
     *problem_params* say what stops the prizes (worded when read, in the reader's language);
+    *orgs* holds the organisations' totals (a few dozen rows at most, written with the rest);
     *skating* holds a dance final's calculation tables."""
 
     __tablename__ = "contest_outcome"
@@ -328,6 +329,8 @@ class ContestOutcome(db.Model):  # type: ignore[name-defined,misc]
     expected_sheets: Mapped[int] = mapped_column(Integer, default=0)
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The organisations' totals, best first: [organisation id, points, place, shared, counts].
+    orgs: Mapped[list[Any]] = mapped_column(JSON, default=list)
     skating: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
@@ -358,21 +361,3 @@ class ContestStanding(db.Model):  # type: ignore[name-defined,misc]
     decided_by: Mapped[str | None] = mapped_column(String(40))
     tier: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-class ContestOrgStanding(db.Model):  # type: ignore[name-defined,misc]
-    """One organisation's stored total in a contest, best first (*position*)."""
-
-    __tablename__ = "contest_org_standing"
-
-    contest_id: Mapped[int] = mapped_column(
-        ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    points: Mapped[str] = mapped_column(String(80))
-    place: Mapped[int] = mapped_column(Integer)
-    shared: Mapped[bool] = mapped_column(Boolean, default=False)
-    tier_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)

@@ -25,7 +25,6 @@ from eventsys.extensions import db
 from eventsys.models import Organisation, Registration, User
 from eventsys.models.contests import (
     Contest,
-    ContestOrgStanding,
     ContestOutcome,
     ContestStanding,
     Criterion,
@@ -186,20 +185,16 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
         ):
             placings[(judge_id, dance)][entry_id] = place
         return contest_results.Inputs(rules, entries_, judges, criteria, tiers, placings=placings)
-    sheets: dict[tuple[int, int], dict[int, Decimal]] = {
-        (judge_id, entry_id): {}
-        for judge_id, entry_id in session.execute(
-            select(ScoreSheet.judge_id, ScoreSheet.registration_id).where(
-                ScoreSheet.contest_id == cid, ScoreSheet.status == "submitted"
-            )
-        )
-    }
+    # Submitted sheets with their marks, in one query (a sheet with no marks yet is a row too).
+    sheets: dict[tuple[int, int], dict[int, Decimal]] = {}
     for judge_id, entry_id, criterion_id, value in session.execute(
         select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
-        .join(Mark, Mark.sheet_id == ScoreSheet.id)
+        .outerjoin(Mark, Mark.sheet_id == ScoreSheet.id)
         .where(ScoreSheet.contest_id == cid, ScoreSheet.status == "submitted")
     ):
-        sheets[(judge_id, entry_id)][criterion_id] = value
+        sheet = sheets.setdefault((judge_id, entry_id), {})
+        if criterion_id is not None:
+            sheet[criterion_id] = value
     return contest_results.Inputs(rules, entries_, judges, criteria, tiers, sheets=sheets)
 
 
@@ -264,24 +259,24 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
         )
     if marks and not contest.is_skating:
         by_id = {row.entry.id: row for row in rows}
-        for (judge_id, entry_id), sheet in inputs_of(contest).sheets.items():
+        for judge_id, entry_id, criterion_id, value in session.execute(
+            select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
+            .join(Mark, Mark.sheet_id == ScoreSheet.id)
+            .where(ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted")
+        ):
             row = by_id.get(entry_id)
             if row is not None and judge_id in row.totals:
-                row.marks[judge_id] = dict(sheet)
-    orgs = [
-        OrgResult(name, standings.exact_of(points), place, shared, dict(counts))  # type: ignore[arg-type]
-        for name, points, place, shared, counts in session.execute(
-            select(
-                Organisation.name,
-                ContestOrgStanding.points,
-                ContestOrgStanding.place,
-                ContestOrgStanding.shared,
-                ContestOrgStanding.tier_counts,
+                row.marks.setdefault(judge_id, {})[criterion_id] = value
+    names = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_([line[0] for line in outcome.orgs])
             )
-            .join(Organisation, Organisation.id == ContestOrgStanding.organisation_id)
-            .where(ContestOrgStanding.contest_id == contest.id)
-            .order_by(ContestOrgStanding.position)
-        )
+        ).all()
+    )
+    orgs = [
+        OrgResult(names.get(org_id, ""), standings.exact_of(points), place, shared, counts)  # type: ignore[arg-type]
+        for org_id, points, place, shared, counts in outcome.orgs
     ]
     problem = (
         None

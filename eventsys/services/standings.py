@@ -20,20 +20,23 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from eventsys import versions
 from eventsys.domain import contest_results, skating
+from eventsys.models import Event
 from eventsys.models.contests import (
+    JUDGED_KINDS,
     Contest,
-    ContestOrgStanding,
     ContestOutcome,
     ContestStanding,
 )
 
 STANDING = ContestStanding.__table__
-ORG = ContestOrgStanding.__table__
 OUTCOME = ContestOutcome.__table__
 _ROW_COLUMNS = (
     "position",
@@ -84,8 +87,10 @@ def refresh_touched(session: Session, keys: frozenset[str]) -> None:
             contest_ids.add(int(ident))
         elif kind == "event" and ident.isdigit():
             event_ids.append(int(ident))
+    # An entry is a registration of the contest's event: its changes say event:<id>. An event
+    # the session holds and that is no judged kind has no contest (no query for it).
+    event_ids = [e for e in event_ids if _may_have_a_contest(session, e)]
     if event_ids:
-        # An entry is a registration of the contest's event: its changes say event:<id>.
         contest_ids.update(
             session.scalars(select(Contest.id).where(Contest.event_id.in_(event_ids)))
         )
@@ -94,6 +99,13 @@ def refresh_touched(session: Session, keys: frozenset[str]) -> None:
         if contest is None or contest.is_published:
             continue  # gone (its rows went with it), or frozen until withdrawn
         refresh(session, contest)
+
+
+def _may_have_a_contest(session: Session, event_id: int) -> bool:
+    held = session.identity_map.get(identity_key(Event, event_id))
+    if held is None or "kind" not in held.__dict__:
+        return True
+    return held.kind in JUDGED_KINDS
 
 
 def refresh(session: Session, contest: Contest) -> contest_results.Outcome:
@@ -106,29 +118,46 @@ def refresh(session: Session, contest: Contest) -> contest_results.Outcome:
 
 
 def store(session: Session, contest_id: int, outcome: contest_results.Outcome) -> None:
-    """Write *outcome* as the contest's stored rows, touching only rows that changed."""
-    _store_outcome(session, contest_id, outcome)
+    """Write *outcome* as the contest's stored rows, touching only entries' rows that changed.
+
+    The statements do not depend on how many entries there are or how many changed: one read
+    of the stored rows, one upsert of the changed ones (none if nothing changed), one delete
+    if an entry left, and one upsert of the contest's own row (which holds the organisations'
+    totals: a few dozen at most)."""
     _store_rows(session, contest_id, outcome.rows)
-    _store_orgs(session, contest_id, outcome.orgs)
+    _store_outcome(session, contest_id, outcome)
+
+
+def _upsert(session: Session, table: Any, keys: list[str]) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
+    )
+
+
+def outcome_values(outcome: contest_results.Outcome) -> dict[str, Any]:
+    """The stored columns of the contest's own row."""
+    problem = outcome.problem
+    return {
+        "missing_sheets": outcome.missing_sheets,
+        "expected_sheets": sum(len(row.marks) + len(row.missing) for row in outcome.rows),
+        "problem_code": problem.code if problem else None,
+        "problem_params": dict(problem.params) if problem else None,
+        "orgs": [
+            [o.organisation_id, text_of(o.points), o.place, o.shared, dict(o.tier_counts)]
+            for o in outcome.orgs
+        ],
+        "skating": explanation_json(outcome.skating_explanation),
+    }
 
 
 def _store_outcome(session: Session, contest_id: int, outcome: contest_results.Outcome) -> None:
-    problem = outcome.problem
-    expected = sum(len(row.marks) + len(row.missing) for row in outcome.rows)
-    values = {
-        "missing_sheets": outcome.missing_sheets,
-        "expected_sheets": expected,
-        "problem_code": problem.code if problem else None,
-        "problem_params": dict(problem.params) if problem else None,
-        "skating": explanation_json(outcome.skating_explanation),
-    }
-    current = session.execute(
-        select(*(OUTCOME.c[name] for name in values)).where(OUTCOME.c.contest_id == contest_id)
-    ).first()
-    if current is None:
-        session.execute(insert(OUTCOME).values(contest_id=contest_id, **values))
-    elif tuple(current) != tuple(values.values()):
-        session.execute(update(OUTCOME).where(OUTCOME.c.contest_id == contest_id).values(**values))
+    session.execute(
+        _upsert(session, OUTCOME, ["contest_id"]),
+        {"contest_id": contest_id, **outcome_values(outcome)},
+    )
 
 
 def row_values(position: int, row: contest_results.EntryOutcome) -> dict[str, Any]:
@@ -176,16 +205,12 @@ def _store_rows(
         )
     }
     changed: list[dict[str, Any]] = []
-    added: list[dict[str, Any]] = []
     seen: set[int] = set()
     for position, row in enumerate(rows):
         values = row_values(position, row)
         seen.add(row.entry_id)
-        before = stored.get(row.entry_id)
-        if before is None:
-            added.append({"contest_id": contest_id, "registration_id": row.entry_id, **values})
-        elif before != tuple(values.values()):
-            changed.append({"b_contest": contest_id, "b_entry": row.entry_id, **values})
+        if stored.get(row.entry_id) != tuple(values.values()):
+            changed.append({"contest_id": contest_id, "registration_id": row.entry_id, **values})
     gone = [entry_id for entry_id in stored if entry_id not in seen]
     if gone:
         session.execute(
@@ -193,59 +218,8 @@ def _store_rows(
                 STANDING.c.contest_id == contest_id, STANDING.c.registration_id.in_(gone)
             )
         )
-    if added:
-        session.execute(insert(STANDING), added)
     if changed:
-        session.execute(
-            update(STANDING).where(
-                STANDING.c.contest_id == bindparam("b_contest"),
-                STANDING.c.registration_id == bindparam("b_entry"),
-            ),
-            changed,
-        )
-
-
-def _store_orgs(
-    session: Session, contest_id: int, orgs: Iterable[contest_results.OrgOutcome]
-) -> None:
-    wanted = [
-        (o.organisation_id, i, text_of(o.points), o.place, o.shared, dict(o.tier_counts))
-        for i, o in enumerate(orgs)
-    ]
-    stored = list(
-        session.execute(
-            select(
-                ORG.c.organisation_id,
-                ORG.c.position,
-                ORG.c.points,
-                ORG.c.place,
-                ORG.c.shared,
-                ORG.c.tier_counts,
-            )
-            .where(ORG.c.contest_id == contest_id)
-            .order_by(ORG.c.position)
-        )
-    )
-    if [tuple(line) for line in stored] == wanted:
-        return
-    if stored:
-        session.execute(delete(ORG).where(ORG.c.contest_id == contest_id))
-    if wanted:
-        session.execute(
-            insert(ORG),
-            [
-                {
-                    "contest_id": contest_id,
-                    "organisation_id": org_id,
-                    "position": position,
-                    "points": points,
-                    "place": place,
-                    "shared": shared,
-                    "tier_counts": counts,
-                }
-                for org_id, position, points, place, shared, counts in wanted
-            ],
-        )
+        session.execute(_upsert(session, STANDING, ["contest_id", "registration_id"]), changed)
 
 
 # ---- a dance final's tables as JSON ------------------------------------------------------------

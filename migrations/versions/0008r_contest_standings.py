@@ -1,5 +1,5 @@
-"""Stored contest results: one outcome row per contest, one standing row per entry, one row
-per organisation's total; written in the transaction of every change (services.standings).
+"""Stored contest results: one outcome row per contest (with the organisations' totals), one
+standing row per entry; written in the transaction of every change (services.standings).
 
 The upgrade fills them for every existing contest (the pages read only stored rows, and a
 read writes nothing), with the application's own refresh; a database with no contests (a
@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('expected_sheets', sa.Integer(), nullable=False),
     sa.Column('problem_code', sa.String(length=40), nullable=True),
     sa.Column('problem_params', sa.JSON(), nullable=True),
+    sa.Column('orgs', sa.JSON(), nullable=False),
     sa.Column('skating', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_contest_outcome_contest_id_contest'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('contest_id', name=op.f('pk_contest_outcome'))
@@ -52,18 +53,6 @@ def upgrade():
     )
     with op.batch_alter_table('contest_standing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contest_standing_registration_id'), ['registration_id'], unique=False)
-    op.create_table('contest_org_standing',
-    sa.Column('contest_id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('points', sa.String(length=80), nullable=False),
-    sa.Column('place', sa.Integer(), nullable=False),
-    sa.Column('shared', sa.Boolean(), nullable=False),
-    sa.Column('tier_counts', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_contest_org_standing_contest_id_contest'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_contest_org_standing_organisation_id_organisation'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('contest_id', 'organisation_id', name=op.f('pk_contest_org_standing'))
-    )
     _backfill()
 
 
@@ -87,7 +76,6 @@ def _backfill():
 
 
 def downgrade():
-    op.drop_table('contest_org_standing')
     with op.batch_alter_table('contest_standing', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contest_standing_registration_id'))
     op.drop_table('contest_standing')

@@ -167,8 +167,8 @@ def test_a_refresh_that_fails_takes_the_whole_commit_down_and_leaves_the_rows(
     def broken(*_args: Any) -> None:
         raise RuntimeError("the refresh broke half way")
 
-    # The entries' rows are written, then the organisations' fail: half-way through.
-    monkeypatch.setattr(standings, "_store_orgs", broken)
+    # The entries' rows are written, then the contest's own row fails: half-way through.
+    monkeypatch.setattr(standings, "_store_outcome", broken)
     with pytest.raises(RuntimeError, match="half way"):
         score(contest, w.judge_ids[0], w.entry_ids[1], [30, 30, 20, 20])
     db.session.rollback()
@@ -222,11 +222,11 @@ def test_only_the_rows_that_changed_are_written(world: Callable[..., World]) -> 
     with statements() as seen:
         # Entry 6 stays first: only its own row (score) changes.
         score(contest, w.judge_ids[0], w.entry_ids[5], [30, 10, 10, 10])
-    standing_writes = [
-        params for sql, params in seen if "contest_standing" in sql and sql.startswith("UPDATE")
-    ]
+    standing_writes = [params for sql, params in seen if "INTO contest_standing" in sql]
     assert [len(params) for params in standing_writes] == [1]
-    assert not [sql for sql in writes(seen) if "contest_org_standing" in sql]
+    assert [sql for sql in writes(seen) if "contest_standing" in sql] == [
+        sql for sql, _ in seen if "INTO contest_standing" in sql
+    ]
 
 
 def test_reading_the_stored_results_writes_nothing(world: Callable[..., World]) -> None:
