@@ -47,7 +47,11 @@ def _scored_contest() -> int:
     )
     entries = [
         Registration(
-            event_id=event.id, kind="individual", captain_id=organizer.id, status="confirmed", size=1
+            event_id=event.id,
+            kind="individual",
+            captain_id=organizer.id,
+            status="confirmed",
+            size=1,
         )
         for _ in range(2)
     ]
