@@ -258,7 +258,7 @@ class _Scale:
         except KeyError:
             return sum(w * self.mark[sheet[c]] for c, w in self.weight.items() if c in sheet)
         if len(self._products) == 1:
-            return self._products[0][found]  # type: ignore[no-any-return]
+            return self._products[0][found]
         return sum(map(dict.__getitem__, self._products, found))
 
 
@@ -396,10 +396,7 @@ def _rank_and_award(inputs: Inputs, outcome: Outcome, scored: list[_Scored], sca
     if rules.rank_on_rounded:
         # The published figure: whole numbers at its shown places.
         places = 10**rules.decimals
-        keys = {
-            s.row.entry_id: (int(s.row.rounded * places), 1)  # type: ignore[operator]
-            for s in scored
-        }
+        keys = {s.row.entry_id: (int((s.row.rounded or Decimal(0)) * places), 1) for s in scored}
     else:
         keys = {s.row.entry_id: s.exact for s in scored}
     plain = _whole(keys)
@@ -477,26 +474,30 @@ def _check_tier_plan(n_entries: int, plan: list[tuple[str, int]]) -> None:
 
 def _organisations(inputs: Inputs, outcome: Outcome, by_id: dict[int, EntryOutcome]) -> None:
     rules = inputs.rules
-    with_org = [row for row in by_id.values() if row.organisation_id is not None]
+    # (organisation id, entry) for the entries of an organisation
+    with_org = [
+        (row.organisation_id, row) for row in by_id.values() if row.organisation_id is not None
+    ]
     tier_names = [t.name for t in inputs.tiers]
     counts: dict[int, dict[str, int]] = {}
-    for row in with_org:
-        org_counts = counts.setdefault(row.organisation_id, dict.fromkeys(tier_names, 0))  # type: ignore[arg-type]
+    for org_id, row in with_org:
+        org_counts = counts.setdefault(org_id, dict.fromkeys(tier_names, 0))
         if row.tier is not None:
             org_counts[row.tier] = org_counts.get(row.tier, 0) + 1
+    totals: Mapping[int, scoring.Exact]
+    groups: list[list[int]]
     try:
         if rules.org_points_basis == "place":
             table = dict(enumerate(rules.place_points, start=1))
             totals, groups = prize_rules.rank_organisations_by_place(
-                [(row.entry_id, row.organisation_id, row.place) for row in with_org],  # type: ignore[misc]
-                table,
+                [(row.entry_id, org_id, row.place or 0) for org_id, row in with_org], table
             )
         else:
             if not inputs.tiers:
                 return
             awards_by_org: dict[int, list[str | None]] = defaultdict(list)
-            for row in with_org:
-                awards_by_org[row.organisation_id].append(row.tier)  # type: ignore[index]
+            for org_id, row in with_org:
+                awards_by_org[org_id].append(row.tier)
             totals, groups = prize_rules.rank_organisations(
                 awards_by_org, {t.name: t.points for t in inputs.tiers}
             )
