@@ -187,29 +187,31 @@ def service(entries: int, repeat: int) -> None:
             sheet = judging.sheet_for(contest, judge, entry)
             mark = "9.9" if attempt % 2 == 0 else "5.1"
             raw = {c.id: mark for c in criteria}
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             seen.clear()
             judging.save_sheet(contest, judge, entry, raw, version=sheet.version, submit=True)
             session.commit()
-            timings.append(time.perf_counter() - started)
+            timings.append((time.perf_counter() - started, time.process_time() - started_cpu))
             counts.append(len(seen))
-        timings.sort()
+        walls = sorted(wall for wall, _cpu in timings)
+        cpus = sorted(cpu for _wall, cpu in timings)
+        middle = len(timings) // 2
         print(
             f"service {entries:>6} entries on SQLite, one judge's sheet saved and committed "
-            f"(save + load + compute + diff write): median {timings[len(timings) // 2] * 1000:.1f}"
-            f" ms, best {timings[0] * 1000:.1f} ms, {min(counts)}-{max(counts)} statements"
+            f"(save + load + compute + diff write): median CPU {cpus[middle] * 1000:.1f} ms, "
+            f"wall {walls[middle] * 1000:.1f} ms; {min(counts)}-{max(counts)} statements"
         )
         contest = session.get(Contest, contest_id)
         loaded = inputs_of(contest)
-        print(
-            f"        loading the inputs  {timed(3, lambda: inputs_of(contest))[0] * 1000:7.1f} ms"
-        )
-        print(
-            f"        computing           {timed(3, lambda: cr.compute(loaded))[0] * 1000:7.1f} ms"
-        )
         outcome = cr.compute(loaded)
-        wall = timed(3, lambda: standings.store(session(), contest_id, outcome))[0]
-        print(f"        diff, nothing new   {wall * 1000:7.1f} ms")
+        for what, fn in (
+            ("loading the inputs", lambda: inputs_of(contest)),
+            ("computing", lambda: cr.compute(loaded)),
+            ("diff, nothing new", lambda: standings.store(session(), contest_id, outcome)),
+        ):
+            wall, cpu = timed(3, fn)
+            print(f"        {what:<20} CPU {cpu * 1000:7.1f} ms, wall {wall * 1000:7.1f} ms")
+        print(f"        load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         session.rollback()
 
 
