@@ -93,7 +93,7 @@ def service(entries: int, repeat: int) -> None:
     from eventsys.extensions import db
     from eventsys.models import Registration, User, Venue
     from eventsys.models.contests import Contest, Mark, ScoreSheet
-    from eventsys.services import accounts, contests, events, judging, standings
+    from eventsys.services import accounts, contests, events, judging, results, standings
     from eventsys.services.results import inputs_of
 
     folder = tempfile.mkdtemp()
@@ -208,6 +208,9 @@ def service(entries: int, repeat: int) -> None:
             ("loading the inputs", lambda: inputs_of(contest)),
             ("computing", lambda: cr.compute(loaded)),
             ("diff, nothing new", lambda: standings.store(session(), contest_id, outcome)),
+            ("a page's read", lambda: results.stored(contest)),
+            ("the matrix's read", lambda: results.stored(contest, marks=True)),
+            ("computed, as before", lambda: results.compute(contest)),
         ):
             wall, cpu = timed(3, fn)
             print(f"        {what:<20} CPU {cpu * 1000:7.1f} ms, wall {wall * 1000:7.1f} ms")

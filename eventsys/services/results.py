@@ -225,7 +225,6 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
         .where(ContestStanding.contest_id == contest.id)
         .order_by(ContestStanding.position)
     ).all()
-    decimals = contest.decimals
     labels: dict[str | None, str | None] = {}
     rows = []
     for line in lines:
@@ -235,6 +234,7 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
         key = m["decided_by"]
         if key not in labels:
             labels[key] = tiebreak_label(contest, key)
+        # Stored as text, with the places they were rounded to ("76.50").
         rounded = standings.decimal_of(m["rounded"])
         spread = standings.decimal_of(m["spread"])
         rows.append(
@@ -246,8 +246,8 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
                 missing=set(extra.get("m", ())),
                 dropped={(j, c) for j, c in extra.get("d", ())},
                 exact=standings.exact_of(m["exact"]),
-                rounded=None if rounded is None else scoring.round_half_up(rounded, decimals),
-                spread=None if spread is None else scoring.round_half_up(spread, decimals),
+                rounded=rounded,
+                spread=spread,
                 place=m["place"],
                 skating_place=standings.decimal_of(m["skating_place"]),
                 shared=m["shared"],
