@@ -1,11 +1,12 @@
-"""Turn submitted sheets into totals, places, prizes and organisation totals; publish them.
+"""Contest results for the pages, exports and publication: load, one domain call, read back.
 
-Everything is loaded in a fixed number of queries (entries, panel, sheets, marks or placings)
-and handed to eventsys.domain: scoring for the exact totals, ranking for places and tie-breaks,
-prizes for tiers and organisation totals, skating for dance finals. A judge's sheet total is
-the weighted sum of their marks (Σ weight × mark), so weights of 1 add the marks up and weights
-that add up to 1 give a weighted average; the domain's weighted average times the total weight
-is exactly that, and is exact (Fractions) until the one half-up rounding for show."""
+The whole pipeline (sheet totals Σ weight × mark, trimming, places, tie-breaks, prize tiers,
+organisation totals, Skating System places) is :func:`eventsys.domain.contest_results.compute`;
+here :func:`inputs_of` loads its inputs in a fixed number of queries, services.standings stores
+its outcome in the commit of every change, and :func:`stored` reads the stored rows back for
+the pages (nothing computed on a read). :func:`compute` works the results out afresh (what
+publication checks, and what a contest with no stored rows yet shows). Words are put on the
+domain's codes here: a tie-break's key, a problem's code, in the reader's language."""
 
 from __future__ import annotations
 
