@@ -124,10 +124,12 @@ def rules_of(contest: Contest) -> contest_results.Rules:
 def inputs_of(contest: Contest, session: Session | None = None) -> contest_results.Inputs:
     """Load what the contest's results depend on, in a fixed number of queries."""
     session = session if session is not None else db.session()
+    # Plain rows through the session's connection (in its transaction): no ORM row handling.
+    connection = session.connection()
     cid = contest.id
     entries_ = [
         contest_results.Entry(entry_id, org_id)
-        for entry_id, org_id in session.execute(
+        for entry_id, org_id in connection.execute(
             select(Registration.id, Registration.organisation_id)
             .where(Registration.event_id == contest.event_id, Registration.status == "confirmed")
             .order_by(Registration.id)
@@ -135,7 +137,7 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
     ]
     judges = [
         contest_results.Judge(judge_id, org_id)
-        for judge_id, org_id in session.execute(
+        for judge_id, org_id in connection.execute(
             select(JudgeAssignment.judge_id, User.organisation_id)
             .join(User, User.id == JudgeAssignment.judge_id)
             .where(JudgeAssignment.contest_id == cid)
@@ -144,7 +146,7 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
     ]
     criteria = [
         contest_results.Criterion(criterion_id, weight)
-        for criterion_id, weight in session.execute(
+        for criterion_id, weight in connection.execute(
             select(Criterion.id, Criterion.weight)
             .where(Criterion.contest_id == cid)
             .order_by(Criterion.position, Criterion.id)
@@ -152,7 +154,7 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
     ]
     tiers = [
         contest_results.Tier(name, quota, share, threshold, points)
-        for name, quota, share, threshold, points in session.execute(
+        for name, quota, share, threshold, points in connection.execute(
             select(
                 PrizeTier.name,
                 PrizeTier.quota,
@@ -168,13 +170,13 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
     if contest.is_skating:
         placings: dict[tuple[int, str], dict[int, int]] = {
             (judge_id, dance): {}
-            for judge_id, dance in session.execute(
+            for judge_id, dance in connection.execute(
                 select(PlacingSheet.judge_id, PlacingSheet.dance).where(
                     PlacingSheet.contest_id == cid, PlacingSheet.status == "submitted"
                 )
             )
         }
-        for judge_id, dance, entry_id, place in session.execute(
+        for judge_id, dance, entry_id, place in connection.execute(
             select(
                 PlacingSheet.judge_id,
                 PlacingSheet.dance,
@@ -188,7 +190,7 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
         return contest_results.Inputs(rules, entries_, judges, criteria, tiers, placings=placings)
     # Submitted sheets with their marks, in one query (a sheet with no marks yet is a row too).
     sheets: dict[tuple[int, int], dict[int, Decimal]] = {}
-    for judge_id, entry_id, criterion_id, value in session.execute(
+    for judge_id, entry_id, criterion_id, value in connection.execute(
         select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
         .outerjoin(Mark, Mark.sheet_id == ScoreSheet.id)
         .where(ScoreSheet.contest_id == cid, ScoreSheet.status == "submitted")
@@ -260,7 +262,7 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
         )
     if marks and not contest.is_skating:
         by_id = {row.entry.id: row for row in rows}
-        for judge_id, entry_id, criterion_id, value in session.execute(
+        for judge_id, entry_id, criterion_id, value in session.connection().execute(
             select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
             .join(Mark, Mark.sheet_id == ScoreSheet.id)
             .where(ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted")

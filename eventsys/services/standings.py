@@ -198,7 +198,7 @@ def _store_rows(
 ) -> None:
     stored = {
         line[0]: tuple(line[1:])
-        for line in session.execute(
+        for line in session.connection().execute(
             select(STANDING.c.registration_id, *(STANDING.c[name] for name in _ROW_COLUMNS)).where(
                 STANDING.c.contest_id == contest_id
             )
