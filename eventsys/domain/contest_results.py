@@ -182,6 +182,14 @@ class Outcome:
 # ---- the pipeline ----------------------------------------------------------------------------
 
 
+def stands_aside(judge: Judge, entry: Entry, on_its_roster: bool = False) -> bool:
+    """Tell whether *judge* must stand aside for *entry* (回避): the entry is of the judge's
+    own organisation, or the judge is on its roster. Standing aside is not a missing sheet."""
+    if judge.organisation_id is not None and judge.organisation_id == entry.organisation_id:
+        return True
+    return on_its_roster
+
+
 def compute(inputs: Inputs) -> Outcome:
     """Work out the results of a contest from its rules and its submitted sheets."""
     rows = [EntryOutcome(e.id, e.organisation_id) for e in inputs.entries]
@@ -195,10 +203,10 @@ def compute(inputs: Inputs) -> Outcome:
     scale = _Scale(weights, sheets.values())
     missing_sheets = 0
     scored: list[_Scored] = []
-    for row in rows:
+    for entry, row in zip(inputs.entries, rows, strict=True):
         marked: list[int] = []
         for judge in judges:
-            if judge.organisation_id is not None and judge.organisation_id == row.organisation_id:
+            if stands_aside(judge, entry):
                 row.excluded.add(judge.id)
             elif (judge.id, row.entry_id) in sheets:
                 row.marks[judge.id] = sheets[(judge.id, row.entry_id)]

@@ -315,3 +315,11 @@ def test_whole_number_arithmetic_agrees_with_the_registry_s_fractions(
         assert scoring.to_fraction(result.exact) == expected
         assert result.rounded == scoring.round_half_up(expected, 2)
         assert result.spread == scoring.spread(totals, 2)
+
+
+def test_a_judge_stands_aside_for_their_organisation_or_a_roster_they_are_on() -> None:
+    judge = cr.Judge(101, 7)
+    assert cr.stands_aside(judge, cr.Entry(1, 7))
+    assert not cr.stands_aside(judge, cr.Entry(2, 8))
+    assert cr.stands_aside(judge, cr.Entry(2, 8), on_its_roster=True)
+    assert not cr.stands_aside(cr.Judge(102), cr.Entry(3))  # no organisation is no conflict
