@@ -155,14 +155,22 @@ def dropped_marks(
     """Return which positions of *marks* :func:`trimmed_mean` leaves out."""
     _check_drop_count("drop_highest", drop_highest)
     _check_drop_count("drop_lowest", drop_lowest)
-    values = [to_fraction(m) for m in marks]
+    # Whole numbers compare exactly as they are (contest_results passes scaled totals).
+    values = [m if type(m) is int else to_fraction(m) for m in marks]
     if not _trim_applies(len(values), drop_highest, drop_lowest):
         return DroppedMarks((), ())
     # Among equal extremes the earliest position is shown as dropped, so the score matrix
     # strikes out the same cell every time it is drawn.
-    lowest = sorted(range(len(values)), key=lambda i: (values[i], i))[:drop_lowest]
+    positions = range(len(values))
+    if drop_lowest == drop_highest == 1:
+        # The usual 去掉一个最高分和一个最低分: min() and max() keep the earliest of equals.
+        low = min(positions, key=values.__getitem__)
+        high = max((i for i in positions if i != low), key=values.__getitem__)
+        return DroppedMarks((low,), (high,))
+    # (sorted() is stable, also in reverse, so equal values keep their positions' order.)
+    lowest = sorted(positions, key=values.__getitem__)[:drop_lowest]
     rest = [i for i in range(len(values)) if i not in lowest]
-    highest = sorted(rest, key=lambda i: (-values[i], i))[:drop_highest]
+    highest = sorted(rest, key=values.__getitem__, reverse=True)[:drop_highest]
     return DroppedMarks(tuple(lowest), tuple(highest))
 
 
@@ -180,12 +188,21 @@ def spread(marks: Iterable[Mark], places: int = 2) -> Decimal:
     listed = _nonempty(marks, "spread")
     values = [to_fraction(m) for m in listed]
     centre = _mean_of(values)
-    var = _mean_of([(v - centre) ** 2 for v in values])
+    return root_half_up(_mean_of([(v - centre) ** 2 for v in values]), places)
+
+
+def root_half_up(var: Fraction, places: int = 2) -> Decimal:
+    """Return the square root of *var* (a variance, >= 0) rounded half up to *places*."""
+    return root_ratio_half_up(var.numerator, var.denominator, places)
+
+
+def root_ratio_half_up(numerator: int, denominator: int, places: int = 2) -> Decimal:
+    """Return the square root of numerator/denominator (>= 0) rounded half up to *places*."""
+    _check_places(places)
     # Round sqrt(var) half up without ever forming the irrational root: the rounded
     # value n satisfies (n - 1/2)^2 <= var * 10^(2p) < (n + 1/2)^2, so with t the integer
     # square root of floor(4 * var * 10^(2p)), 2n - 1 is the largest odd number <= t.
-    quadrupled = var * 4 * 10 ** (2 * places)
-    root = math.isqrt(quadrupled.numerator // quadrupled.denominator)
+    root = math.isqrt(numerator * 4 * 10 ** (2 * places) // denominator)
     return Decimal(f"{(root + 1) // 2}E-{places}")
 
 
@@ -206,12 +223,18 @@ def round_half_up(value: Mark | float, places: int = 2) -> Decimal:
             raise ValueError(f"{value!r} is not a finite number")
         value = Decimal(repr(value))
     exact = to_fraction(value)
-    scaled = abs(exact) * 10**places
+    return round_ratio_half_up(exact.numerator, exact.denominator, places)
+
+
+def round_ratio_half_up(numerator: int, denominator: int, places: int = 2) -> Decimal:
+    """Round numerator/denominator (denominator > 0) half away from zero to *places*."""
+    _check_places(places)
+    scaled_numerator = abs(numerator) * 10**places
     # floor(x + 1/2) for x >= 0, in integers; rounding the magnitude gives "half away from
     # zero", the decimal module's ROUND_HALF_UP.
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    units = (2 * scaled_numerator + denominator) // (2 * denominator)
     # A negative value that rounds to zero is shown as 0.00, never -0.00.
-    sign = "-" if exact < 0 and units else ""
+    sign = "-" if numerator < 0 and units else ""
     return Decimal(f"{sign}{units}E-{places}")
 
 

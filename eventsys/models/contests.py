@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -308,3 +309,55 @@ class Placement(db.Model):  # type: ignore[name-defined,misc]
 
     def version_keys(self) -> tuple[str, ...]:
         return (versions.contest(self.sheet.contest_id),)
+
+
+class ContestOutcome(db.Model):  # type: ignore[name-defined,misc]
+    """A contest's stored results, as a whole: written when the results change, read by pages.
+
+    Refreshed in the transaction of every change that touches the contest (see
+    eventsys.services.standings); frozen while the results are published. *problem_code* and
+    *problem_params* say what stops the prizes (worded when read, in the reader's language);
+    *orgs* holds the organisations' totals (a few dozen rows at most, written with the rest);
+    *skating* holds a dance final's calculation tables."""
+
+    __tablename__ = "contest_outcome"
+
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True
+    )
+    missing_sheets: Mapped[int] = mapped_column(Integer, default=0)
+    expected_sheets: Mapped[int] = mapped_column(Integer, default=0)
+    problem_code: Mapped[str | None] = mapped_column(String(40))
+    problem_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The organisations' totals, best first: [organisation id, points, place, shared, counts].
+    orgs: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    skating: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ContestStanding(db.Model):  # type: ignore[name-defined,misc]
+    """One entry's stored result: score, place, prize and what the score matrix shows.
+
+    Numbers are text ("76.5", "230/3" for a value with no finite decimal expansion): the exact
+    score must stay exact, Numeric cannot hold a third, and SQLite's Numeric goes through a
+    binary float; the rounded figure keeps its shown places ("76.50"). *detail* holds the judges'
+    totals, dropped cells, stand-asides (回避) and missing sheets, and the dance placings."""
+
+    __tablename__ = "contest_standing"
+
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    exact: Mapped[str | None] = mapped_column(String(80))
+    rounded: Mapped[str | None] = mapped_column(String(40))
+    spread: Mapped[str | None] = mapped_column(String(40))
+    place: Mapped[int | None] = mapped_column(Integer)
+    skating_place: Mapped[str | None] = mapped_column(String(20))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

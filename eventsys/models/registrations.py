@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
@@ -103,6 +104,10 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
         if self.status in ACTIVE_STATUSES and self.event.status == "cancelled":
             return "event_cancelled"
         return self.status
+
+    def version_keys(self) -> tuple[str, ...]:
+        # The event's entries changed (a contest's stored results follow: services.standings).
+        return (versions.event_key(self.event_id),)
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"

@@ -1,15 +1,15 @@
-"""Turn submitted sheets into totals, places, prizes and organisation totals; publish them.
+"""Contest results for the pages, exports and publication: load, one domain call, read back.
 
-Everything is loaded in a fixed number of queries (entries, panel, sheets, marks or placings)
-and handed to eventsys.domain: scoring for the exact totals, ranking for places and tie-breaks,
-prizes for tiers and organisation totals, skating for dance finals. A judge's sheet total is
-the weighted sum of their marks (Σ weight × mark), so weights of 1 add the marks up and weights
-that add up to 1 give a weighted average; the domain's weighted average times the total weight
-is exactly that, and is exact (Fractions) until the one half-up rounding for show."""
+The whole pipeline (sheet totals Σ weight × mark, trimming, places, tie-breaks, prize tiers,
+organisation totals, Skating System places) is :func:`eventsys.domain.contest_results.compute`;
+here :func:`inputs_of` loads its inputs in a fixed number of queries, services.standings stores
+its outcome in the commit of every change, and :func:`stored` reads the stored rows back for
+the pages (nothing computed on a read). :func:`compute` works the results out afresh (what
+publication checks, and what a contest with no stored rows yet shows). Words are put on the
+domain's codes here: a tie-break's key, a problem's code, in the reader's language."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -18,24 +18,26 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
-from eventsys.domain import prizes as prize_rules
-from eventsys.domain import scoring, skating
-from eventsys.domain.ranking import Placing, TieBreak, rank
+from eventsys.domain import contest_results, scoring
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
-from eventsys.models import Registration, User
+from eventsys.models import Organisation, Registration, User
 from eventsys.models.contests import (
     Contest,
+    ContestOutcome,
+    ContestStanding,
+    Criterion,
     JudgeAssignment,
     Mark,
     Placement,
     PlacingSheet,
+    PrizeTier,
     ScoreSheet,
 )
-from eventsys.services import audit
-from eventsys.services.contests import check_tier_plan, entries, is_excluded, redraw_blind_codes
+from eventsys.services import audit, standings
+from eventsys.services.contests import entries, redraw_blind_codes
 from eventsys.timeutil import utcnow
 
 
@@ -86,6 +88,8 @@ class ContestResults:
     missing_sheets: int
     problem: str | None = None
     skating_explanation: Any = None
+    # Sheets expected (judges who do not stand aside, per entry), as stored; None: count rows.
+    expected_sheets: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -96,324 +100,312 @@ class ContestResults:
         return [row for row in self.rows if row.place is not None]
 
 
-def _fraction_total(sheet: dict[int, Decimal], weights: dict[int, Decimal]) -> Fraction:
-    to_fraction = scoring.to_fraction
-    return sum(
-        (to_fraction(weights[c]) * to_fraction(sheet[c]) for c in weights if c in sheet),
-        Fraction(0),
+# ---- the one domain call ---------------------------------------------------------------------
+
+
+def rules_of(contest: Contest) -> contest_results.Rules:
+    """The contest's settings as the domain's rules."""
+    return contest_results.Rules(
+        aggregation=contest.aggregation,
+        weighting_order=contest.weighting_order,
+        drop_highest=contest.drop_highest,
+        drop_lowest=contest.drop_lowest,
+        decimals=contest.decimals,
+        rank_on_rounded=contest.rank_on_rounded,
+        tiebreaks=tuple(contest.tiebreak_list),
+        prize_mode=contest.prize_mode,
+        tie_policy=contest.tie_policy,
+        org_points_basis=contest.org_points_basis,
+        place_points=tuple(Decimal(p) for p in contest.place_points.split(",") if p),
+        dances=tuple(contest.dance_list),
     )
+
+
+def inputs_of(contest: Contest, session: Session | None = None) -> contest_results.Inputs:
+    """Load what the contest's results depend on, in a fixed number of queries."""
+    session = session if session is not None else db.session()
+    # Plain rows through the session's connection (in its transaction): no ORM row handling.
+    connection = session.connection()
+    cid = contest.id
+    entries_ = [
+        contest_results.Entry(entry_id, org_id)
+        for entry_id, org_id in connection.execute(
+            select(Registration.id, Registration.organisation_id)
+            .where(Registration.event_id == contest.event_id, Registration.status == "confirmed")
+            .order_by(Registration.id)
+        )
+    ]
+    judges = [
+        contest_results.Judge(judge_id, org_id)
+        for judge_id, org_id in connection.execute(
+            select(JudgeAssignment.judge_id, User.organisation_id)
+            .join(User, User.id == JudgeAssignment.judge_id)
+            .where(JudgeAssignment.contest_id == cid)
+            .order_by(JudgeAssignment.position, JudgeAssignment.id)
+        )
+    ]
+    criteria = [
+        contest_results.Criterion(criterion_id, weight)
+        for criterion_id, weight in connection.execute(
+            select(Criterion.id, Criterion.weight)
+            .where(Criterion.contest_id == cid)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    ]
+    tiers = [
+        contest_results.Tier(name, quota, share, threshold, points)
+        for name, quota, share, threshold, points in connection.execute(
+            select(
+                PrizeTier.name,
+                PrizeTier.quota,
+                PrizeTier.share,
+                PrizeTier.threshold,
+                PrizeTier.points,
+            )
+            .where(PrizeTier.contest_id == cid)
+            .order_by(PrizeTier.position, PrizeTier.id)
+        )
+    ]
+    rules = rules_of(contest)
+    if contest.is_skating:
+        placings: dict[tuple[int, str], dict[int, int]] = {
+            (judge_id, dance): {}
+            for judge_id, dance in connection.execute(
+                select(PlacingSheet.judge_id, PlacingSheet.dance).where(
+                    PlacingSheet.contest_id == cid, PlacingSheet.status == "submitted"
+                )
+            )
+        }
+        for judge_id, dance, entry_id, place in connection.execute(
+            select(
+                PlacingSheet.judge_id,
+                PlacingSheet.dance,
+                Placement.registration_id,
+                Placement.place,
+            )
+            .join(Placement, Placement.sheet_id == PlacingSheet.id)
+            .where(PlacingSheet.contest_id == cid, PlacingSheet.status == "submitted")
+        ):
+            placings[(judge_id, dance)][entry_id] = place
+        return contest_results.Inputs(rules, entries_, judges, criteria, tiers, placings=placings)
+    # Submitted sheets with their marks, in one query (a sheet with no marks yet is a row too).
+    sheets: dict[tuple[int, int], dict[int, Decimal]] = {}
+    for judge_id, entry_id, criterion_id, value in connection.execute(
+        select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
+        .outerjoin(Mark, Mark.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.contest_id == cid, ScoreSheet.status == "submitted")
+    ):
+        sheet = sheets.setdefault((judge_id, entry_id), {})
+        if criterion_id is not None:
+            sheet[criterion_id] = value
+    return contest_results.Inputs(rules, entries_, judges, criteria, tiers, sheets=sheets)
 
 
 def compute(contest: Contest) -> ContestResults:
     """Work out the contest's results from the submitted sheets (a fixed number of queries)."""
-    panel = list(
+    outcome = contest_results.compute(inputs_of(contest))
+    by_id = {entry.id: entry for entry in entries(contest)}
+    return _results(contest, outcome, by_id, _panel_judges(contest))
+
+
+def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
+    """Read the contest's stored results (a fixed number of queries, nothing computed).
+
+    *marks* also loads the judges' marks (the score matrix); published results are the rows
+    frozen at publication. A contest with no stored rows yet (none since it was created before
+    the stored results existed and nothing changed since) is computed, never written: a read
+    writes nothing."""
+    session = db.session()
+    outcome = session.get(ContestOutcome, contest.id)
+    if outcome is None:
+        return compute(contest)
+    detail = marks or contest.is_skating
+    columns = [c for c in ContestStanding.__table__.c if detail or c.name != "detail"]
+    lines = session.execute(
+        select(Registration, *columns)
+        .join(ContestStanding, ContestStanding.registration_id == Registration.id)
+        .options(joinedload(Registration.organisation), joinedload(Registration.captain))
+        .where(ContestStanding.contest_id == contest.id)
+        .order_by(ContestStanding.position)
+    ).all()
+    labels: dict[str | None, str | None] = {}
+    rows = []
+    for line in lines:
+        entry = line[0]
+        m = line._mapping
+        extra = m["detail"] if detail else {}
+        key = m["decided_by"]
+        if key not in labels:
+            labels[key] = tiebreak_label(contest, key)
+        # Stored as text, with the places they were rounded to ("76.50").
+        rounded = standings.decimal_of(m["rounded"])
+        spread = standings.decimal_of(m["spread"])
+        rows.append(
+            EntryResult(
+                entry,
+                complete=m["complete"],
+                totals={int(j): Fraction(t, extra["td"]) for j, t in extra.get("t", {}).items()},
+                excluded=set(extra.get("x", ())),
+                missing=set(extra.get("m", ())),
+                dropped={(j, c) for j, c in extra.get("d", ())},
+                exact=standings.exact_of(m["exact"]),
+                rounded=rounded,
+                spread=spread,
+                place=m["place"],
+                skating_place=standings.decimal_of(m["skating_place"]),
+                shared=m["shared"],
+                decided_by=labels[key],
+                tier=m["tier"],
+                placings=extra.get("p", {}),
+                dance_places={d: Decimal(p) for d, p in extra.get("dp", {}).items()},
+            )
+        )
+    if marks and not contest.is_skating:
+        by_id = {row.entry.id: row for row in rows}
+        for judge_id, entry_id, criterion_id, value in session.connection().execute(
+            select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
+            .join(Mark, Mark.sheet_id == ScoreSheet.id)
+            .where(ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted")
+        ):
+            row = by_id.get(entry_id)
+            if row is not None and judge_id in row.totals:
+                row.marks.setdefault(judge_id, {})[criterion_id] = value
+    names = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_([line[0] for line in outcome.orgs])
+            )
+        ).all()
+    )
+    orgs = [
+        OrgResult(names.get(org_id, ""), standings.exact_of(points), place, shared, counts)  # type: ignore[arg-type]
+        for org_id, points, place, shared, counts in outcome.orgs
+    ]
+    problem = (
+        None
+        if outcome.problem_code is None
+        else contest_results.Problem(outcome.problem_code, outcome.problem_params or {})
+    )
+    return ContestResults(
+        contest,
+        _panel_judges(contest),
+        rows,
+        orgs,
+        outcome.missing_sheets,
+        problem_text(problem),
+        standings.explanation_from(outcome.skating),
+        expected_sheets=outcome.expected_sheets,
+    )
+
+
+def _panel_judges(contest: Contest) -> list[User]:
+    return list(
         db.session.scalars(
-            select(JudgeAssignment)
-            .options(joinedload(JudgeAssignment.judge))
+            select(User)
+            .join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
             .where(JudgeAssignment.contest_id == contest.id)
             .order_by(JudgeAssignment.position, JudgeAssignment.id)
         )
     )
-    judges = [assignment.judge for assignment in panel]
-    rows = [EntryResult(entry) for entry in entries(contest)]
-    if contest.is_skating:
-        return _compute_skating(contest, judges, rows)
-    criteria = list(contest.criteria)
-    weights = {c.id: c.weight for c in criteria}
-    submitted: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    sheet_keys = {
-        (judge_id, entry_id)
-        for judge_id, entry_id in db.session.execute(
-            select(ScoreSheet.judge_id, ScoreSheet.registration_id).where(
-                ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted"
+
+
+def tiebreak_label(contest: Contest, key: str | None) -> str | None:
+    """The sentence for a tie-break rule key (a Skating System rule R10, R11 stays as it is)."""
+    if key is None:
+        return None
+    if key == "untrimmed_mean":
+        return str(_("mean of all judges' totals"))
+    if key == "median":
+        return str(_("median of the judges' totals"))
+    if key == "lower_spread":
+        return str(_("smaller spread of the judges' totals"))
+    if key.startswith("criterion:"):
+        number = int(key.split(":", 1)[1])
+        criteria = list(contest.criteria)
+        if 1 <= number <= len(criteria):
+            return str(_("higher score for %(name)s", name=criteria[number - 1].name))
+    return key
+
+
+def problem_text(problem: contest_results.Problem | None) -> str | None:
+    """The organiser's sentence for what stops the prizes or the totals."""
+    if problem is None:
+        return None
+    params = dict(problem.params)
+    if problem.code == contest_results.TOO_MANY_PRIZES:
+        return str(
+            _(
+                "The prizes add up to %(prizes)s winners but there are only %(entries)s "
+                "entries. Lower the numbers of winners.",
+                **params,
             )
         )
-    }
-    for judge_id, entry_id, criterion_id, value in db.session.execute(
-        select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
-        .join(Mark, Mark.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted")
-    ):
-        submitted[(judge_id, entry_id)][criterion_id] = value
-    missing_sheets = 0
-    for row in rows:
-        for judge in judges:
-            if is_excluded(judge, row.entry):
-                row.excluded.add(judge.id)
-            elif (judge.id, row.entry.id) in sheet_keys:
-                row.marks[judge.id] = submitted[(judge.id, row.entry.id)]
-                row.totals[judge.id] = _fraction_total(row.marks[judge.id], weights)
-            else:
-                row.missing.add(judge.id)
-        missing_sheets += len(row.missing)
-        row.complete = bool(judges) and not row.missing and bool(row.marks)
-        if row.complete:
-            _score(contest, row, weights)
-    results = ContestResults(contest, judges, rows, [], missing_sheets)
-    scored = [row for row in rows if row.complete]
-    if scored:
-        _rank_and_award(contest, results, scored, criteria)
-    return results
+    if problem.code == contest_results.PRIZES_IMPOSSIBLE:
+        return str(_("The prizes cannot be given: %(reason)s", **params))
+    if problem.code == contest_results.ORGANISATIONS_IMPOSSIBLE:
+        return str(_("The organisation totals cannot be worked out: %(reason)s", **params))
+    if problem.code == contest_results.PLACINGS_IMPOSSIBLE:
+        return str(_("The placings cannot be worked out: %(reason)s", **params))
+    if problem.code == contest_results.THRESHOLD_WITH_PLACINGS:
+        return str(_("Placings have no scores, so prizes must be given by count or share."))
+    return problem.code
 
 
-def _score(contest: Contest, row: EntryResult, weights: dict[int, Decimal]) -> None:
-    total_weight = Fraction(sum(weights.values(), Decimal(0)))
-    judge_ids = list(row.marks)
-    totals = [row.totals[j] for j in judge_ids]
-    if contest.aggregation == "median":
-        exact = Fraction(scoring.median(totals))
-    else:
-        drop_high, drop_low = (
-            (contest.drop_highest, contest.drop_lowest)
-            if contest.aggregation == "trimmed_mean"
-            else (0, 0)
-        )
-        average = scoring.weighted_score(
-            row.marks,
-            weights,
-            method=contest.weighting_order,
-            drop_highest=drop_high,
-            drop_lowest=drop_low,
-        )
-        exact = Fraction(average) * total_weight
-        if drop_high or drop_low:
-            if contest.weighting_order == scoring.PER_JUDGE_TOTAL_THEN_TRIM:
-                dropped = scoring.dropped_marks(totals, drop_high, drop_low)
-                row.dropped = {(judge_ids[i], None) for i in dropped.indexes}
-            else:
-                for criterion_id in weights:
-                    column = [row.marks[j][criterion_id] for j in judge_ids]
-                    dropped = scoring.dropped_marks(column, drop_high, drop_low)
-                    row.dropped |= {(judge_ids[i], criterion_id) for i in dropped.indexes}
-    inputs = [*weights.values(), *(v for sheet in row.marks.values() for v in sheet.values())]
-    row.exact = scoring.exact_result(exact, inputs)
-    row.rounded = scoring.round_half_up(row.exact, contest.decimals)
-    row.spread = scoring.spread(totals, contest.decimals)
-
-
-def _tiebreaks(
-    contest: Contest, scored: list[EntryResult], criteria: list[Any]
-) -> list[TieBreak[int]]:
-    breaks: list[TieBreak[int]] = []
-    for key in contest.tiebreak_list:
-        if key == "untrimmed_mean":
-            values = {r.entry.id: Fraction(scoring.mean(list(r.totals.values()))) for r in scored}
-            breaks.append(TieBreak(_("mean of all judges' totals"), values))
-        elif key == "median":
-            values = {r.entry.id: Fraction(scoring.median(list(r.totals.values()))) for r in scored}
-            breaks.append(TieBreak(_("median of the judges' totals"), values))
-        elif key == "lower_spread":
-            values = {
-                r.entry.id: Fraction(scoring.variance(list(r.totals.values()))) for r in scored
-            }
-            breaks.append(TieBreak(_("smaller spread of the judges' totals"), values, False))
-        elif key.startswith("criterion:"):
-            number = int(key.split(":", 1)[1])
-            if not 1 <= number <= len(criteria):
-                continue
-            criterion = criteria[number - 1]
-            values = {}
-            for r in scored:
-                column = [sheet[criterion.id] for sheet in r.marks.values()]
-                if contest.aggregation == "median":
-                    values[r.entry.id] = Fraction(scoring.median(column))
-                elif contest.aggregation == "trimmed_mean":
-                    values[r.entry.id] = Fraction(
-                        scoring.trimmed_mean(column, contest.drop_highest, contest.drop_lowest)
-                    )
-                else:
-                    values[r.entry.id] = Fraction(scoring.mean(column))
-            breaks.append(TieBreak(_("higher score for %(name)s", name=criterion.name), values))
-    return breaks
-
-
-def _rank_and_award(
-    contest: Contest, results: ContestResults, scored: list[EntryResult], criteria: list[Any]
-) -> None:
-    by_id = {row.entry.id: row for row in scored}
-    keys: dict[int, Any] = {
-        row.entry.id: (row.rounded if contest.rank_on_rounded else Fraction(row.exact or 0))
-        for row in scored
-    }
-    breaks = _tiebreaks(contest, scored, criteria)
-    placings = rank(keys, breaks)
-    _apply_placings(by_id, placings)
-    # Composite keys: the score, then each tie-break (oriented so that higher is better).
-    composite = {
-        entry_id: (
-            Fraction(keys[entry_id]),
-            *(
-                Fraction(tb.value_of(entry_id)) * (1 if tb.higher_is_better else -1)  # type: ignore[arg-type]
-                for tb in breaks
-            ),
-        )
-        for entry_id in keys
-    }
-    secondary = {entry_id: key[1:] for entry_id, key in composite.items()}
-    _award(contest, results, by_id, composite, secondary, {e: Fraction(k) for e, k in keys.items()})
-
-
-def _apply_placings(by_id: dict[int, EntryResult], placings: list[Placing[int]]) -> None:
-    for placing in placings:
-        row = by_id[placing.entry]
-        row.place = placing.place
-        row.shared = placing.shared
-        row.decided_by = placing.decided_by
-
-
-def _award(
+def _results(
     contest: Contest,
-    results: ContestResults,
-    by_id: dict[int, EntryResult],
-    composite: dict[int, Any],
-    secondary: dict[int, Any],
-    plain: dict[int, Any],
-) -> None:
-    tiers = list(contest.tiers)
-    n = len(by_id)
-    awards: dict[int, str | None] = dict.fromkeys(by_id)
-    try:
-        if tiers and contest.prize_mode == "threshold":
-            thresholds = [(t.name, t.threshold or Decimal(0)) for t in tiers]
-            scores = {e: by_id[e].rounded for e in by_id}
-            awards = prize_rules.award_by_threshold(scores, thresholds)  # type: ignore[arg-type]
-        elif tiers:
-            if contest.prize_mode == "share":
-                plan = prize_rules.quotas_from_shares(
-                    n, [(t.name, t.share or Decimal(0)) for t in tiers]
-                )
-            else:
-                plan = [(t.name, t.quota or 0) for t in tiers]
-                check_tier_plan(n, plan)
-            if contest.tie_policy == prize_rules.EXACT_QUOTA_SECONDARY_KEY:
-                awards = prize_rules.award_tiers(plain, plan, contest.tie_policy, secondary)
-            else:
-                awards = prize_rules.award_tiers(composite, plan, contest.tie_policy)
-    except EventsysError as refusal:
-        results.problem = str(refusal)
-    except ValueError as error:
-        results.problem = _("The prizes cannot be given: %(reason)s", reason=str(error))
-    for entry_id, tier in awards.items():
-        by_id[entry_id].tier = tier
-    _organisations(contest, results, by_id)
-
-
-def _organisations(
-    contest: Contest, results: ContestResults, by_id: dict[int, EntryResult]
-) -> None:
-    with_org = [row for row in by_id.values() if row.entry.organisation_id is not None]
-    names = {row.entry.organisation_id: row.organisation_name for row in with_org}
-    tier_names = [t.name for t in contest.tiers]
-    counts: dict[int, dict[str, int]] = {}
-    for row in with_org:
-        org_counts = counts.setdefault(row.entry.organisation_id, dict.fromkeys(tier_names, 0))  # type: ignore[arg-type]
-        if row.tier is not None:
-            org_counts[row.tier] = org_counts.get(row.tier, 0) + 1
-    try:
-        if contest.org_points_basis == "place":
-            table = {
-                place: points
-                for place, points in enumerate(
-                    (Decimal(p) for p in contest.place_points.split(",") if p), start=1
-                )
-            }
-            totals, groups = prize_rules.rank_organisations_by_place(
-                [(row.entry.id, row.entry.organisation_id, row.place) for row in with_org],
-                table,
-            )
-        else:
-            if not contest.tiers:
-                return
-            awards_by_org: dict[int, list[str | None]] = defaultdict(list)
-            for row in with_org:
-                awards_by_org[row.entry.organisation_id].append(row.tier)  # type: ignore[index]
-            totals, groups = prize_rules.rank_organisations(
-                awards_by_org, {t.name: t.points for t in contest.tiers}
-            )
-    except ValueError as error:
-        results.problem = _(
-            "The organisation totals cannot be worked out: %(reason)s", reason=str(error)
-        )
-        return
-    place = 1
-    for group in groups:
-        for org_id in group:
-            results.orgs.append(
-                OrgResult(names[org_id], totals[org_id], place, len(group) > 1, counts[org_id])
-            )
-        place += len(group)
-
-
-def _compute_skating(
-    contest: Contest, judges: list[User], rows: list[EntryResult]
+    outcome: contest_results.Outcome,
+    entries_by_id: dict[int, Registration],
+    judges: list[User],
 ) -> ContestResults:
-    dances = contest.dance_list
-    sheets = {
-        (judge_id, dance): (status, sheet_id)
-        for sheet_id, judge_id, dance, status in db.session.execute(
-            select(
-                PlacingSheet.id, PlacingSheet.judge_id, PlacingSheet.dance, PlacingSheet.status
-            ).where(PlacingSheet.contest_id == contest.id)
+    labels: dict[str | None, str | None] = {}
+    rows = []
+    for eo in outcome.rows:
+        entry = entries_by_id.get(eo.entry_id)
+        if entry is None:
+            continue
+        if eo.decided_by not in labels:
+            labels[eo.decided_by] = tiebreak_label(contest, eo.decided_by)
+        rows.append(
+            EntryResult(
+                entry,
+                complete=eo.complete,
+                marks={j: dict(sheet) for j, sheet in eo.marks.items()},
+                totals=eo.totals,
+                excluded=eo.excluded,
+                missing=eo.missing,
+                dropped=eo.dropped,
+                exact=eo.exact,
+                rounded=eo.rounded,
+                spread=eo.spread,
+                place=eo.place,
+                skating_place=eo.skating_place,
+                shared=eo.shared,
+                decided_by=labels[eo.decided_by],
+                tier=eo.tier,
+                placings=eo.placings,
+                dance_places=eo.dance_places,
+            )
         )
+    names = {
+        row.entry.organisation_id: row.organisation_name
+        for row in rows
+        if row.entry.organisation_id is not None
     }
-    places: dict[tuple[int, str, int], int] = {}
-    for judge_id, dance, entry_id, place in db.session.execute(
-        select(
-            PlacingSheet.judge_id, PlacingSheet.dance, Placement.registration_id, Placement.place
+    orgs = [
+        OrgResult(
+            names.get(o.organisation_id, ""), o.points, o.place, o.shared, dict(o.tier_counts)
         )
-        .join(Placement, Placement.sheet_id == PlacingSheet.id)
-        .where(PlacingSheet.contest_id == contest.id, PlacingSheet.status == "submitted")
-    ):
-        places[(judge_id, dance, entry_id)] = place
-    missing = sum(
-        1
-        for judge in judges
-        for dance in dances
-        if sheets.get((judge.id, dance), ("draft", 0))[0] != "submitted"
+        for o in outcome.orgs
+    ]
+    return ContestResults(
+        contest,
+        judges,
+        rows,
+        orgs,
+        outcome.missing_sheets,
+        problem_text(outcome.problem),
+        outcome.skating_explanation,
     )
-    results = ContestResults(contest, judges, rows, [], missing)
-    if missing or not judges or not rows:
-        return results
-    marks_by_dance = {
-        dance: {
-            row.entry.id: [places.get((judge.id, dance, row.entry.id), 0) for judge in judges]
-            for row in rows
-        }
-        for dance in dances
-    }
-    try:
-        explanation = skating.multi_dance_explain(marks_by_dance)
-    except skating.SkatingInputError as error:
-        results.problem = _("The placings cannot be worked out: %(reason)s", reason=str(error))
-        return results
-    results.skating_explanation = explanation
-    by_id = {row.entry.id: row for row in rows}
-    # One dance: its places (rules 5-8) are the result; rules 9-11 combine several dances.
-    finals = (
-        explanation.places_by_dance[dances[0]] if len(dances) == 1 else explanation.final_places
-    )
-    counts: dict[Decimal, int] = defaultdict(int)
-    for place in finals.values():
-        counts[place] += 1
-    for row in rows:
-        row.complete = True
-        for dance in dances:
-            row.placings[dance] = marks_by_dance[dance][row.entry.id]
-            row.dance_places[dance] = explanation.places_by_dance[dance][row.entry.id]
-        final = finals[row.entry.id]
-        row.skating_place = final
-        # k couples sharing place p (the average of the places they cover) start at p - (k-1)/2.
-        row.place = int(final - Decimal(counts[final] - 1) / 2)
-        row.shared = counts[final] > 1
-        # Only a tie on the totals that a rule broke is named (not rule 9 for every row).
-        row.decided_by = explanation.tie_broken_by.get(row.entry.id) if len(dances) > 1 else None
-    keys = {row.entry.id: Fraction(-row.skating_place) for row in rows}  # type: ignore[operator]
-    rows.sort(key=lambda r: (r.place or 0, r.entry.id))
-    if contest.prize_mode == "threshold":
-        results.problem = _("Placings have no scores, so prizes must be given by count or share.")
-        return results
-    _award(contest, results, by_id, keys, {}, keys)
-    return results
 
 
 def ordered(results: ContestResults) -> list[EntryResult]:
@@ -425,6 +417,8 @@ def sheets_progress(results: ContestResults) -> tuple[int, int]:
     """Return (sheets submitted, sheets expected): all the hall sees while results are hidden."""
     if results.contest.is_skating:
         expected = len(results.judges) * len(results.contest.dance_list)
+    elif results.expected_sheets is not None:
+        expected = results.expected_sheets
     else:
         expected = sum(len(results.judges) - len(row.excluded) for row in results.rows)
     return max(expected - results.missing_sheets, 0), expected
@@ -446,7 +440,10 @@ def publish(contest: Contest, *, actor: User) -> ContestResults:
     if locked != 1:
         raise EventsysError(_("The results are already published."))
     db.session.refresh(contest)
-    results = compute(contest)
+    # The rows stored here are the published ones: no refresh touches them until withdrawn.
+    outcome = standings.refresh(db.session(), contest)
+    by_id = {entry.id: entry for entry in entries(contest)}
+    results = _results(contest, outcome, by_id, _panel_judges(contest))
     if not results.rows:
         raise EventsysError(_("There are no entries to publish results for."))
     if not results.judges:

@@ -490,7 +490,7 @@ def setup(event_id: int) -> Any:
 @role_required("organizer")
 def overview(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    outcome = results.compute(contest)
+    outcome = results.stored(contest)
     return render_template(
         "contests/overview.html",
         contest=contest,
@@ -543,7 +543,7 @@ def panel(contest_id: int) -> Any:
 @role_required("organizer")
 def matrix(contest_id: int) -> Any:
     contest = _contest_or_404(contest_id)
-    outcome = results.compute(contest)
+    outcome = results.stored(contest, marks=True)
     return render_template(
         "contests/matrix.html",
         contest=contest,
@@ -592,7 +592,7 @@ def export(contest_id: int, what: str, fmt: str) -> Any:
     contest = _contest_or_404(contest_id)
     if what not in ("results", "matrix") or fmt not in ("csv", "xlsx"):
         abort(404)
-    outcome = results.compute(contest)
+    outcome = results.stored(contest, marks=what == "matrix")
     filename = f"contest-{contest.id}-{what}.{fmt}"
     return send_download(exports.download(results.export_sheets(what, outcome), fmt, filename))
 
@@ -604,7 +604,7 @@ def certificates(contest_id: int) -> Any:
     if not contest.is_published:
         flash(_("Certificates can be printed once the results are published."), "error")
         return redirect(url_for("contests.overview", contest_id=contest_id))
-    outcome = results.compute(contest)
+    outcome = results.stored(contest)
     winners = [row for row in results.ordered(outcome) if row.tier]
     return render_template(
         "contests/certificates.html",
@@ -632,7 +632,7 @@ def public_results(contest_id: int) -> Any:
         current_user.is_authenticated and current_user.is_organizer
     ):
         return render_template("contests/not_yet.html", contest=contest), 200
-    outcome = results.compute(contest)
+    outcome = results.stored(contest)
     return render_template(
         "contests/results.html", contest=contest, results=outcome, rows=results.ordered(outcome)
     )
@@ -658,7 +658,7 @@ def skating(contest_id: int) -> Any:
         abort(404)
     if not contest.is_published and not organizer:
         return render_template("contests/not_yet.html", contest=contest), 200
-    outcome = results.compute(contest)
+    outcome = results.stored(contest)
     explanation = outcome.skating_explanation
     names = {row.entry.id: row.entry.display_name for row in outcome.rows}
     single = len(contest.dance_list) == 1
@@ -684,7 +684,7 @@ def skating(contest_id: int) -> Any:
 @cached_page
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
-    outcome = results.compute(contest)
+    outcome = results.stored(contest)
     hide_names = contest.blind and not contest.is_published
     # Before publication the screen may show only how many sheets are in (never an order).
     hidden = not contest.is_published and not contest.show_running_results

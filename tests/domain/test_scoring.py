@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eventsys.domain import scoring as _scoring
 from eventsys.domain.scoring import (
     AGGREGATORS,
     METHODS,
@@ -579,3 +580,22 @@ def test_aggregate_passes_drop_counts_only_to_the_trimmed_mean() -> None:
 def test_aggregate_refuses_an_unknown_method() -> None:
     with pytest.raises(ValueError, match="unknown aggregation method 'mode'"):
         aggregate(marks("1 2"), "mode")
+
+
+# ---- ratios of whole numbers (what contest_results hands over) -------------------------------
+
+
+def test_a_ratio_rounds_half_away_from_zero_and_never_shows_minus_zero() -> None:
+    assert _scoring.round_ratio_half_up(-1, 200, 2) == Decimal("-0.01")
+    assert str(_scoring.round_ratio_half_up(-1, 300, 2)) == "0.00"
+    assert str(_scoring.round_ratio_half_up(230, 3, 2)) == "76.67"
+
+
+def test_the_root_of_a_ratio_is_rounded_half_up_without_floats() -> None:
+    assert str(_scoring.root_ratio_half_up(2, 1, 3)) == "1.414"
+    assert str(_scoring.root_ratio_half_up(1, 4, 1)) == "0.5"
+
+
+def test_equal_whole_number_extremes_drop_the_earliest_positions() -> None:
+    assert _scoring.dropped_marks([5, 5, 5], 1, 1) == _scoring.DroppedMarks((0,), (1,))
+    assert _scoring.dropped_marks([7, 9, 9, 7], 2, 1) == _scoring.DroppedMarks((0,), (1, 2))

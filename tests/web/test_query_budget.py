@@ -166,13 +166,15 @@ BUDGET: dict[str, int] = {
     "GET /venues/<int:venue_id>.ics (304)": 0,
     "POST /checkin/<token>": 13,
     "POST /events/<int:event_id>/register": 15,  # + freed places promoted first
-    "POST /events/<int:event_id>/teams/new": 23,  # + promotion first, invitations, judge check
-    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 27,
+    # + promotion first, invitations, judge check; + event:<id> raised, a judged kind's contest
+    "POST /events/<int:event_id>/teams/new": 25,
+    # + the stored standings refreshed in the commit: inputs, stored rows, two upserts (any size)
+    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 36,
     "POST /manage/events/<int:event_id>/checkin": 7,
     "POST /manage/events/<int:event_id>/checkin/undo": 8,
     "POST /manage/events/new": 12,
-    "POST /registrations/<int:registration_id>/cancel": 21,  # + invitations withdrawn
-    "POST /tournaments/matches/<int:match_id>/result": 22,
+    "POST /registrations/<int:registration_id>/cancel": 22,  # + invitations, event:<id> raised
+    "POST /tournaments/matches/<int:match_id>/result": 23,  # + event:<id> (an entry changed)
 }
 
 # Routes whose count grows with the data, in files being rewritten (caching) by the lead:

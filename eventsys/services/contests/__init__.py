@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from eventsys.domain import contest_results
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
@@ -151,9 +152,11 @@ def is_excluded(
 ) -> bool:
     """Tell whether *judge* must stand aside for *entry* (回避: same organisation, or on its
     roster: *rostered* holds the (person, entry) pairs read by rostered_pairs)."""
-    if judge.organisation_id is not None and judge.organisation_id == entry.organisation_id:
-        return True
-    return (judge.id, entry.id) in rostered
+    return contest_results.stands_aside(
+        contest_results.Judge(judge.id, judge.organisation_id),
+        contest_results.Entry(entry.id, entry.organisation_id),
+        (judge.id, entry.id) in rostered,
+    )
 
 
 def rostered_pairs(event_id: int, user_ids: Collection[int]) -> set[tuple[int, int]]:
