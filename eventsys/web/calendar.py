@@ -53,8 +53,8 @@ from eventsys.services import (
 )
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web import caching
 from eventsys.web.forms import NormalisingForm
-from eventsys.web.pagecache import cached_page
 from eventsys.web.util import button_action
 
 bp = Blueprint("calendar", __name__)
@@ -186,7 +186,7 @@ def _send_feed(
         headers["X-Robots-Tag"] = "noindex, nofollow"
     if _client_is_current(version):
         return Response(status=304, headers=headers)
-    body = feeds.render_feed(scope, meta, version)
+    body = feeds.render_feed(scope, meta)
     response = Response(body, mimetype="text/calendar", headers=headers)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -247,7 +247,7 @@ def _bad_feed_request(error: BadFeedRequest) -> Any:
 
 
 @bp.route("/events/<int:event_id>.ics")
-@cached_page
+@caching.cached(caching.event_page)
 def event_ics(event_id: int) -> Response:
     """One event, with all its sittings, to download or subscribe to."""
     event = _visible_event(event_id)
@@ -261,7 +261,7 @@ def event_ics(event_id: int) -> Response:
 
 
 @bp.route("/calendar/contests/<int:event_id>.ics")
-@cached_page
+@caching.cached(caching.event_schedule)
 def contest_ics(event_id: int) -> Response:
     """A contest's or tournament's schedule: its sessions and every scheduled match."""
     event = _visible_event(event_id)
@@ -275,7 +275,7 @@ def contest_ics(event_id: int) -> Response:
 
 
 @bp.route("/venues/<int:venue_id>.ics")
-@cached_page
+@caching.cached(caching.room_feed)
 def venue_ics(venue_id: int) -> Response:
     """A room's or court's bookings."""
     venue = db.session.get(Venue, venue_id)
@@ -292,7 +292,7 @@ def venue_ics(venue_id: int) -> Response:
 
 
 @bp.route("/calendar/programme.ics")
-@cached_page
+@caching.cached(caching.programme)
 def programme_ics() -> Response:
     """The public programme, optionally only some kinds of event (?kind=lecture&kind=...)."""
     kinds = _kinds()
@@ -301,7 +301,7 @@ def programme_ics() -> Response:
 
 
 @bp.route("/calendar/u/<int:user_id>/<token>.ics")
-@cached_page
+@caching.cached(caching.personal_feed)
 def personal_ics(user_id: int, token: str) -> Response:
     """A person's own calendar, at their secret address."""
     user = feeds.user_for_token(user_id, token)
@@ -325,7 +325,7 @@ def personal_ics(user_id: int, token: str) -> Response:
 
 
 @bp.route("/calendar/")
-@cached_page
+@caching.cached(caching.names_only)
 def index() -> Any:
     """How to put the programme, a room or one's own events on a phone's calendar."""
     kinds = _kinds()
@@ -344,7 +344,7 @@ def index() -> Any:
 
 
 @bp.route("/calendar/venues/<int:venue_id>")
-@cached_page
+@caching.cached(caching.room)
 def venue_page(venue_id: int) -> Any:
     venue = db.session.get(Venue, venue_id)
     if venue is None:
@@ -359,7 +359,7 @@ def venue_page(venue_id: int) -> Any:
 
 
 @bp.route("/calendar/events/<int:event_id>")
-@cached_page
+@caching.cached(caching.event_page)
 def event_page(event_id: int) -> Any:
     event = _visible_event(event_id)
     return render_template(

@@ -16,7 +16,7 @@ from eventsys.extensions import db
 from eventsys.models import EVENT_KINDS, Event, Occurrence, Venue
 from eventsys.services import events as event_service
 from eventsys.timeutil import local_midnight, local_today, to_local
-from eventsys.web.pagecache import cached_page
+from eventsys.web import caching
 
 bp = Blueprint("public", __name__)
 
@@ -43,7 +43,7 @@ def _parse_int(raw: str | None) -> int | None:
 
 
 @bp.route("/")
-@cached_page
+@caching.cached(caching.programme)
 def home() -> Any:
     """The programme: upcoming sittings of published events, filtered by kind, date and venue."""
     kind = request.args.get("kind") or None
@@ -87,7 +87,7 @@ def home() -> Any:
 
 
 @bp.route("/events/<int:event_id>")
-@cached_page
+@caching.cached(caching.event_page)
 def event_detail(event_id: int) -> Any:
     try:
         event = event_service.get_event(
@@ -133,7 +133,7 @@ def event_detail(event_id: int) -> Any:
 
 
 @bp.route("/venues")
-@cached_page
+@caching.cached(caching.names_only)
 def venues() -> Any:
     rows = db.session.scalars(
         select(Venue).where(Venue.active.is_(True)).order_by(Venue.name)
@@ -142,7 +142,7 @@ def venues() -> Any:
 
 
 @bp.route("/venues/<int:venue_id>")
-@cached_page
+@caching.cached(caching.room_week)
 def venue_week(venue_id: int) -> Any:
     """One room's bookings for a week, Monday to Sunday."""
     venue = db.session.get(Venue, venue_id)

@@ -42,6 +42,7 @@ from eventsys.services.tournament_standings import (
     tournament_tables,
 )
 from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web import caching
 from eventsys.web.forms import (
     ActionForm,
     DataRequired,
@@ -52,7 +53,6 @@ from eventsys.web.forms import (
     keeps_input,
     options,
 )
-from eventsys.web.pagecache import cached_page
 from eventsys.web.util import attach_error, button_action, get_or_404, role_required
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
@@ -240,7 +240,7 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
 
 
 @bp.route("/")
-@cached_page
+@caching.cached(caching.programme)
 def index() -> Any:
     query = select(Tournament).join(Tournament.event).options(contains_eager(Tournament.event))
     if not (current_user.is_authenticated and current_user.is_organizer):
@@ -250,7 +250,7 @@ def index() -> Any:
 
 
 @bp.route("/<int:tournament_id>")
-@cached_page
+@caching.cached(caching.tournament_page)
 def overview(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     matches = service.all_matches(tournament)
@@ -265,7 +265,7 @@ def overview(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/bracket")
-@cached_page
+@caching.cached(caching.tournament_page)
 def bracket(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     stages = [stage for stage in tournament.stages if stage.kind == "knockout"]
@@ -277,7 +277,7 @@ def bracket(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/standings")
-@cached_page
+@caching.cached(caching.tournament_page)
 def standings(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -289,7 +289,7 @@ def standings(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/screen")
-@cached_page
+@caching.cached(caching.tournament_page)
 def screen(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -301,7 +301,7 @@ def screen(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/schedule")
-@cached_page
+@caching.cached(caching.tournament_page)
 def schedule(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -312,7 +312,7 @@ def schedule(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/teams/<int:registration_id>")
-@cached_page
+@caching.cached(caching.tournament_page)
 def team(tournament_id: int, registration_id: int) -> Any:
     tournament = _load(tournament_id)
     if registration_id not in {entry.registration_id for entry in tournament.entries}:
