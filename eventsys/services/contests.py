@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from eventsys import versions
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
@@ -492,6 +493,7 @@ def bump(contest: Contest) -> None:
         .where(Contest.id == contest.id)
         .values(results_version=Contest.results_version + 1)
     )
+    versions.touch(db.session, versions.contest(contest.id))
     db.session.refresh(contest, ["results_version"])
 
 
@@ -744,6 +746,9 @@ def assign_blind_codes(contest: Contest, *, letter: str | None = None) -> None:
         ).rowcount
         if given == 1:
             set_committed_value(entry, "blind_code", code)
+            versions.touch(
+                db.session, versions.contest(contest.id), versions.event_key(entry.event_id)
+            )
         else:
             db.session.refresh(entry, ["blind_code"])
 
@@ -767,6 +772,7 @@ def redraw_blind_codes(contest: Contest) -> None:
         .values(blind_code=None)
         .execution_options(synchronize_session=False)
     )
+    versions.touch(db.session, versions.contest(contest.id), versions.event_key(contest.event_id))
     assign_blind_codes(contest, letter=following)
 
 

@@ -20,6 +20,7 @@ from flask_babel import pgettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from eventsys import versions
 from eventsys.domain import prizes as prize_rules
 from eventsys.domain import scoring, skating
 from eventsys.domain.ranking import Placing, TieBreak, rank
@@ -445,6 +446,7 @@ def publish(contest: Contest, *, actor: User) -> ContestResults:
     ).rowcount
     if locked != 1:
         raise EventsysError(_("The results are already published."))
+    versions.touch(db.session, versions.contest(contest.id))  # a statement: say what changed
     db.session.refresh(contest)
     results = compute(contest)
     if not results.rows:

@@ -253,23 +253,20 @@ def cached(keys_of: KeysOf) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if (
-                request.method not in ("GET", "HEAD")
-                or not current_app.config.get("PAGE_CACHE", True)
-                or _EXTENSION not in current_app.extensions
-                or "_flashes" in session
-            ):
+            if request.method not in ("GET", "HEAD") or "_flashes" in session:
                 return view(*args, **kwargs)
             # The versions first, in the session's transaction, before the page's data: on
             # SQLite one snapshot serves both; on PostgreSQL every later read is as new.
             seen = versions.read(db.session, [versions.NAMES, *keys_of(**kwargs)])
             key, base_etag = _key(seen)
-            kept = store()
-            entry = kept.get(key)
-            if entry is not None and entry.fresh():
+            # PAGE_CACHE off: every answer is built, with the same ETag and 304s.
+            kept = store() if current_app.config.get("PAGE_CACHE", True) else None
+            entry = kept.get(key) if kept is not None else None
+            if kept is not None and entry is not None and entry.fresh():
                 kept.hits += 1
                 return _serve(entry)
-            kept.misses += 1
+            if kept is not None:
+                kept.misses += 1
             return _build(view, args, kwargs, key, base_etag, kept)
 
         return wrapper  # type: ignore[return-value]
@@ -283,7 +280,7 @@ def _build(
     kwargs: dict[str, Any],
     key: str,
     base_etag: str,
-    kept: Store,
+    kept: Store | None,
 ) -> Any:
     session_before = {k: v for k, v in session.items() if k != "csrf_token"}
     # The view builds the whole answer (its own 304 would leave nothing to keep); the
@@ -312,6 +309,8 @@ def _build(
     if etag is None:
         etag = base_etag if minute is None else _digest((base_etag, minute))
         response.set_etag(etag)
+    if kept is None:
+        return response.make_conditional(request)
     body = response.get_data()
     token = g.get("csrf_token")
     parts = tuple(body.split(token.encode())) if token else (body,)

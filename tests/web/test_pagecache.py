@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from eventsys.models.cache import TableGeneration
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -20,7 +21,6 @@ from eventsys import generations
 from eventsys.database import write_intent
 from eventsys.extensions import db, login_manager
 from eventsys.models import Event, Occurrence, User
-from eventsys.models.cache import TableGeneration
 from eventsys.services import calendar as feeds
 from eventsys.timeutil import utcnow
 from eventsys.web import pagecache
