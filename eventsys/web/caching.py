@@ -295,22 +295,16 @@ def _build(
                 request.environ[_environ(name)] = value
         for attribute in ("if_none_match", "if_modified_since"):
             request.__dict__.pop(attribute, None)  # werkzeug keeps what it parsed
-    session_after = {k: v for k, v in session.items() if k != "csrf_token"}
-    if (
-        response.status_code != 200
-        or response.direct_passthrough
-        or response.is_streamed
-        or session_after != session_before
-        or "Set-Cookie" in response.headers
-    ):
+    if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
         return response
     minute = _minute(clock.first) if clock.first is not None else None
     etag = response.get_etag()[0]  # a feed's own, from its sources' versions
     if etag is None:
         etag = base_etag if minute is None else _digest((base_etag, minute))
         response.set_etag(etag)
-    if kept is None:
-        return response.make_conditional(request)
+    session_after = {k: v for k, v in session.items() if k != "csrf_token"}
+    if kept is None or session_after != session_before or "Set-Cookie" in response.headers:
+        return response.make_conditional(request)  # not kept: a sign-in, a first visit
     body = response.get_data()
     token = g.get("csrf_token")
     parts = tuple(body.split(token.encode())) if token else (body,)
