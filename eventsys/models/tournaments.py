@@ -102,8 +102,10 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
         return f"<Tournament {self.id} event={self.event_id} {self.sport}>"
 
     def version_keys(self) -> tuple[str, ...]:
-        # The programme: the list of tournaments, and their matches in the calendar feeds.
-        return (versions.tournament(self.id), versions.event_key(self.event_id), versions.PROGRAMME)
+        keys = (versions.tournament(self.id), versions.event_key(self.event_id))
+        if versions.changed(self, "sport", "slot_minutes", "first_slot_at"):
+            return (*keys, versions.PROGRAMME)  # the list of tournaments, the matches' times
+        return keys
 
 
 class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
