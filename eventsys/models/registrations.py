@@ -111,11 +111,11 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     def version_keys(self) -> tuple[str, ...]:
         """Its event (places left, the entries of its contest or tournament), the programme
         (places left there too) and the feeds of the people who made it."""
-        people = {self.captain_id, self.registered_by_id} - {None}
+        people = sorted({p for p in (self.captain_id, self.registered_by_id) if p is not None})
         return (
             versions.event_key(self.event_id),
             versions.PROGRAMME,
-            *(versions.person(user_id) for user_id in sorted(people)),  # type: ignore[arg-type]
+            *(versions.person(user_id) for user_id in people),
         )
 
 

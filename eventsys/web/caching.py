@@ -257,7 +257,7 @@ def cached(keys_of: KeysOf) -> Callable[[F], F]:
                 return view(*args, **kwargs)
             # The versions first, in the session's transaction, before the page's data: on
             # SQLite one snapshot serves both; on PostgreSQL every later read is as new.
-            seen = versions.read(db.session, [versions.NAMES, *keys_of(**kwargs)])
+            seen = versions.read(db.session(), [versions.NAMES, *keys_of(**kwargs)])
             key, base_etag = _key(seen)
             # PAGE_CACHE off: every answer is built, with the same ETag and 304s.
             kept = store() if current_app.config.get("PAGE_CACHE", True) else None
@@ -323,7 +323,7 @@ def _build(
     return response.make_conditional(request)
 
 
-def _serve(entry: Entry) -> Response:
+def _serve(entry: Entry) -> Any:
     body = generate_csrf().encode().join(entry.parts) if len(entry.parts) > 1 else entry.parts[0]
     response = Response(body, status=entry.status, headers=list(entry.headers))
     return response.make_conditional(request)
