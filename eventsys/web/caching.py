@@ -7,8 +7,9 @@
   them), plus ``names`` (a room, organisation or person renamed), read in ONE query before the
   page's data: a page is never filed under versions newer than its data;
 * the address (scheme, host, path and query), the language, today's date;
-* the visitor: nobody, or the signed-in person's id with what the navigation shows of them
-  (name, roles), so no one is ever served someone else's page.
+* the visitor: nobody, or the signed-in person's id with what pages show of them (name,
+  roles, organisation) and the version of their own things (``person:<id>``: their
+  registrations, teams, groups), so no one is ever served someone else's page.
 
 A mark in contest A raises ``contest:A`` only: contest B's pages keep their key and stay. A page
 that read the clock while it was built (the programme starts "today", registration opens at a
@@ -255,10 +256,15 @@ def cached(keys_of: KeysOf) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if request.method not in ("GET", "HEAD") or "_flashes" in session:
                 return view(*args, **kwargs)
-            # The versions first, in the session's transaction, before the page's data: on
-            # SQLite one snapshot serves both; on PostgreSQL every later read is as new.
-            seen = versions.read(db.session(), [versions.NAMES, *keys_of(**kwargs)])
-            key, base_etag = _key(seen)
+            # Who asks (their row's values go into the key as they are), then the versions,
+            # in the session's transaction, before the page's data: on SQLite one snapshot
+            # serves both; on PostgreSQL every later read is at least as new.
+            visitor = _visitor()
+            keys = [versions.NAMES, *keys_of(**kwargs)]
+            if visitor is not None:  # their registrations, teams, groups, notices
+                keys.append(versions.person(visitor[0]))
+            seen = versions.read(db.session(), keys)
+            key, base_etag = _key(seen, visitor)
             # PAGE_CACHE off: every answer is built, with the same ETag and 304s.
             kept = store() if current_app.config.get("PAGE_CACHE", True) else None
             entry = kept.get(key) if kept is not None else None
@@ -329,9 +335,8 @@ def _serve(entry: Entry) -> Any:
     return response.make_conditional(request)
 
 
-def _key(seen: dict[str, int]) -> tuple[str, str]:
+def _key(seen: dict[str, int], visitor: tuple[Any, ...] | None) -> tuple[str, str]:
     """The cache key and the ETag for the request, given the versions it saw."""
-    visitor = _visitor()
     shown = (
         request.path,
         request.query_string.decode("latin-1"),
@@ -353,7 +358,8 @@ def _visitor() -> tuple[Any, ...] | None:
     if not current_user.is_authenticated:
         return None
     # What pages show of the visitor themselves: their name and what their roles open.
-    return (current_user.id, current_user.name, current_user.roles, current_user.language)
+    user = current_user
+    return (user.id, user.name, user.roles, user.language, user.organisation_id)
 
 
 def _locale(visitor: tuple[Any, ...] | None) -> str:
