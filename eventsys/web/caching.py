@@ -119,6 +119,7 @@ class Store:
     def clear(self) -> None:
         """Forget every kept page (and what the keys remember): tests that empty the tables."""
         aggregates.clear_cache()
+        self.hits = self.misses = 0
         try:
             self.backend.clear()
         except Exception as error:
