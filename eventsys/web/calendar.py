@@ -1,7 +1,8 @@
 """The calendar pages: .ics downloads, subscribable feeds and the pages that explain them.
 
-Feeds answer conditional requests (If-None-Match, If-Modified-Since) with 304 before building
-anything. Personal feeds live at /calendar/u/<user id>/<secret>.ics: the secret must stay out of
+Feeds and pages are kept under the versions of what they show (eventsys.web.caching), which
+answers conditional requests (If-None-Match, If-Modified-Since) with 304 from the kept copy.
+Personal feeds live at /calendar/u/<user id>/<secret>.ics: the secret must stay out of
 logs and referrers. Pages here send `Referrer-Policy: no-referrer`; the development server's
 access log is masked by `TokenMaskingFilter` (installed on the "werkzeug" and "gunicorn.access"
 loggers). In production run gunicorn with the same filter, e.g. in gunicorn.conf.py::
@@ -174,7 +175,7 @@ def _locale() -> str:
 def _send_feed(
     scope: feeds.Scope, meta: feeds.FeedMeta, filename: str, *, private: bool = False
 ) -> Response:
-    """Answer 304 if the client's copy is current, else the feed (from the cache if built)."""
+    """The feed, with its ETag and Last-Modified (@caching.cached answers 304 from them)."""
     version = feeds.feed_version(scope, meta, locale=_locale())
     headers = {
         "ETag": f'"{version.etag}"',
@@ -184,20 +185,10 @@ def _send_feed(
     }
     if private:
         headers["X-Robots-Tag"] = "noindex, nofollow"
-    if _client_is_current(version):
-        return Response(status=304, headers=headers)
     body = feeds.render_feed(scope, meta)
     response = Response(body, mimetype="text/calendar", headers=headers)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def _client_is_current(version: feeds.FeedVersion) -> bool:
-    if request.if_none_match:
-        # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison.
-        return request.if_none_match.contains_weak(version.etag)
-    since = request.if_modified_since
-    return since is not None and version.last_modified.replace(microsecond=0) <= since
 
 
 def _feed_links(feed_url: str) -> dict[str, Any]:
