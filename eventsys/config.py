@@ -48,10 +48,11 @@ class Defaults:
     # 0 trusts none: the sign-in and sign-up limits then count the proxy's address for everyone.
     PROXY_COUNT = 0
     # Rendered pages kept under the versions of what they show (eventsys.web.caching): in each
-    # process's memory (at most PAGE_CACHE_ENTRIES pages), or in Redis shared by every process
-    # and server when CACHE_URL (EVENTSYS_CACHE_URL=redis://host:6379/0) is set.
+    # process's memory (at most PAGE_CACHE_ENTRIES pages and PAGE_CACHE_BYTES), or in Redis
+    # shared by every process and server when CACHE_URL (EVENTSYS_CACHE_URL=redis://...) is set.
     PAGE_CACHE = True
     PAGE_CACHE_ENTRIES = 2000
+    PAGE_CACHE_BYTES = 64 * 1024 * 1024
     PAGE_CACHE_TIMEOUT = 600
     CACHE_URL: str | None = None
     HELP_TELEPHONE = "010-6381 2345"

@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_caching import Cache
+from flask_caching.backends.simplecache import SimpleCache
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -76,6 +77,31 @@ class Entry:
 
     def fresh(self) -> bool:
         return self.minute is None or self.minute == _minute(utcnow())
+
+
+class BoundedMemory(SimpleCache):
+    """Flask-Caching's SimpleCache, bounded by bytes as well as by entries: a worker keeps at
+    most *max_bytes* of pickled pages (the oldest go first), and no page over an eighth."""
+
+    def __init__(self, *args: Any, max_bytes: int = 64 << 20, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def set(self, key: str, value: Any, timeout: Any = None) -> bool | None:
+        with self._lock:
+            super().set(key, value, timeout)
+            size = sum(len(item[1]) for item in self._cache.values())
+            if len(self._cache[key][1]) > self.max_bytes // 8:
+                size -= len(self._cache.pop(key)[1])
+            for old in sorted(self._cache, key=lambda k: self._cache[k][0]):
+                if size <= self.max_bytes:
+                    break
+                size -= len(self._cache.pop(old)[1])
+            return True
+
+    def size(self) -> int:
+        with self._lock:
+            return sum(len(item[1]) for item in self._cache.values())
 
 
 class Store:
@@ -168,9 +194,10 @@ def init_app(app: Flask) -> None:
         where = f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}/{database}"
     else:
         config = {
-            "CACHE_TYPE": "SimpleCache",
+            "CACHE_TYPE": "eventsys.web.caching.BoundedMemory",
             "CACHE_DEFAULT_TIMEOUT": timeout,
             "CACHE_THRESHOLD": int(app.config.get("PAGE_CACHE_ENTRIES", 2000)),
+            "CACHE_OPTIONS": {"max_bytes": int(app.config.get("PAGE_CACHE_BYTES", 64 << 20))},
         }
         where = "memory"
     cache.init_app(app, config=config)

@@ -628,3 +628,17 @@ def test_with_redis_down_the_pages_come_from_the_database_and_the_log_says_so_on
     finally:
         with down.app_context():
             db.engine.dispose()
+
+
+def test_the_memory_is_bounded_and_the_oldest_pages_go_first() -> None:
+    memory = caching.BoundedMemory(threshold=100, default_timeout=600, max_bytes=8000)
+
+    def entry(size: int) -> caching.Entry:
+        return caching.Entry((b"x" * size,), 200, (), "etag", None)
+
+    for n in range(10):
+        memory.set(f"page:{n}", entry(700), timeout=600 + n)
+    assert memory.size() <= 8000
+    assert memory.get("page:0") is None and memory.get("page:9") is not None
+    memory.set("huge", entry(1500))  # more than an eighth of the memory: not kept
+    assert memory.get("huge") is None and memory.get("page:9") is not None
