@@ -37,6 +37,20 @@ def event_of(kind: str, ident: int) -> int | None:
     return found
 
 
+def tournament_of_event(event_id: int) -> int | None:
+    """The tournament of event *event_id*, if it has one (remembered once found; an event
+    without one asks each time, as one may be set up later)."""
+    with _lock:
+        known = _known.get(("event", event_id))
+    if known is not None:
+        return known
+    found = db.session.scalar(select(Tournament.id).where(Tournament.event_id == event_id))
+    if found is not None:
+        with _lock:
+            _known[("event", event_id)] = found
+    return found
+
+
 def clear_cache() -> None:
     """Forget what was found (tests empty the tables and reuse the ids)."""
     with _lock:

@@ -228,8 +228,11 @@ def event_page(event_id: int, **_: Any) -> list[str]:
 
 
 def event_schedule(event_id: int, **_: Any) -> list[str]:
-    """A contest's or tournament's calendar: its sittings and its matches' times and courts."""
-    return [versions.event_key(event_id), versions.PROGRAMME]
+    """A contest's or tournament's calendar: its sittings, and its tournament's matches (each
+    one's SEQUENCE and LAST-MODIFIED move with every change of the match)."""
+    tournament_id = aggregates.tournament_of_event(event_id)
+    matches = [versions.tournament(tournament_id)] if tournament_id is not None else []
+    return [versions.event_key(event_id), versions.PROGRAMME, *matches]
 
 
 def programme(**_: Any) -> list[str]:

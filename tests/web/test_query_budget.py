@@ -58,9 +58,9 @@ SMALL, BIG = 1, 3
 BUDGET: dict[str, int] = {
     "GET /": 3,  # + the versions' read
     "GET /calendar/": 2,  # + the versions' read
-    "GET /calendar/contests/<int:event_id>.ics": 8,  # + the versions' read
-    "GET /calendar/contests/<int:event_id>.ics (304)": 1,  # the versions' read: nothing else
-    "GET /calendar/contests/<int:event_id>.ics (tournament)": 8,  # + the versions' read
+    "GET /calendar/contests/<int:event_id>.ics": 9,  # + versions, its tournament
+    "GET /calendar/contests/<int:event_id>.ics (304)": 2,  # versions, its tournament
+    "GET /calendar/contests/<int:event_id>.ics (tournament)": 9,  # + versions, its tournament
     "GET /calendar/events/<int:event_id>": 2,  # + the versions' read
     "GET /calendar/me": 1,
     "GET /calendar/programme.ics": 5,  # + the versions' read
