@@ -187,7 +187,7 @@ def measure(meta: dict[str, Any], repeat: int) -> dict[str, Any]:
         for name, path in routes(meta, token).items():
             client.get(path)  # warm what stays warm in a server (templates, the catalog)
             # Count the page being built, not served again from the page cache (which costs
-            # one read of the table generations, on a connection of its own).
+            # one read of the versions it is kept under).
             app.config["PAGE_CACHE"] = False
             counter["n"] = 0
             response = client.get(path)

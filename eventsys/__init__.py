@@ -38,10 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def wrap_wsgi(app: Flask) -> None:
-    """Put the page cache's fast path, then the trusted proxies' headers, in front of Flask."""
-    from eventsys.web.pagecache import FastPath
-
-    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    """Put the trusted proxies' headers in front of Flask."""
     proxies = int(app.config.get("PROXY_COUNT", 0))
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -80,7 +77,8 @@ def init_extensions(app: Flask) -> None:
         configure_engine_events(db.engine)
     from flask_sqlalchemy.session import Session
 
-    from eventsys import generations, versions
+    from eventsys import versions
+    from eventsys.web import caching
 
-    generations.install(Session)
     versions.install(Session)
+    caching.init_app(app)

@@ -50,9 +50,14 @@ class Defaults:
     # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (the TLS proxy: 1).
     # 0 trusts none: the sign-in and sign-up limits then count the proxy's address for everyone.
     PROXY_COUNT = 0
-    # Rendered pages kept per worker until a table they read changes (eventsys.web.pagecache).
+    # Rendered pages kept under the versions of what they show (eventsys.web.caching): in each
+    # process's memory (at most PAGE_CACHE_ENTRIES pages and PAGE_CACHE_BYTES), or in Redis
+    # shared by every process and server when CACHE_URL (EVENTSYS_CACHE_URL=redis://...) is set.
     PAGE_CACHE = True
-    PAGE_CACHE_BYTES = 24 * 1024 * 1024
+    PAGE_CACHE_ENTRIES = 2000
+    PAGE_CACHE_BYTES = 64 * 1024 * 1024
+    PAGE_CACHE_TIMEOUT = 600
+    CACHE_URL: str | None = None
     HELP_TELEPHONE = "010-6381 2345"
     CENTRE_NAME = "丰台区老干部活动中心"
     PAGE_SIZE = 30

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction, scoped_session
@@ -58,6 +58,11 @@ def event_key(event_id: int) -> str:
     return f"event:{event_id}"
 
 
+def venue(venue_id: int) -> str:
+    """A room's own row (its name, its feed's heading)."""
+    return f"venue:{venue_id}"
+
+
 def venue_week(venue_id: int, day: date) -> str:
     """The week (ISO year and week) of *day* in room *venue_id*."""
     year, week, _ = day.isocalendar()
@@ -70,6 +75,12 @@ def person(user_id: int) -> str:
 
 
 PROGRAMME = "programme"
+"""The centre's timetable: every event and sitting (what, when, where, places left) and every
+match's time and court. The programme pages and the calendar feeds key on it."""
+
+NAMES = "names"
+"""Labels shown across many pages: a room's, an organisation's, a group's or a person's name.
+Rare changes; every cached page keys on it, so a rename shows everywhere at once."""
 
 
 # ---- writing ---------------------------------------------------------------------------------
@@ -84,6 +95,29 @@ def touch(session: Session | scoped_session[Session], *keys: str) -> None:
         session.begin()
     touched: set[str] = session.info.setdefault(_TOUCHED, set())
     touched.update(keys)
+
+
+def before_and_now(obj: Any, attribute: str) -> tuple[Any, ...]:
+    """The values *attribute* of *obj* had and has in this flush: the old and the new one when
+    it changed (a sitting moved to another room or week belongs to both), else the one."""
+    history = inspect(obj).attrs[attribute].history
+    if not history.has_changes():
+        return (getattr(obj, attribute),)
+    return (*history.deleted, *history.added)
+
+
+def is_new(obj: Any) -> bool:
+    """Whether *obj* is being inserted by this flush (asked from ``version_keys``)."""
+    state = inspect(obj)
+    return state.pending or (state.session is not None and obj in state.session.new)
+
+
+def changed(obj: Any, *attributes: str) -> bool:
+    """Whether *obj* is new or deleted, or one of *attributes* changed, in this flush."""
+    state = inspect(obj)
+    if is_new(obj) or state.deleted or state.was_deleted:
+        return True
+    return any(state.attrs[name].history.has_changes() for name in attributes)
 
 
 def _keys_of(obj: Any) -> Iterable[str]:

@@ -129,8 +129,11 @@ def away_from_a_minute_boundary() -> None:
 
 
 def _empty_tables(app: Flask) -> None:
-    # Rows go behind the app's back here (no table generations move): forget kept pages too.
-    app.extensions.pop("eventsys.pagecache", None)
+    # Rows go behind the app's back here and the versions start again from nothing: forget
+    # kept pages too.
+    from eventsys.web import caching
+
+    caching.store(app).clear()
     with app.app_context():
         db.session.remove()
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]

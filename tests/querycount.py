@@ -7,8 +7,9 @@
 
 Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) is not counted: SQLite sends
 its BEGIN as a statement and PostgreSQL does not, and neither is a query a page could avoid.
-Only the engine's own connections are seen: a raw DBAPI connection opened beside the pool
-(eventsys.generations reads the table generations on one) is not counted."""
+Only the engine's own connections are seen: a raw DBAPI connection opened beside the pool is
+not counted. A page served from the cache (eventsys.web.caching) costs one statement, the
+read of its versions."""
 
 from __future__ import annotations
 

@@ -207,7 +207,7 @@ class JudgeAssignment(db.Model):  # type: ignore[name-defined,misc]
     judge: Mapped[User] = relationship()
 
     def version_keys(self) -> tuple[str, ...]:
-        return (versions.contest(self.contest_id),)
+        return (versions.contest(self.contest_id), versions.person(self.judge_id))
 
 
 class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]

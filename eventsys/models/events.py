@@ -20,9 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
-from eventsys.timeutil import utcnow
+from eventsys.timeutil import to_local, utcnow
 
 if TYPE_CHECKING:
     from eventsys.models.users import User
@@ -124,6 +125,14 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title}>"
 
+    def version_keys(self) -> tuple[str, ...]:
+        """The event's pages, the programme, and the room weeks its sittings show it in (their
+        rows may not change with the event's title or status)."""
+        keys = [versions.event_key(self.id), versions.PROGRAMME]
+        if versions.changed(self, "title", "kind", "status", "cancelled_at"):
+            keys += [o.week_key() for o in self.occurrences]
+        return tuple(keys)
+
 
 class Occurrence(db.Model):  # type: ignore[name-defined,misc]
     """One dated sitting of an event; the rows that actually book a venue."""
@@ -155,6 +164,19 @@ class Occurrence(db.Model):  # type: ignore[name-defined,misc]
     @property
     def moved(self) -> bool:
         return self.starts_at != self.original_start
+
+    def week_key(self) -> str:
+        return versions.venue_week(self.venue_id, to_local(self.starts_at).date())
+
+    def version_keys(self) -> tuple[str, ...]:
+        """Its event, the programme, and its room's week: both rooms' and weeks' when moved."""
+        weeks = {
+            versions.venue_week(venue_id, to_local(starts_at).date())
+            for venue_id in versions.before_and_now(self, "venue_id")
+            for starts_at in versions.before_and_now(self, "starts_at")
+            if venue_id is not None and starts_at is not None
+        }
+        return (versions.event_key(self.event_id), versions.PROGRAMME, *sorted(weeks))
 
 
 # PostgreSQL refuses overlapping bookings of one venue even if application code forgot to lock;

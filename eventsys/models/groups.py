@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
@@ -40,6 +41,9 @@ class Group(db.Model):  # type: ignore[name-defined,misc]
         back_populates="group", cascade="all, delete-orphan"
     )
 
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.NAMES,)
+
 
 class GroupMember(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "group_member"
@@ -54,3 +58,6 @@ class GroupMember(db.Model):  # type: ignore[name-defined,misc]
 
     group: Mapped[Group] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.person(self.user_id),)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime
 from eventsys.timeutil import utcnow
@@ -26,6 +27,9 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
     units: Mapped[list[Organisation]] = relationship(
         back_populates="parent", order_by="Organisation.name"
     )
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.NAMES,)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name}>"

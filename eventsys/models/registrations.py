@@ -105,12 +105,18 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
             return "event_cancelled"
         return self.status
 
-    def version_keys(self) -> tuple[str, ...]:
-        # The event's entries changed (a contest's stored results follow: services.standings).
-        return (versions.event_key(self.event_id),)
-
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"
+
+    def version_keys(self) -> tuple[str, ...]:
+        """Its event (places left, the entries of its contest or tournament), the programme
+        (places left there too) and the feeds of the people who made it."""
+        people = sorted({p for p in (self.captain_id, self.registered_by_id) if p is not None})
+        return (
+            versions.event_key(self.event_id),
+            versions.PROGRAMME,
+            *(versions.person(user_id) for user_id in people),
+        )
 
 
 class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
@@ -137,6 +143,9 @@ class RegistrationMember(db.Model):  # type: ignore[name-defined,misc]
 
     registration: Mapped[Registration] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.event_key(self.event_id), versions.person(self.user_id))
 
 
 class TeamInvitation(db.Model):  # type: ignore[name-defined,misc]
@@ -167,6 +176,9 @@ class TeamInvitation(db.Model):  # type: ignore[name-defined,misc]
 
     registration: Mapped[Registration] = relationship()
     user: Mapped[User] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.event_key(self.event_id), versions.person(self.user_id))
 
 
 class Attendance(db.Model):  # type: ignore[name-defined,misc]
@@ -210,6 +222,10 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
     def person_name(self) -> str:
         return self.user.name if self.user is not None else (self.guest_name or "")
 
+    def version_keys(self) -> tuple[str, ...]:
+        people = (versions.person(self.user_id),) if self.user_id is not None else ()
+        return (versions.event_key(self.event_id), *people)
+
 
 class Notice(db.Model):  # type: ignore[name-defined,misc]
     """Something a person should read on their page (e.g. promoted from the waiting list)."""
@@ -225,3 +241,6 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event | None] = relationship()
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.person(self.user_id),)

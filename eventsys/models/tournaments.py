@@ -102,7 +102,10 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
         return f"<Tournament {self.id} event={self.event_id} {self.sport}>"
 
     def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.id), versions.event_key(self.event_id))
+        keys = (versions.tournament(self.id), versions.event_key(self.event_id))
+        if versions.changed(self, "sport", "slot_minutes", "first_slot_at"):
+            return (*keys, versions.PROGRAMME)  # the list of tournaments, the matches' times
+        return keys
 
 
 class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
@@ -360,4 +363,7 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
         )
 
     def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
+        keys = (versions.tournament(self.tournament_id),)
+        if versions.changed(self, "starts_at", "court_id", "side_a_id", "side_b_id"):
+            return (*keys, versions.PROGRAMME)  # the calendar feeds show when and where
+        return keys

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime
 from eventsys.timeutil import utcnow
@@ -95,6 +96,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.login}>"
+
+    def version_keys(self) -> tuple[str, ...]:
+        """Their own feed and pages; their name wherever it is shown (results, rosters)."""
+        keys = [versions.person(self.id)]
+        if not versions.is_new(self) and versions.changed(self, "name", "active"):
+            keys.append(versions.NAMES)
+        return tuple(keys)
 
 
 def hash_password(password: str) -> str:

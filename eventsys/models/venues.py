@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models.types import UTCDateTime, code_type
 from eventsys.timeutil import utcnow
@@ -28,6 +29,10 @@ class Venue(db.Model):  # type: ignore[name-defined,misc]
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def version_keys(self) -> tuple[str, ...]:
+        """The room's own pages and feed, and its name and details wherever they are shown."""
+        return (versions.venue(self.id), versions.NAMES)
 
     def __repr__(self) -> str:
         return f"<Venue {self.id} {self.name}>"

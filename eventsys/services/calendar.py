@@ -28,8 +28,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -70,7 +68,6 @@ PRODID = "-//Fengtai Veteran Cadres Centre//eventsys//ZH"
 TZID = "Asia/Shanghai"
 REFRESH = timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL (PT1H)
 SCOPE_KINDS = ("event", "contest", "venue", "programme", "personal")
-CACHE_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -395,31 +392,12 @@ def feed_version(scope: Scope, meta: FeedMeta, *, locale: str = "") -> FeedVersi
     return FeedVersion(etag=_digest(key), last_modified=_latest(*modified).astimezone(UTC))
 
 
-_cache: OrderedDict[str, bytes] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def render_feed(scope: Scope, meta: FeedMeta, version: FeedVersion) -> bytes:
-    """Return the feed's text, built once per version and kept in a small LRU cache."""
-    with _cache_lock:
-        body = _cache.get(version.etag)
-        if body is not None:
-            _cache.move_to_end(version.etag)
-            return body
+def render_feed(scope: Scope, meta: FeedMeta) -> bytes:
+    """Return the feed's text (kept, like the pages, by eventsys.web.caching)."""
     items: list[CalendarItem] = []
     for source in SOURCES[scope.kind]:
         items.extend(source.items(scope))
-    body = write_calendar(meta, items)
-    with _cache_lock:
-        _cache[version.etag] = body
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return body
-
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    return write_calendar(meta, items)
 
 
 # ---- writing RFC 5545 -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from eventsys import versions
 from eventsys.domain.text import normalise_number
 from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
@@ -139,6 +140,7 @@ def _lock_unpublished(contest: Contest) -> None:
     ).rowcount
     if changed != 1:
         raise EventsysError(_("The results are published, so the marks are locked."))
+    versions.touch(db.session, versions.contest(contest.id))
 
 
 def _stale() -> Conflict:

@@ -20,6 +20,7 @@ from flask_babel import pgettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
+from eventsys import versions
 from eventsys.domain import contest_results, scoring
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
@@ -439,6 +440,7 @@ def publish(contest: Contest, *, actor: User) -> ContestResults:
     ).rowcount
     if locked != 1:
         raise EventsysError(_("The results are already published."))
+    versions.touch(db.session, versions.contest(contest.id))  # a statement: say what changed
     db.session.refresh(contest)
     # The rows stored here are the published ones: no refresh touches them until withdrawn.
     outcome = standings.refresh(db.session(), contest)

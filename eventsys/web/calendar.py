@@ -1,7 +1,8 @@
 """The calendar pages: .ics downloads, subscribable feeds and the pages that explain them.
 
-Feeds answer conditional requests (If-None-Match, If-Modified-Since) with 304 before building
-anything. Personal feeds live at /calendar/u/<user id>/<secret>.ics: the secret must stay out of
+Feeds and pages are kept under the versions of what they show (eventsys.web.caching), which
+answers conditional requests (If-None-Match, If-Modified-Since) with 304 from the kept copy.
+Personal feeds live at /calendar/u/<user id>/<secret>.ics: the secret must stay out of
 logs and referrers. Pages here send `Referrer-Policy: no-referrer`; the development server's
 access log is masked by `TokenMaskingFilter` (installed on the "werkzeug" and "gunicorn.access"
 loggers). In production run gunicorn with the same filter, e.g. in gunicorn.conf.py::
@@ -53,9 +54,9 @@ from eventsys.services import (
 from eventsys.services import events as event_service
 from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import local_today, utcnow
+from eventsys.web import caching
 from eventsys.web.actions import perform
 from eventsys.web.forms import NormalisingForm
-from eventsys.web.pagecache import cached_page
 from eventsys.web.util import button_action, viewer
 
 bp = Blueprint("calendar", __name__)
@@ -175,7 +176,7 @@ def _locale() -> str:
 def _send_feed(
     scope: feeds.Scope, meta: feeds.FeedMeta, filename: str, *, private: bool = False
 ) -> Response:
-    """Answer 304 if the client's copy is current, else the feed (from the cache if built)."""
+    """The feed, with its ETag and Last-Modified (@caching.cached answers 304 from them)."""
     version = feeds.feed_version(scope, meta, locale=_locale())
     headers = {
         "ETag": f'"{version.etag}"',
@@ -185,20 +186,10 @@ def _send_feed(
     }
     if private:
         headers["X-Robots-Tag"] = "noindex, nofollow"
-    if _client_is_current(version):
-        return Response(status=304, headers=headers)
-    body = feeds.render_feed(scope, meta, version)
+    body = feeds.render_feed(scope, meta)
     response = Response(body, mimetype="text/calendar", headers=headers)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def _client_is_current(version: feeds.FeedVersion) -> bool:
-    if request.if_none_match:
-        # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison.
-        return request.if_none_match.contains_weak(version.etag)
-    since = request.if_modified_since
-    return since is not None and version.last_modified.replace(microsecond=0) <= since
 
 
 def _feed_links(feed_url: str) -> dict[str, Any]:
@@ -246,7 +237,7 @@ def _bad_feed_request(error: BadFeedRequest) -> Any:
 
 
 @bp.route("/events/<int:event_id>.ics")
-@cached_page
+@caching.cached(caching.event_page)
 def event_ics(event_id: int) -> Response:
     """One event, with all its sittings, to download or subscribe to."""
     event = _visible_event(event_id)
@@ -260,7 +251,7 @@ def event_ics(event_id: int) -> Response:
 
 
 @bp.route("/calendar/contests/<int:event_id>.ics")
-@cached_page
+@caching.cached(caching.event_schedule)
 def contest_ics(event_id: int) -> Response:
     """A contest's or tournament's schedule: its sessions and every scheduled match."""
     event = _visible_event(event_id)
@@ -274,7 +265,7 @@ def contest_ics(event_id: int) -> Response:
 
 
 @bp.route("/venues/<int:venue_id>.ics")
-@cached_page
+@caching.cached(caching.room_feed)
 def venue_ics(venue_id: int) -> Response:
     """A room's or court's bookings."""
     venue = db.session.get(Venue, venue_id)
@@ -291,7 +282,7 @@ def venue_ics(venue_id: int) -> Response:
 
 
 @bp.route("/calendar/programme.ics")
-@cached_page
+@caching.cached(caching.programme)
 def programme_ics() -> Response:
     """The public programme, optionally only some kinds of event (?kind=lecture&kind=...)."""
     kinds = _kinds()
@@ -300,7 +291,7 @@ def programme_ics() -> Response:
 
 
 @bp.route("/calendar/u/<int:user_id>/<token>.ics")
-@cached_page
+@caching.cached(caching.personal_feed)
 def personal_ics(user_id: int, token: str) -> Response:
     """A person's own calendar, at their secret address."""
     user = feeds.user_for_token(user_id, token)
@@ -324,7 +315,7 @@ def personal_ics(user_id: int, token: str) -> Response:
 
 
 @bp.route("/calendar/")
-@cached_page
+@caching.cached(caching.names_only)
 def index() -> Any:
     """How to put the programme, a room or one's own events on a phone's calendar."""
     kinds = _kinds()
@@ -341,7 +332,7 @@ def index() -> Any:
 
 
 @bp.route("/calendar/venues/<int:venue_id>")
-@cached_page
+@caching.cached(caching.room)
 def venue_page(venue_id: int) -> Any:
     venue = db.session.get(Venue, venue_id)
     if venue is None:
@@ -356,7 +347,7 @@ def venue_page(venue_id: int) -> Any:
 
 
 @bp.route("/calendar/events/<int:event_id>")
-@cached_page
+@caching.cached(caching.event_page)
 def event_page(event_id: int) -> Any:
     event = _visible_event(event_id)
     return render_template(

@@ -6,7 +6,6 @@ an entrant or an organisation."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -14,7 +13,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -58,6 +56,7 @@ from eventsys.services import exports, judging, results
 from eventsys.services.accounts import queries as account_queries
 from eventsys.services.contests.queries import may_see_contest
 from eventsys.timeutil import to_local
+from eventsys.web import caching
 from eventsys.web.actions import perform
 from eventsys.web.forms import (
     ActionForm,
@@ -67,7 +66,6 @@ from eventsys.web.forms import (
     keeps_input,
     options,
 )
-from eventsys.web.pagecache import cached_page
 from eventsys.web.util import (
     attach_error,
     button_action,
@@ -625,7 +623,7 @@ def _visible_results(contest_id: int) -> Contest:
 
 
 @bp.route("/contests/<int:contest_id>/results")
-@cached_page
+@caching.cached(caching.contest_page)
 def public_results(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
     if not contest.is_published and not (
@@ -649,7 +647,7 @@ def _judge_letter(index: int) -> str:
 
 
 @bp.route("/contests/<int:contest_id>/skating")
-@cached_page
+@caching.cached(caching.contest_page)
 def skating(contest_id: int) -> Any:
     """The Skating System calculation: each dance's majority table and the final summary."""
     contest = _visible_results(contest_id)
@@ -681,28 +679,24 @@ def skating(contest_id: int) -> Any:
 
 
 @bp.route("/contests/<int:contest_id>/scoreboard")
-@cached_page
+@caching.cached(caching.contest_page)
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
     outcome = results.stored(contest)
     hide_names = contest.blind and not contest.is_published
     # Before publication the screen may show only how many sheets are in (never an order).
     hidden = not contest.is_published and not contest.show_running_results
-    response = Response(
-        render_template(
-            "contests/scoreboard.html",
-            contest=contest,
-            rows=[] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
-            hide_names=hide_names,
-            hidden=hidden,
-            progress=results.sheets_progress(outcome),
-            results=outcome,
-        )
+    # Its ETag is the versions it is kept under (eventsys.web.caching): the contest's, its
+    # event's (a withdrawn entry) and the names' (a renamed entrant).
+    return render_template(
+        "contests/scoreboard.html",
+        contest=contest,
+        rows=[] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
+        hide_names=hide_names,
+        hidden=hidden,
+        progress=results.sheets_progress(outcome),
+        results=outcome,
     )
-    # The ETag is a digest of the page itself, so every field shown feeds it (a version number
-    # missed a withdrawn entry and a new name: the screen got 304 and kept showing them).
-    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=12).hexdigest())
-    return response.make_conditional(request)
 
 
 # ---- judging (judges) --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from eventsys.services import events as event_service
 from eventsys.services.events import queries as event_queries
 from eventsys.services.places import queries as place_queries
 from eventsys.timeutil import local_midnight, local_today, to_local
-from eventsys.web.pagecache import cached_page
+from eventsys.web import caching
 from eventsys.web.util import viewer
 
 bp = Blueprint("public", __name__)
@@ -44,7 +44,7 @@ def _parse_int(raw: str | None) -> int | None:
 
 
 @bp.route("/")
-@cached_page
+@caching.cached(caching.programme)
 def home() -> Any:
     """The programme: upcoming sittings of published events, filtered by kind, date and venue."""
     kind = request.args.get("kind") or None
@@ -72,7 +72,7 @@ def home() -> Any:
 
 
 @bp.route("/events/<int:event_id>")
-@cached_page
+@caching.cached(caching.event_page)
 def event_detail(event_id: int) -> Any:
     try:
         event = event_service.get_event(event_id, viewer=viewer())
@@ -104,14 +104,14 @@ def event_detail(event_id: int) -> Any:
 
 
 @bp.route("/venues")
-@cached_page
+@caching.cached(caching.names_only)
 def venues() -> Any:
     rows = place_queries.active_venues()
     return render_template("public/venues.html", venues=rows)
 
 
 @bp.route("/venues/<int:venue_id>")
-@cached_page
+@caching.cached(caching.room_week)
 def venue_week(venue_id: int) -> Any:
     """One room's bookings for a week, Monday to Sunday."""
     venue = db.session.get(Venue, venue_id)

@@ -43,6 +43,7 @@ from eventsys.services.tournament_standings import (
 )
 from eventsys.services.tournaments import queries
 from eventsys.timeutil import local_to_utc, to_local
+from eventsys.web import caching
 from eventsys.web.actions import perform
 from eventsys.web.forms import (
     ActionForm,
@@ -55,7 +56,6 @@ from eventsys.web.forms import (
     keeps_input,
     options,
 )
-from eventsys.web.pagecache import cached_page
 from eventsys.web.util import attach_error, button_action, get_or_404, role_required, viewer
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
@@ -299,14 +299,14 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
 
 
 @bp.route("/")
-@cached_page
+@caching.cached(caching.programme)
 def index() -> Any:
     rows = queries.visible_tournaments(viewer(), limit=200)
     return render_template("tournaments/index.html", tournaments=rows, tournament_css=_css())
 
 
 @bp.route("/<int:tournament_id>")
-@cached_page
+@caching.cached(caching.tournament_page)
 def overview(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     matches = service.all_matches(tournament)
@@ -321,7 +321,7 @@ def overview(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/bracket")
-@cached_page
+@caching.cached(caching.tournament_page)
 def bracket(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     stages = [stage for stage in tournament.stages if stage.kind == "knockout"]
@@ -333,7 +333,7 @@ def bracket(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/standings")
-@cached_page
+@caching.cached(caching.tournament_page)
 def standings(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -345,7 +345,7 @@ def standings(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/screen")
-@cached_page
+@caching.cached(caching.tournament_page)
 def screen(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -357,7 +357,7 @@ def screen(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/schedule")
-@cached_page
+@caching.cached(caching.tournament_page)
 def schedule(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
     return render_template(
@@ -368,7 +368,7 @@ def schedule(tournament_id: int) -> Any:
 
 
 @bp.route("/<int:tournament_id>/teams/<int:registration_id>")
-@cached_page
+@caching.cached(caching.tournament_page)
 def team(tournament_id: int, registration_id: int) -> Any:
     tournament = _load(tournament_id)
     if registration_id not in {entry.registration_id for entry in tournament.entries}:

@@ -1,8 +1,10 @@
 """Kept pages under load: a signed-in visitor never gets a page older than what was committed.
 
-Issue 15.7: on SQLite the page cache read the table generations after the visitor's own row,
-whose statement had started the request's snapshot; a registration landing in between left a
-page with the old "places left" kept under the new numbers until the next write. Here gunicorn
+Issue 15.7: on SQLite the old page cache read its table generations after the visitor's own
+row, whose statement had started the request's snapshot; a registration landing in between left
+a page with the old "places left" kept under the new numbers until the next write. The
+version-keyed cache (eventsys.web.caching, #17) reads the versions in the request's own
+transaction before the page's data; this test holds it to the same promise. Here gunicorn
 (several workers and threads) serves registrations and signed-in GETs of the event page at the
 same time, on SQLite and on PostgreSQL. Every GET sent after a registration's answer came back
 must count that registration, and once the registrations are over every visitor, on every

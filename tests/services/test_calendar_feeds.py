@@ -35,7 +35,7 @@ def scope(kind: str, ident: int | None = None, **kwargs: object) -> feeds.Scope:
 def build(the_scope: feeds.Scope) -> tuple[feeds.FeedVersion, str]:
     meta = feeds.FeedMeta(name="测试日历")
     version = feeds.feed_version(the_scope, meta)
-    return version, feeds.render_feed(the_scope, meta, version).decode()
+    return version, feeds.render_feed(the_scope, meta).decode()
 
 
 def vevents(text: str) -> list[icalendar.Event]:
@@ -181,18 +181,6 @@ def test_a_cancelled_event_stays_as_cancelled_for_thirty_days_then_leaves(
     # A download of the event itself still says what happened to it.
     _version, single = build(scope("event", event_id, now=utcnow() + timedelta(days=60)))
     assert str(vevents(single)[0]["STATUS"]) == "CANCELLED"
-
-
-def test_an_unchanged_feed_keeps_its_version_and_is_built_once(
-    ctx: Flask, make_event: Callable[..., int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_event(start=at(3, 9))
-    feeds.clear_cache()
-    first, text = build(scope("programme"))
-    calls = []
-    monkeypatch.setattr(feeds, "write_calendar", lambda *a: calls.append(a) or b"")
-    second, again = build(scope("programme"))
-    assert second == first and again == text and calls == []
 
 
 # ---- a person's feed --------------------------------------------------------------------------

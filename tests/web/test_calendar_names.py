@@ -183,7 +183,6 @@ def assert_read_alike(
 @pytest.fixture(autouse=True)
 def _whole_minute() -> None:
     away_from_a_minute_boundary()
-    feeds.clear_cache()
 
 
 @pytest.fixture

@@ -50,11 +50,6 @@ def register(app: Flask, event_id: int, user_id: int, status: str = "confirmed")
         db.session.commit()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    feeds.clear_cache()
-
-
 # ---- downloads and feeds ----------------------------------------------------------------------
 
 

@@ -353,11 +353,8 @@ def _csrf(client: FlaskClient) -> str:
 
 
 # Rows that a refused submission may add: a refused sign-in or sign-up is recorded, to slow down
-# guessing; a signed-in device notes when it was last seen (at most every few minutes); and the
-# table generations that any write renews (bookkeeping of the page cache, not data).
-VOLATILE_TABLES = frozenset(
-    {"login_throttle", "signup_refusal", "login_session", "table_generation"}
-)
+# guessing; and a signed-in device notes when it was last seen (at most every few minutes).
+VOLATILE_TABLES = frozenset({"login_throttle", "signup_refusal", "login_session"})
 
 
 def _snapshot(app: Flask) -> Snapshot:

@@ -56,18 +56,18 @@ SMALL, BIG = 1, 3
 # The most statements each request may run, counted cold (caches emptied first) on SQLite and
 # PostgreSQL (the larger count), in both worlds. BEGIN and SAVEPOINT are not counted.
 BUDGET: dict[str, int] = {
-    "GET /": 2,
-    "GET /calendar/": 1,
-    "GET /calendar/contests/<int:event_id>.ics": 7,
-    "GET /calendar/contests/<int:event_id>.ics (304)": 0,
-    "GET /calendar/contests/<int:event_id>.ics (tournament)": 7,
-    "GET /calendar/events/<int:event_id>": 1,
+    "GET /": 3,  # + the versions' read
+    "GET /calendar/": 2,  # + the versions' read
+    "GET /calendar/contests/<int:event_id>.ics": 9,  # + versions, its tournament
+    "GET /calendar/contests/<int:event_id>.ics (304)": 2,  # versions, its tournament
+    "GET /calendar/contests/<int:event_id>.ics (tournament)": 9,  # + versions, its tournament
+    "GET /calendar/events/<int:event_id>": 2,  # + the versions' read
     "GET /calendar/me": 1,
-    "GET /calendar/programme.ics": 4,
-    "GET /calendar/programme.ics (304)": 0,
-    "GET /calendar/u/<int:user_id>/<token>.ics": 9,
-    "GET /calendar/u/<int:user_id>/<token>.ics (304)": 0,
-    "GET /calendar/venues/<int:venue_id>": 1,
+    "GET /calendar/programme.ics": 5,  # + the versions' read
+    "GET /calendar/programme.ics (304)": 1,  # the versions' read: nothing else
+    "GET /calendar/u/<int:user_id>/<token>.ics": 10,  # + the versions' read
+    "GET /calendar/u/<int:user_id>/<token>.ics (304)": 1,  # the versions' read: nothing else
+    "GET /calendar/venues/<int:venue_id>": 2,  # + the versions' read
     "GET /checkin/<token>": 4,
     "GET /contests/<int:contest_id>": 9,
     "GET /contests/<int:contest_id> (skating)": 8,
@@ -77,18 +77,18 @@ BUDGET: dict[str, int] = {
     "GET /contests/<int:contest_id>/matrix": 9,
     "GET /contests/<int:contest_id>/panel": 8,
     "GET /contests/<int:contest_id>/panel (skating)": 8,
-    "GET /contests/<int:contest_id>/results": 8,
-    "GET /contests/<int:contest_id>/results (skating)": 7,
-    "GET /contests/<int:contest_id>/scoreboard": 8,
-    "GET /contests/<int:contest_id>/scoreboard (304)": 0,
-    "GET /contests/<int:contest_id>/scoreboard (skating)": 7,
-    "GET /contests/<int:contest_id>/skating": 7,
+    "GET /contests/<int:contest_id>/results": 10,  # + versions, its event
+    "GET /contests/<int:contest_id>/results (skating)": 9,  # + versions, its event
+    "GET /contests/<int:contest_id>/scoreboard": 10,  # + versions, its event
+    "GET /contests/<int:contest_id>/scoreboard (304)": 1,  # the versions' read: nothing else
+    "GET /contests/<int:contest_id>/scoreboard (skating)": 9,  # + versions, its event
+    "GET /contests/<int:contest_id>/skating": 9,  # + versions, its event
     "GET /contests/events/<int:event_id>/setup": 5,
-    "GET /events/<int:event_id>": 5,
-    "GET /events/<int:event_id> (contest)": 5,
-    "GET /events/<int:event_id> (signed in)": 7,
-    "GET /events/<int:event_id>.ics": 5,
-    "GET /events/<int:event_id>.ics (304)": 0,
+    "GET /events/<int:event_id>": 6,  # + the versions' read
+    "GET /events/<int:event_id> (contest)": 6,  # + the versions' read
+    "GET /events/<int:event_id> (signed in)": 8,  # + the versions' read
+    "GET /events/<int:event_id>.ics": 6,  # + the versions' read
+    "GET /events/<int:event_id>.ics (304)": 1,  # the versions' read: nothing else
     "GET /events/<int:event_id>/register": 5,
     "GET /events/<int:event_id>/teams/new": 2,
     "GET /judging/": 2,
@@ -135,23 +135,23 @@ BUDGET: dict[str, int] = {
     "GET /registrations/<int:registration_id>/cancel": 4,
     "GET /reset-password": 0,
     "GET /signup": 1,
-    "GET /tournaments/": 1,
-    "GET /tournaments/<int:tournament_id>": 16,
-    "GET /tournaments/<int:tournament_id> (singles)": 13,
-    "GET /tournaments/<int:tournament_id>/bracket": 9,
+    "GET /tournaments/": 2,  # + the versions' read
+    "GET /tournaments/<int:tournament_id>": 18,  # + versions, its event
+    "GET /tournaments/<int:tournament_id> (singles)": 15,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/bracket": 11,  # + versions, its event
     "GET /tournaments/<int:tournament_id>/entries": 6,
     "GET /tournaments/<int:tournament_id>/entries (singles)": 6,
     "GET /tournaments/<int:tournament_id>/manage": 10,
     "GET /tournaments/<int:tournament_id>/manage (singles)": 10,
-    "GET /tournaments/<int:tournament_id>/schedule": 9,
-    "GET /tournaments/<int:tournament_id>/schedule (singles)": 7,
-    "GET /tournaments/<int:tournament_id>/screen": 14,
-    "GET /tournaments/<int:tournament_id>/screen (singles)": 12,
+    "GET /tournaments/<int:tournament_id>/schedule": 11,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/schedule (singles)": 9,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/screen": 16,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/screen (singles)": 14,  # + versions, its event
     "GET /tournaments/<int:tournament_id>/settings": 3,
-    "GET /tournaments/<int:tournament_id>/standings": 9,
-    "GET /tournaments/<int:tournament_id>/standings (singles)": 9,
-    "GET /tournaments/<int:tournament_id>/teams/<int:registration_id>": 10,
-    "GET /tournaments/<int:tournament_id>/teams/<int:registration_id> (singles)": 8,
+    "GET /tournaments/<int:tournament_id>/standings": 11,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/standings (singles)": 11,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/teams/<int:registration_id>": 12,  # + versions, its event
+    "GET /tournaments/<int:tournament_id>/teams/<int:registration_id> (singles)": 10,
     "GET /tournaments/matches/<int:match_id>/move": 15,
     "GET /tournaments/matches/<int:match_id>/move (singles)": 13,
     "GET /tournaments/matches/<int:match_id>/result": 12,
@@ -160,10 +160,10 @@ BUDGET: dict[str, int] = {
     "GET /tournaments/my-team/<int:registration_id> (in a tournament)": 5,
     "GET /tournaments/new/<int:event_id>": 3,
     "GET /tournaments/pools/<int:pool_id>/lot": 9,
-    "GET /venues": 1,
-    "GET /venues/<int:venue_id>": 2,
-    "GET /venues/<int:venue_id>.ics": 5,
-    "GET /venues/<int:venue_id>.ics (304)": 0,
+    "GET /venues": 2,  # + the versions' read
+    "GET /venues/<int:venue_id>": 3,  # + the versions' read
+    "GET /venues/<int:venue_id>.ics": 6,  # + the versions' read
+    "GET /venues/<int:venue_id>.ics (304)": 1,  # the versions' read: nothing else
     "POST /checkin/<token>": 13,
     "POST /events/<int:event_id>/register": 15,  # + freed places promoted first
     # + promotion first, invitations, judge check; + event:<id> raised, a judged kind's contest

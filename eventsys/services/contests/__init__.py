@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from eventsys import versions
 from eventsys.domain import contest_results
 from eventsys.domain import prizes as prize_rules
 from eventsys.errors import EventsysError, Forbidden, NotFound
@@ -495,6 +496,7 @@ def bump(contest: Contest) -> None:
         .where(Contest.id == contest.id)
         .values(results_version=Contest.results_version + 1)
     )
+    versions.touch(db.session, versions.contest(contest.id))
     db.session.refresh(contest, ["results_version"])
 
 
@@ -747,6 +749,9 @@ def assign_blind_codes(contest: Contest, *, letter: str | None = None) -> None:
         ).rowcount
         if given == 1:
             set_committed_value(entry, "blind_code", code)
+            versions.touch(
+                db.session, versions.contest(contest.id), versions.event_key(entry.event_id)
+            )
         else:
             db.session.refresh(entry, ["blind_code"])
 
@@ -770,6 +775,7 @@ def redraw_blind_codes(contest: Contest) -> None:
         .values(blind_code=None)
         .execution_options(synchronize_session=False)
     )
+    versions.touch(db.session, versions.contest(contest.id), versions.event_key(contest.event_id))
     assign_blind_codes(contest, letter=following)
 
 

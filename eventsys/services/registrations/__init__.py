@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from eventsys import versions
 from eventsys.domain import places
 from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
@@ -554,6 +555,7 @@ def check_in_registration(
     if rows:
         try:
             db.session.execute(insert(Attendance), rows)
+            versions.touch(db.session, versions.event_key(registration.event_id))
         except IntegrityError as error:  # checked in at another door a moment ago
             raise Conflict(
                 _("%(name)s is already checked in.", name=registration.display_name)
