@@ -692,25 +692,26 @@ def skating(contest_id: int) -> Any:
     )
 
 
+def scoreboard_context(contest: Contest) -> dict[str, Any]:
+    """What the hall's board shows (the page and its live stream, eventsys.web.streams)."""
+    outcome = results.compute(contest)
+    # Before publication the screen may show only how many sheets are in (never an order).
+    hidden = not contest.is_published and not contest.show_running_results
+    return {
+        "contest": contest,
+        "rows": [] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
+        "hide_names": contest.blind and not contest.is_published,
+        "hidden": hidden,
+        "progress": results.sheets_progress(outcome),
+        "results": outcome,
+    }
+
+
 @bp.route("/contests/<int:contest_id>/scoreboard")
 @cached_page
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
-    outcome = results.compute(contest)
-    hide_names = contest.blind and not contest.is_published
-    # Before publication the screen may show only how many sheets are in (never an order).
-    hidden = not contest.is_published and not contest.show_running_results
-    response = Response(
-        render_template(
-            "contests/scoreboard.html",
-            contest=contest,
-            rows=[] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
-            hide_names=hide_names,
-            hidden=hidden,
-            progress=results.sheets_progress(outcome),
-            results=outcome,
-        )
-    )
+    response = Response(render_template("contests/scoreboard.html", **scoreboard_context(contest)))
     # The ETag is a digest of the page itself, so every field shown feeds it (a version number
     # missed a withdrawn entry and a new name: the screen got 304 and kept showing them).
     response.set_etag(hashlib.blake2b(response.get_data(), digest_size=12).hexdigest())
