@@ -82,6 +82,9 @@ BUDGET: dict[str, int] = {
     "GET /contests/<int:contest_id>/scoreboard": 8,
     "GET /contests/<int:contest_id>/scoreboard (304)": 0,
     "GET /contests/<int:contest_id>/scoreboard (skating)": 7,
+    # The request: visibility and the version; the payload is rendered outside it, as the
+    # public sees it, once per version (eventsys.web.streams), by the pages' own context code.
+    "GET /contests/<int:contest_id>/stream": 3,
     "GET /contests/<int:contest_id>/skating": 7,
     "GET /contests/events/<int:event_id>/setup": 5,
     "GET /events/<int:event_id>": 5,
@@ -150,6 +153,7 @@ BUDGET: dict[str, int] = {
     "GET /tournaments/<int:tournament_id>/settings": 3,
     "GET /tournaments/<int:tournament_id>/standings": 9,
     "GET /tournaments/<int:tournament_id>/standings (singles)": 9,
+    "GET /tournaments/<int:tournament_id>/stream": 3,
     "GET /tournaments/<int:tournament_id>/teams/<int:registration_id>": 10,
     "GET /tournaments/<int:tournament_id>/teams/<int:registration_id> (singles)": 8,
     "GET /tournaments/matches/<int:match_id>/move": 15,
@@ -167,12 +171,13 @@ BUDGET: dict[str, int] = {
     "POST /checkin/<token>": 13,
     "POST /events/<int:event_id>/register": 15,  # + freed places promoted first
     "POST /events/<int:event_id>/teams/new": 23,  # + promotion first, invitations, judge check
-    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 27,
+    # +1 on PostgreSQL: the commit's NOTIFY to the other servers' live streams (pg_notify).
+    "POST /judging/<int:contest_id>/entries/<int:registration_id>": 29,
     "POST /manage/events/<int:event_id>/checkin": 7,
     "POST /manage/events/<int:event_id>/checkin/undo": 8,
     "POST /manage/events/new": 12,
     "POST /registrations/<int:registration_id>/cancel": 21,  # + invitations withdrawn
-    "POST /tournaments/matches/<int:match_id>/result": 22,
+    "POST /tournaments/matches/<int:match_id>/result": 23,  # +1 pg_notify on PostgreSQL
 }
 
 # Routes whose count grows with the data, in files being rewritten (caching) by the lead:
