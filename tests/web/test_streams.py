@@ -298,6 +298,8 @@ def test_beyond_the_cap_a_stream_is_refused_with_503_and_retry_after(
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "30"
     assert "Too many live pages" in refused.get_data(as_text=True)
+    chinese = live.test_client().get(path)
+    assert chinese.status_code == 503 and "实时页面太多" in chinese.get_data(as_text=True)
     # The rest of the site keeps answering.
     assert client.get(f"/contests/{contest_id}/scoreboard").status_code == 200
     for reader in readers:
