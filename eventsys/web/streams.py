@@ -253,7 +253,7 @@ class Hub:
                 try:
                     # The version first, then the data: newer data may come under this version
                     # (sent again under the next), never older data under a newer version.
-                    version = versions.read(db.session, [channel.key])[channel.key]
+                    version = versions.read(db.session(), [channel.key])[channel.key]
                     fragments = channel.kind.fragments(channel.ident)
                 finally:
                     db.session.remove()
@@ -430,7 +430,7 @@ def hub(app: Flask) -> Hub:
             found = app.extensions.get(EXTENSION)
             if found is None:
                 found = app.extensions[EXTENSION] = Hub(app)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 _hub_lock = threading.Lock()
@@ -488,7 +488,7 @@ def _stream(kind: Kind, ident: int) -> Any:
     try:
         kind.load(ident)  # 404 as the page would
         key = kind.key(ident)
-        current = versions.read(db.session, [key])[key]
+        current = versions.read(db.session(), [key])[key]
     except BaseException:
         found.leave()
         raise
@@ -507,7 +507,12 @@ def _stream(kind: Kind, ident: int) -> Any:
         lifetime=float(config.get("STREAM_MAX_SECONDS", 600)),
         retry_ms=int(config.get("STREAM_RETRY_MILLISECONDS", 2000)),
     )
-    done = _Once(lambda: (found.part(channel), found.leave()))
+
+    def finished() -> None:
+        found.part(channel)
+        found.leave()
+
+    done = _Once(finished)
     response = Response(_closing(events, done), mimetype="text/event-stream")
     response.call_on_close(done)
     response.headers["Cache-Control"] = "no-cache"
