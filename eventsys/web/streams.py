@@ -329,24 +329,29 @@ class Hub:
 
     def _poll_for(self, interval: float, seconds: float) -> None:
         """Read the watched versions from the database every *interval* s for *seconds* s."""
-        from eventsys.models.versions import AggregateVersion
-
-        table = AggregateVersion.__table__
         until = time.monotonic() + seconds
         while not self.stopped.is_set() and time.monotonic() < until:
-            keys = self.watched()
-            if keys:
-                try:
-                    with self._poll_engine.connect() as connection:
-                        rows = connection.execute(
-                            table.select()
-                            .with_only_columns(table.c.key, table.c.value)
-                            .where(table.c.key.in_(keys))
-                        ).all()
-                    self.notice({key: value for key, value in rows})
-                except Exception as error:  # the database restarting: try again next tick
-                    log.debug("live streams: reading versions failed: %s", error)
+            self._poll_once()
             self.stopped.wait(interval)
+
+    def _poll_once(self) -> None:
+        from eventsys.models.versions import AggregateVersion
+
+        keys = self.watched()
+        if not keys:
+            return
+        table = AggregateVersion.__table__
+        try:
+            with self._poll_engine.connect() as connection:
+                rows = connection.execute(
+                    table.select()
+                    .with_only_columns(table.c.key, table.c.value)
+                    .where(table.c.key.in_(keys))
+                ).all()
+        except Exception as error:  # the database restarting: try again next tick
+            log.debug("live streams: reading versions failed: %s", error)
+            return
+        self.notice({key: value for key, value in rows})
 
     def _listen_postgresql(self, url: Any) -> None:
         import psycopg
@@ -369,17 +374,26 @@ class Hub:
             self.listening.set()
             self._say_back("listen")
             self._catch_up()
+            checked = time.monotonic()
             while not self.stopped.is_set():
                 message = pubsub.get_message(timeout=1.0)
                 if message is not None and message.get("type") == "message":
                     self._heard(message["data"])
+                # Pub/sub forgets what is sent while a subscriber or a publisher is away (a
+                # NOTIFY does not): read the versions now and then, so that a lost notice costs
+                # seconds, not the rest of the day.
+                if time.monotonic() - checked > float(
+                    self.app.config.get("STREAM_REDIS_CHECK_SECONDS", 5)
+                ):
+                    self._poll_once()
+                    checked = time.monotonic()
         finally:
             pubsub.close()
             client.close()
 
     def _catch_up(self) -> None:
         """After (re)connecting: what changed while nobody was listening."""
-        self._poll_for(0, 0.001)
+        self._poll_once()
 
     def _heard(self, payload: str | bytes) -> None:
         try:
@@ -562,7 +576,11 @@ def _events(
         now = time.monotonic()
         if newer:
             target = channel.version
-            version, payload = found.payload(channel, language)
+            try:
+                version, payload = found.payload(channel, language)
+            except Exception:  # the database away: end; the browser reconnects in a moment
+                log.exception("live streams: rendering %s failed", channel.key)
+                return
             if payload is None:
                 yield _event("gone", {"key": channel.key})
                 return

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import threading
 import time
@@ -380,3 +381,49 @@ def test_with_redis_down_streams_read_versions_from_the_database_and_say_so_once
     assert 1 <= len(said) <= 2  # once for the listener, once for publishing
     assert len({r.getMessage().split("(")[0] for r in said}) == 1
     assert all("redis" in r.getMessage() for r in said)
+
+
+# ---- Redis up ----------------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("EVENTSYS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_bus(live: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The bus on the Redis of the test machine (fails, never skips, when it is not there)."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    monkeypatch.setitem(live.config, "STREAM_BUS_URL", REDIS_URL)
+    monkeypatch.setitem(live.config, "STREAM_REDIS_CHECK_SECONDS", 3600)  # Redis alone tells
+    kept = live.extensions.pop(streams.EXTENSION, None)
+    yield live
+    replaced = live.extensions.pop(streams.EXTENSION, None)
+    if replaced is not None:
+        replaced.close()
+    if kept is not None:
+        live.extensions[streams.EXTENSION] = kept
+
+
+def test_a_commit_told_through_redis_reaches_the_stream(
+    redis_bus: Flask, contest_world: Callable[..., Any]
+) -> None:
+    import redis
+
+    app = redis_bus
+    _w, contest_id = unscored(contest_world)
+    key = versions.contest(contest_id)
+    found = streams.hub(app)
+    assert found.mode == "redis"
+    reader = Reader(app, f"/contests/{contest_id}/stream")
+    reader.next()
+    assert found.listening.wait(WAIT)
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as elsewhere:  # another server's commit...
+        values = versions.bump(elsewhere, [key])
+        elsewhere.commit()
+    # ... told by its publish (the same message eventsys.web.streams.Hub.publish sends)
+    redis.Redis.from_url(REDIS_URL).publish(streams.REDIS_CHANNEL, json.dumps(values))
+    assert reader.next()["id"] == str(values[key])
+    reader.join()
