@@ -58,6 +58,23 @@ class Defaults:
     PAGE_CACHE_BYTES = 64 * 1024 * 1024
     PAGE_CACHE_TIMEOUT = 600
     CACHE_URL: str | None = None
+    # Live pages (eventsys.web.streams, Server-Sent Events). Open streams per process: keep it
+    # below gunicorn's threads per worker (gunicorn.conf.py: 100 threads, 80 streams), so the
+    # rest of the site keeps answering; beyond it 503 with Retry-After and the pages poll.
+    STREAM_CAP = 80
+    STREAM_RETRY_AFTER_SECONDS = 30
+    STREAM_HEARTBEAT_SECONDS = 15
+    # A stream ends after this long; the browser reconnects with its Last-Event-ID.
+    STREAM_MAX_SECONDS = 600
+    STREAM_RETRY_MILLISECONDS = 2000
+    # How commits reach other processes: "auto" (Redis when STREAM_BUS_URL is set, else
+    # PostgreSQL LISTEN/NOTIFY, else Redis at CACHE_URL, else reading the versions on SQLite),
+    # or "postgresql", "redis", "poll".
+    STREAM_BUS = "auto"
+    STREAM_BUS_URL: str | None = None
+    STREAM_POLL_SECONDS = 0.25
+    # While Redis or the LISTEN connection is down: versions read from the database this often.
+    STREAM_FALLBACK_POLL_SECONDS = 1.0
     HELP_TELEPHONE = "010-6381 2345"
     CENTRE_NAME = "丰台区老干部活动中心"
     PAGE_SIZE = 30

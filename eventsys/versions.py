@@ -139,6 +139,8 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the keys wait for the real commit
     session.flush()
     seen: set[str] = set()
     for _ in range(3):  # a refresher's own writes may touch keys it refreshes again: twice at most

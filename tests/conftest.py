@@ -87,6 +87,9 @@ def make_app(url: str, instance: str, **overrides: Any) -> Flask:
         # The test client and the browser tests' live server speak plain http.
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        # A live stream (eventsys.web.streams) sends the current state and ends, so that a test
+        # reading a whole answer never waits; the stream tests give it a lifetime.
+        "STREAM_MAX_SECONDS": 0,
         **overrides,
     }
     app = create_app(config)

@@ -198,10 +198,12 @@ def register_blueprints(app: Flask) -> None:
         me,
         public,
         registrations,
+        streams,
         tournaments,
     )
 
     # Ids in addresses are row ids: a number no row can have is a 404 from the router.
     app.url_map.converters["int"] = RowIdConverter
-    for module in (public, auth, me, manage, registrations, contests, tournaments, calendar):
+    blueprints = (public, auth, me, manage, registrations, contests, tournaments, calendar)
+    for module in (*blueprints, streams):
         app.register_blueprint(module.bp)

@@ -678,25 +678,26 @@ def skating(contest_id: int) -> Any:
     )
 
 
+def scoreboard_context(contest: Contest) -> dict[str, Any]:
+    """What the hall's board shows (the page and its live stream, eventsys.web.streams)."""
+    outcome = results.stored(contest)
+    # Before publication the screen may show only how many sheets are in (never an order).
+    hidden = not contest.is_published and not contest.show_running_results
+    return {
+        "contest": contest,
+        "rows": [] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
+        "hide_names": contest.blind and not contest.is_published,
+        "hidden": hidden,
+        "progress": results.sheets_progress(outcome),
+        "results": outcome,
+    }
+
+
 @bp.route("/contests/<int:contest_id>/scoreboard")
 @caching.cached(caching.contest_page)
 def scoreboard(contest_id: int) -> Any:
     contest = _visible_results(contest_id)
-    outcome = results.stored(contest)
-    hide_names = contest.blind and not contest.is_published
-    # Before publication the screen may show only how many sheets are in (never an order).
-    hidden = not contest.is_published and not contest.show_running_results
-    # Its ETag is the versions it is kept under (eventsys.web.caching): the contest's, its
-    # event's (a withdrawn entry) and the names' (a renamed entrant).
-    return render_template(
-        "contests/scoreboard.html",
-        contest=contest,
-        rows=[] if hidden else [r for r in results.ordered(outcome) if r.place is not None],
-        hide_names=hide_names,
-        hidden=hidden,
-        progress=results.sheets_progress(outcome),
-        results=outcome,
-    )
+    return render_template("contests/scoreboard.html", **scoreboard_context(contest))
 
 
 # ---- judging (judges) --------------------------------------------------------------------

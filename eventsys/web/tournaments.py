@@ -295,6 +295,29 @@ def _bracket_rounds(matches: list[TournamentMatch]) -> list[tuple[int, list[Tour
     return [(index, sorted(rounds[index], key=lambda m: m.match_index)) for index in sorted(rounds)]
 
 
+# What the live pages show (the pages and their stream, eventsys.web.streams, render the same).
+
+
+def standings_context(tournament: Tournament) -> dict[str, Any]:
+    return {
+        "tables": tournament_tables(tournament),
+        "criteria": [criterion_label(name) for name in tournament.criteria_list],
+        **_common(tournament),
+    }
+
+
+def screen_context(tournament: Tournament, tables: Any = None) -> dict[str, Any]:
+    return {
+        "tables": tournament_tables(tournament) if tables is None else tables,
+        "upcoming": [m for m in service.order_of_play(tournament) if not m.is_decided][:6],
+        **_common(tournament),
+    }
+
+
+def schedule_context(tournament: Tournament) -> dict[str, Any]:
+    return {"matches": service.order_of_play(tournament), **_common(tournament)}
+
+
 # ---- public pages -------------------------------------------------------------------------------
 
 
@@ -336,35 +359,21 @@ def bracket(tournament_id: int) -> Any:
 @caching.cached(caching.tournament_page)
 def standings(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
-    return render_template(
-        "tournaments/standings.html",
-        tables=tournament_tables(tournament),
-        criteria=[criterion_label(name) for name in tournament.criteria_list],
-        **_common(tournament),
-    )
+    return render_template("tournaments/standings.html", **standings_context(tournament))
 
 
 @bp.route("/<int:tournament_id>/screen")
 @caching.cached(caching.tournament_page)
 def screen(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
-    return render_template(
-        "tournaments/screen.html",
-        tables=tournament_tables(tournament),
-        upcoming=[m for m in service.order_of_play(tournament) if not m.is_decided][:6],
-        **_common(tournament),
-    )
+    return render_template("tournaments/screen.html", **screen_context(tournament))
 
 
 @bp.route("/<int:tournament_id>/schedule")
 @caching.cached(caching.tournament_page)
 def schedule(tournament_id: int) -> Any:
     tournament = _load(tournament_id)
-    return render_template(
-        "tournaments/schedule.html",
-        matches=service.order_of_play(tournament),
-        **_common(tournament),
-    )
+    return render_template("tournaments/schedule.html", **schedule_context(tournament))
 
 
 @bp.route("/<int:tournament_id>/teams/<int:registration_id>")

@@ -131,3 +131,17 @@ def test_a_refresher_sees_the_touched_keys_once_and_its_own_writes_are_raised_to
         "contest:3": 1,
         "contest:3:standings": 1,
     }
+
+
+def test_a_savepoint_released_inside_a_transaction_raises_and_tells_only_at_the_commit(
+    ctx: Flask, heard: list
+) -> None:
+    """A service's savepoint (begin_nested) is not the commit: a listener told at its release
+    would read the old data (the streams then missed the change), and the key went up twice."""
+    with db.session.begin_nested():
+        versions.touch(db.session, "contest:5")
+    assert heard == []
+    assert versions.read(db.session, ["contest:5"]) == {"contest:5": 0}
+    db.session.commit()
+    assert heard == [{"contest:5": 1}]
+    assert versions.read(db.session, ["contest:5"]) == {"contest:5": 1}

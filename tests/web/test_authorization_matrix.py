@@ -121,6 +121,8 @@ ACCESS: dict[str, str] = {
     "registrations.scan": "signed_in",
     "registrations.statistics": "organizer",
     "registrations.statistics_export": "organizer",
+    "streams.contest": "public",
+    "streams.tournament": "public",
     "tournaments.bracket": "public",
     "tournaments.court_add": "organizer",
     "tournaments.court_delete": "organizer",

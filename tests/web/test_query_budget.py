@@ -83,6 +83,9 @@ BUDGET: dict[str, int] = {
     "GET /contests/<int:contest_id>/scoreboard (304)": 1,  # the versions' read: nothing else
     "GET /contests/<int:contest_id>/scoreboard (skating)": 9,  # + versions, its event
     "GET /contests/<int:contest_id>/skating": 9,  # + versions, its event
+    # The request: visibility and the version; the payload is rendered outside it, as the
+    # public sees it, once per version (eventsys.web.streams), by the pages' own context code.
+    "GET /contests/<int:contest_id>/stream": 3,
     "GET /contests/events/<int:event_id>/setup": 5,
     "GET /events/<int:event_id>": 6,  # + the versions' read
     "GET /events/<int:event_id> (contest)": 6,  # + the versions' read
@@ -152,6 +155,7 @@ BUDGET: dict[str, int] = {
     "GET /tournaments/<int:tournament_id>/standings (singles)": 11,  # + versions, its event
     "GET /tournaments/<int:tournament_id>/teams/<int:registration_id>": 12,  # + versions, its event
     "GET /tournaments/<int:tournament_id>/teams/<int:registration_id> (singles)": 10,
+    "GET /tournaments/<int:tournament_id>/stream": 3,
     "GET /tournaments/matches/<int:match_id>/move": 15,
     "GET /tournaments/matches/<int:match_id>/move (singles)": 13,
     "GET /tournaments/matches/<int:match_id>/result": 12,

@@ -1,6 +1,7 @@
-// The hall's scoreboard: fetch the page again every few seconds and swap in the new table.
-// A conditional request (the page sends an ETag) costs the server almost nothing when no mark
-// changed. No reload, so nothing flickers and the screen never goes blank.
+// The hall's scoreboard: the contest's stream (live.js, Server-Sent Events) pushes the new table
+// the moment a mark is saved; when the stream is refused, the page is fetched again every few
+// seconds instead (a conditional request: the page sends an ETag). Either way the table is
+// swapped in without a reload, so nothing flickers and the screen never goes blank.
 //
 // A table taller than the screen is shown a page of rows at a time (as many as fit), turning
 // every few seconds, with "page 1 of 3" beside it and a button to stop the turning (WCAG 2.2.2),
@@ -76,17 +77,21 @@ document.addEventListener("DOMContentLoaded", () => {
     layout();
   });
 
+  function swapIn(html) {
+    if (typeof html === "string" && html !== shown) {
+      shown = html;
+      board.innerHTML = shown;
+      layout();
+    }
+  }
+
   async function refresh() {
     try {
       const response = await fetch(window.location.href, { cache: "no-cache", credentials: "same-origin" });
       if (!response.ok) return;
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.getElementById("board");
-      if (fresh && fresh.innerHTML !== shown) {
-        shown = fresh.innerHTML;
-        board.innerHTML = shown;
-        layout();
-      }
+      if (fresh) swapIn(fresh.innerHTML);
     } catch (error) {
       // The network may drop for a moment in the hall: try again at the next tick.
     }
@@ -94,5 +99,13 @@ document.addEventListener("DOMContentLoaded", () => {
   layout();
   window.addEventListener("resize", layout);
   window.setInterval(turn, pageSeconds * 1000);
-  window.setInterval(refresh, seconds * 1000);
+  if (main.dataset.stream && window.EventsysLive) {
+    window.EventsysLive.follow(main.dataset.stream, {
+      pollSeconds: seconds,
+      poll: refresh,
+      update: (data) => swapIn(data.html && data.html.board),
+    });
+  } else {
+    window.setInterval(refresh, seconds * 1000);
+  }
 });
