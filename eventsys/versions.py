@@ -161,18 +161,19 @@ def _before_commit(session: Session) -> None:
 
 
 def bump(session: Session, keys: Iterable[str]) -> dict[str, int]:
-    """Raise each of *keys* by one in the session's transaction; return the new values."""
+    """Raise each of *keys* by one in the session's transaction, in one statement (its rows in
+    key order, so two writers lock them in the same order); return the new values."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = AggregateVersion.__table__
-    values: dict[str, int] = {}
-    for key in sorted(set(keys)):
-        row = insert(table).values(key=key, value=1)
-        raised = row.on_conflict_do_update(
-            index_elements=[table.c.key], set_={"value": table.c.value + 1}
-        ).returning(table.c.value)
-        values[key] = session.execute(raised).scalar_one()
-    return values
+    rows = insert(table).values([{"key": key, "value": 1} for key in wanted])
+    raised = rows.on_conflict_do_update(
+        index_elements=[table.c.key], set_={"value": table.c.value + 1}
+    ).returning(table.c.key, table.c.value)
+    return {key: int(value) for key, value in session.execute(raised)}
 
 
 def _after_commit(session: Session) -> None:

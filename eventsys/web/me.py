@@ -55,8 +55,9 @@ def profile() -> Any:
         "me/profile.html",
         form=form,
         password_form=password_form,
-        # Read here, marked read on My registrations (which lists what they are about).
+        # Marked read by the button under them (a POST: a GET writes nothing).
         notices=registration_service.unseen_notices(current_user),
+        notices_back="me",
         invitations=registration_service.open_invitations(current_user),
     ), (422 if failed else 200)
 

@@ -190,18 +190,34 @@ def mine() -> Any:
     cancelled = queries.ended_registrations_of(current_user, limit=20)
     notices = queries.unseen_notices_with_events(current_user)
     invitations = service.open_invitations(current_user)
-    # Render before committing: the commit expires every row loaded above, and the template
-    # would then load each registration, event and notice again, one query each.
-    page = render_template(
+    # A GET writes nothing: the notices stay until "I have read these" is pressed (a POST).
+    return render_template(
         "registrations/mine.html",
         registrations=rows,
         cancelled=cancelled,
         notices=notices,
         invitations=invitations,
+        notices_back="registrations",
     )
-    if notices:
-        perform(lambda: service.mark_notices_seen(current_user, utcnow()))
-    return page
+
+
+_NOTICES_BACK = {"registrations": "registrations.mine", "me": "me.profile"}
+
+
+@bp.route("/me/notices/seen", methods=["POST"])
+@login_required
+def notices_seen() -> Any:
+    """Mark as read the notices the person was shown (up to the newest one on their page: a
+    notice that arrived since stays unread)."""
+    upto = request.args.get("upto", type=int)
+    if upto is None:
+        abort(400)
+    back = _NOTICES_BACK.get(request.args.get("back", ""), "registrations.mine")
+    return button_action(
+        lambda: service.mark_notices_seen(current_user, utcnow(), upto=upto),
+        done=_("The notices are marked as read."),
+        back=url_for(back),
+    )
 
 
 def _visible_registration(registration_id: int, *options: Any) -> Registration:

@@ -105,6 +105,7 @@ ACCESS: dict[str, str] = {
     "public.venue_week": "public",
     "public.venues": "public",
     "registrations.answer_invitation": "signed_in",  # one's own invitations only
+    "registrations.notices_seen": "signed_in",  # one's own notices only
     "registrations.cancel": "owner",
     "registrations.checkin": "organizer",
     "registrations.checkin_guest": "organizer",

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Attendance, Event, Occurrence, Registration, User
+from eventsys.models import Attendance, Event, Notice, Occurrence, Registration, User
 from eventsys.timeutil import utcnow
 from tests.conftest import csrf
 
@@ -71,7 +71,55 @@ def test_the_second_person_waits_then_is_promoted_and_told(
     again = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert "Good news" not in again  # the notice was read
+    assert "Good news" in again  # a GET writes nothing: still unread
+    with app.app_context():
+        newest = db.session.scalars(select(Notice.id).order_by(Notice.id.desc())).first()
+    seen = second.post(
+        f"/me/notices/seen?upto={newest}&back=registrations",
+        data={"csrf_token": csrf(second, "/me/registrations")},
+    )
+    assert seen.status_code == 302 and seen.location.endswith("/me/registrations")
+    read = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "Good news" not in read  # the notice was read
+    with app.app_context():
+        notice = db.session.get(Notice, newest)
+        assert notice is not None and notice.seen_at is not None
+
+
+def test_notices_are_read_by_a_post_only_and_a_newer_one_stays_unread(
+    app: Flask, signed_in: Callable[..., FlaskClient]
+) -> None:
+    person = signed_in("participant")
+    with app.app_context():
+        shown = Notice(user_id=person.user_id, kind="promoted")  # type: ignore[attr-defined]
+        db.session.add(shown)
+        db.session.commit()
+        shown_id = shown.id
+    for page in ("/me/registrations", "/me/"):
+        body = person.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "I have read these" in body and f"upto={shown_id}" in body
+    with app.app_context():
+        assert db.session.get(Notice, shown_id).seen_at is None  # the GETs wrote nothing
+        later = Notice(user_id=person.user_id, kind="team_changed")  # type: ignore[attr-defined]
+        db.session.add(later)
+        db.session.commit()
+        later_id = later.id
+    token = csrf(person, "/me/")
+    assert person.post("/me/notices/seen?back=me", data={"csrf_token": token}).status_code == 400
+    answer = person.post(f"/me/notices/seen?upto={shown_id}&back=me", data={"csrf_token": token})
+    assert answer.status_code == 302 and answer.location.endswith("/me/")
+    with app.app_context():
+        assert db.session.get(Notice, shown_id).seen_at is not None
+        assert db.session.get(Notice, later_id).seen_at is None  # newer than the page shown
+    evil = person.post(
+        f"/me/notices/seen?upto={later_id}&back=https://evil.example", data={"csrf_token": token}
+    )
+    assert evil.status_code == 302 and evil.location.endswith("/me/registrations")
+    assert person.post(f"/me/notices/seen?upto={later_id}").status_code == 400  # no CSRF token
+    with app.app_context():
+        assert db.session.get(Notice, later_id).seen_at is not None  # read by the third post
 
 
 def test_registering_twice_leads_to_the_existing_registration(

@@ -563,13 +563,15 @@ def check_in_registration(
     return len(rows)
 
 
-def mark_notices_seen(user: User, now: datetime) -> None:
-    """Mark the user's notices as read, in one statement however many there are."""
+def mark_notices_seen(user: User, now: datetime, *, upto: int) -> None:
+    """Mark the user's notices up to id *upto* (the newest they were shown) as read, in one
+    statement however many there are."""
     db.session.execute(
         update(Notice)
-        .where(Notice.user_id == user.id, Notice.seen_at.is_(None))
+        .where(Notice.user_id == user.id, Notice.seen_at.is_(None), Notice.id <= upto)
         .values(seen_at=now)
     )
+    versions.touch(db.session, versions.person(user.id))
 
 
 # ---- team-mates confirm their place on a roster ------------------------------------------------
