@@ -680,7 +680,12 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
 
 
 def sign_in_all(
-    writers: Writers, day: dict[str, Any], meta: dict[str, Any], base: str, args: argparse.Namespace
+    writers: Writers,
+    day: dict[str, Any],
+    meta: dict[str, Any],
+    base: str,
+    args: argparse.Namespace,
+    registrants: bool = True,
 ) -> None:
     writers.judges = []
     for login in day["judges"]:
@@ -693,7 +698,7 @@ def sign_in_all(
     writers.matches = day["reopened_matches"]
     writers.events = day["registration_events"]
     writers.registrants = []
-    for login in day["registrants"][: args.registrants]:
+    for login in day["registrants"][: args.registrants if registrants else 0]:
         visitor = Visitor()
         visitor.sign_in(base, login, meta["password"])
         writers.registrants.append((login, visitor))
@@ -857,7 +862,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 pair.append(Server(meta, "pg-b", args, settings))
                 writers = Writers()
-                sign_in_all(writers, day, meta, pair[0].base, args)
+                sign_in_all(writers, day, meta, pair[0].base, args, registrants=False)
                 do(district_phases(pair, meta, day, args, prefix="two-server:")[:3], writers, day)
             finally:
                 for server in pair:
