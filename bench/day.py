@@ -537,6 +537,21 @@ def run_phase(
                 "parse": {f"{k}@{bases.index(base)}": v for k, v in phase.parse.items()},
             }
         )
+    writing = phase.judges or phase.referee or phase.registration
+    if args.warmup > 0 and not writing:
+        # A phase with no writes is the steady state: every worker builds its pages first.
+        warm_start = time.monotonic() + 2.0
+        spec = {"start_at": warm_start, "seconds": args.warmup, "clients": clients}
+        (OUT / "day-load-spec.json").write_text(json.dumps(spec))
+        subprocess.run(
+            [
+                *(sys.executable, str(BENCH / "load.py"), str(OUT / "day-load-spec.json")),
+                str(OUT / "day-load-warmup.jsonl"),
+            ],
+            check=True,
+        )
+        for server in phase.servers:
+            server.drain()
     before = None
     if phase.watch:
         before = read_counter(bases[0], phase.pages[phase.watch], phase.parse[phase.watch])
@@ -802,6 +817,25 @@ def cache_off_phases(
     ]
 
 
+def unreachable(db: str) -> str:
+    """Why the database server of *db* cannot be used ("" if it can)."""
+    if db != "postgresql":
+        return ""
+    from generate import default_url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(default_url("district", db)).set(database="postgres"))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure to connect: say it, run the rest
+        return f"PostgreSQL not reachable ({type(error).__name__})"
+    finally:
+        engine.dispose()
+    return ""
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     OUT.mkdir(parents=True, exist_ok=True)
     scale = "tiny" if args.tiny else "district"
@@ -830,6 +864,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(line_of(figures), flush=True)
 
     for db in args.db:
+        reason = unreachable(db)
+        if reason:
+            print(f"== {db} skipped: {reason}", flush=True)
+            notes.append(f"{db} skipped: {reason}")
+            continue
         meta = ensure_data(scale, db, args.regenerate)
         print(f"== {scale} on {db}: live contest, tournament, accounts ...", flush=True)
         day = day_data.prepare(meta, registrants=args.registrants)
@@ -986,6 +1025,8 @@ def report(summary: dict[str, Any]) -> str:
                 }
             ),
         ]
+    if info.get("notes"):
+        lines += ["", "Notes: " + "; ".join(info["notes"])]
     lines += ["", "Verdicts (targets of issue 17):", ""] + [f"- {v}" for v in verdicts(summary)]
     return "\n".join(lines) + "\n"
 
@@ -1095,6 +1136,13 @@ def main() -> None:
     parser.add_argument("--judge-every", type=float, default=2.0)
     parser.add_argument("--referee-every", type=float, default=2.0)
     parser.add_argument("--register-every", type=float, default=10.0)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="seconds of unmeasured load before each "
+        "phase with no writes (the pages built once per worker)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--worker-class",

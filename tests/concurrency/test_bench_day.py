@@ -70,7 +70,7 @@ def test_the_day_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
         [
             *(sys.executable, str(ROOT / "bench" / "day.py"), "--tiny", "--seconds", "3"),
             *("--db", "sqlite", "--spectators", "4", "--browsers", "4", "--registrants", "6"),
-            *("--cache-off-clients", "2", "--json", str(out)),
+            *("--cache-off-clients", "2", "--warmup", "1", "--json", str(out)),
         ],
         cwd=ROOT,
         capture_output=True,
