@@ -923,7 +923,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "results": f"/contests/{meta['contest_id']}/results",
                 "standings": f"/tournaments/{meta['tournament_id']}/standings",
             }
-            do([Phase("city:browse", [on], city_pages, args.cache_off_clients)], Writers(), {})
+            # For the workers' memory with the cache on (the 10,000-entry page is built once per
+            # worker here, which takes longer than a short phase): not a throughput figure.
+            do([Phase("city:memory", [on], city_pages, args.cache_off_clients)], Writers(), {})
         finally:
             on.stop()
             peaks["cache on"] = on.peak_mib()
@@ -1097,7 +1099,13 @@ def verdicts(summary: dict[str, Any]) -> list[str]:
         if r == r:
             say(r >= 0.2, f"cache off: {page} >= 0.2 of hello: {_f(r, 3)}")
         city = ratio(rps(f"city-cache-off:{page}"), rps("city-cache-off:hello"))
-        if r == r and city == city:
+        if r == r and city == 0:
+            say(
+                False,
+                f"cache off: city {page} <= 1.25x the district cost per page: no answer "
+                f"within the {info['seconds']} s phase",
+            )
+        elif r == r and city == city:
             cost = ratio(r, city)
             say(
                 cost <= 1.25,
