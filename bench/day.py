@@ -510,6 +510,7 @@ def staleness(
         "p50": 1000 * percentile(delays, 0.5),
         "p99": 1000 * percentile(delays, 0.99),
         "max": 1000 * max(delays) if delays else float("nan"),
+        "delays_ms": [round(1000 * d, 1) for d in delays],
     }
 
 
@@ -674,7 +675,15 @@ def run_phase(
                     if r[0] == f"{phase.watch}@{1 - index}" and r[4] is not None
                 ]
                 parts.append(staleness(writes, other, before, stop, through=index))
-            result["stale_cross"] = max(parts, key=lambda d: d["p99"] if d["n"] else -1)
+            delays = [d for part in parts for d in part["delays_ms"]]
+            result["stale_cross"] = {
+                "n": sum(part["n"] for part in parts),
+                "unseen": sum(part["unseen"] for part in parts),
+                "p50": percentile(delays, 0.5),
+                "p99": percentile(delays, 0.99),
+                "max": max(delays) if delays else float("nan"),
+                "delays_ms": delays,
+            }
         if stream_events:
             first = [v for t, v in stream_events if t < start]
             v0 = max(first) if first else min(v for _, v in stream_events) - 1

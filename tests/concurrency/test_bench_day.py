@@ -116,3 +116,8 @@ def test_the_day_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
         "cache off: results >= 0.2 of hello",
     ):
         assert target in texts, target
+
+
+def test_staleness_lists_each_delay_so_that_two_servers_can_be_merged() -> None:
+    figures = day.staleness([_write(1.0), _write(2.0)], [(1.25, 11), (2.5, 12)], 10, stop=10.0)
+    assert figures["delays_ms"] == [250.0, 500.0]
