@@ -121,3 +121,40 @@ def test_the_day_runs_end_to_end_on_sqlite(tmp_path: Path) -> None:
 def test_staleness_lists_each_delay_so_that_two_servers_can_be_merged() -> None:
     figures = day.staleness([_write(1.0), _write(2.0)], [(1.25, 11), (2.5, 12)], 10, stop=10.0)
     assert figures["delays_ms"] == [250.0, 500.0]
+
+
+def test_the_stream_watcher_reads_event_ids_and_skips_a_missing_route() -> None:
+    import http.server
+    import threading
+    import time
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path != "/contests/1/stream":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for version in (7, 8, 9):
+                self.wfile.write(f"id: {version}\nevent: board\ndata: {{}}\n\n".encode())
+                self.wfile.flush()
+                time.sleep(0.05)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        missing = day.StreamWatcher(base, "/contests/2/stream")
+        assert "404" in missing.skipped
+        watcher = day.StreamWatcher(base, "/contests/1/stream")
+        assert watcher.skipped == ""
+        watcher.thread.join(timeout=5)  # the server ends the stream after three events
+        watcher.close()
+        assert [version for _, version in watcher.events] == [7, 8, 9]
+    finally:
+        server.shutdown()
+        server.server_close()
