@@ -168,7 +168,8 @@ BUDGET: dict[str, int] = {
     "GET /venues/<int:venue_id>": 3,  # + the versions' read
     "GET /venues/<int:venue_id>.ics": 6,  # + the versions' read
     "GET /venues/<int:venue_id>.ics (304)": 1,  # the versions' read: nothing else
-    "POST /checkin/<token>": 13,
+    # + the stored-standings refresher asks whether the event has a contest, + pg_notify (PG)
+    "POST /checkin/<token>": 15,
     "POST /events/<int:event_id>/register": 15,  # + freed places promoted first
     # + promotion first, invitations, judge check; + event:<id> raised, a judged kind's contest
     "POST /events/<int:event_id>/teams/new": 25,
