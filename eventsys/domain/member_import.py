@@ -402,6 +402,8 @@ class RowPlan:
     values: Values
     member_id: int | None = None
     login: str | None = None
+    #: The row's unit when it is on record (a new unit is known by values.unit).
+    unit_id: int | None = None
     changes: tuple[Change, ...] = ()
     #: Group ids to add the member to.
     add_groups: tuple[int, ...] = ()
@@ -690,6 +692,7 @@ class _Planner:
             "create",
             values,
             login=self._free_login(values),
+            unit_id=unit_id,
             changes=tuple(changes),
             add_groups=tuple(group_ids),
             notes=tuple(notes),
@@ -726,6 +729,7 @@ class _Planner:
             "update" if changes else "unchanged",
             values,
             member_id=member.id,
+            unit_id=unit_id,
             changes=tuple(changes),
             add_groups=tuple(added),
             notes=tuple(notes),
