@@ -191,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calendar,
         contests,
+        desk_import,
         manage,
         me,
         public,
@@ -202,3 +203,4 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     for module in (public, auth, me, manage, registrations, contests, tournaments, calendar):
         app.register_blueprint(module.bp)
+    app.register_blueprint(desk_import.bp)

@@ -15,6 +15,7 @@ from eventsys.errors import EventsysError
 from eventsys.services.exports import Download
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def role_required(role: str) -> Callable[[F], F]:
@@ -98,6 +99,19 @@ def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
         db.session.commit()
         flash(done, "success")
     return redirect(back)
+
+
+def commit_action(action: Callable[[], T]) -> T:
+    """Run *action* (one service call) and commit it; on a refusal roll back and raise it."""
+    from eventsys.extensions import db
+
+    try:
+        result = action()
+    except EventsysError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
 
 
 def send_download(file: Download) -> Response:
