@@ -746,18 +746,17 @@ def mask_phone(phone: str | None) -> str:
 
 
 def _order_units(units: Iterable[NewUnit]) -> tuple[NewUnit, ...]:
-    """Parents before their units (the file may name a unit before its parent)."""
-    pending = {u.name: u for u in units}
+    """The units in the file's order, but each parent before its units."""
+    pending = list(units)
     ordered: list[NewUnit] = []
     placed: set[str] = set()
     while pending:
-        ready = [u for u in pending.values() if u.parent_name is None or u.parent_name in placed]
-        if not ready:  # pragma: no cover - loops are refused row by row
+        ready = next((u for u in pending if u.parent_name is None or u.parent_name in placed), None)
+        if ready is None:  # pragma: no cover - a unit's parent is planned before it
             raise AssertionError("unit loop")
-        for unit in ready:
-            ordered.append(unit)
-            placed.add(unit.name)
-            del pending[unit.name]
+        ordered.append(ready)
+        placed.add(ready.name)
+        pending.remove(ready)
     return tuple(ordered)
 
 
