@@ -24,19 +24,20 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from eventsys.domain import member_import as rules
 from eventsys.domain.member_import import FileRefused, Plan, Sheet
 from eventsys.errors import Conflict, EventsysError, NotFound
 from eventsys.extensions import db
-from eventsys.models import Group, GroupMember, Organisation, User
+from eventsys.models import AuditRecord, Group, GroupMember, Organisation, User
 from eventsys.models.imports import ImportUpload
 from eventsys.pinyin import name_pinyin
 from eventsys.services import audit
 from eventsys.services.exports import XLSX_TYPE, Download, to_xlsx
 from eventsys.services.member_import_messages import file_refusal
+from eventsys.timeutil import utcnow
 
 #: Rows of members one file may hold (a larger list is imported in parts).
 MAX_ROWS = 10_000
@@ -363,41 +364,88 @@ def apply(plan: Plan, *, actor: User, filename: str = "") -> dict[str, int]:
 
 
 def _apply(plan: Plan, actor: User) -> None:
-    units = _create_units(plan)
-    existing = _load_members(plan)
-    created: list[tuple[rules.RowPlan, User]] = []
-    for row in plan.rows:
-        if row.action == "create":
-            created.append((row, _new_member(row, units)))
-        elif row.action == "update":
+    """Units, new members, changed members, group places and their audit records, each kind
+    in one statement (an executemany) whatever the number of rows."""
+    units = {name: unit.id for name, unit in _create_units(plan).items()}
+    creates = [row for row in plan.rows if row.action == "create"]
+    updates = [row for row in plan.rows if row.action == "update"]
+    trail: list[dict[str, Any]] = []
+    places: list[dict[str, int]] = []
+    if creates:
+        new = [_new_member(row, units) for row in creates]
+        db.session.execute(insert(User), new)
+        logins = [row.login for row in creates]
+        ids = {
+            login: user_id
+            for login, user_id in db.session.execute(
+                select(User.login, User.id).where(User.login.in_(logins))
+            )
+        }
+        for row, values in zip(creates, new, strict=True):
+            user_id = ids[row.login]
+            after = {name: values[name] for name in _AUDITED}
+            trail.append(_audit(actor, user_id, None, {**after, "groups": list(row.values.groups)}))
+            places += [{"group_id": g, "user_id": user_id} for g in row.add_groups]
+    if updates:
+        ids = [row.member_id for row in updates]
+        columns = [User.id, *(getattr(User, name) for name in _AUDITED)]
+        old = {
+            r[0]: dict(zip(_AUDITED, r[1:], strict=True))
+            for r in db.session.execute(select(*columns).where(User.id.in_(ids)))
+        }
+        changed: list[dict[str, Any]] = []
+        for row in updates:
             assert row.member_id is not None
-            _update_member(existing[row.member_id], row, units, actor)
-    db.session.add_all(user for _row, user in created)
-    db.session.flush()
-    places: list[GroupMember] = []
-    for row, user in created:
-        audit.record(
-            actor,
-            "user.import",
-            "user",
-            user.id,
-            after={**audit.snapshot(user, _AUDITED), "groups": list(row.values.groups)},
-        )
-        places += [GroupMember(group_id=g, user_id=user.id) for g in row.add_groups]
-    for row in plan.rows:
-        if row.action == "update" and row.member_id is not None:
-            places += [GroupMember(group_id=g, user_id=row.member_id) for g in row.add_groups]
-    db.session.add_all(places)
+            before = old[row.member_id]
+            after = _changed_values(row, units)
+            fields = [name for name in _AUDITED if name in after and after[name] != before[name]]
+            if fields:
+                values = {name: after[name] for name in fields}
+                if "name" in values:
+                    values["name_pinyin"] = name_pinyin(values["name"])
+                changed.append({"id": row.member_id, **values})
+            groups = [c.after for c in row.changes if c.field == "group"]
+            trail.append(
+                _audit(
+                    actor,
+                    row.member_id,
+                    {name: before[name] for name in fields},
+                    {
+                        **{name: after[name] for name in fields},
+                        **({"groups": groups} if groups else {}),
+                    },
+                )
+            )
+            places += [{"group_id": g, "user_id": row.member_id} for g in row.add_groups]
+        if changed:
+            db.session.execute(update(User), changed)
+    if places:
+        db.session.execute(insert(GroupMember), places)
+    if trail:
+        db.session.execute(insert(AuditRecord), trail)
+
+
+def _audit(
+    actor: User, user_id: int, before: dict[str, Any] | None, after: dict[str, Any]
+) -> dict[str, Any]:
+    """An audit record of one member (as audit.record writes it, many in one statement)."""
+    return {
+        "actor_id": actor.id,
+        "action": "user.import",
+        "object_type": "user",
+        "object_id": user_id,
+        "before": before,
+        "after": after,
+        "at": utcnow(),
+    }
 
 
 def _create_units(plan: Plan) -> dict[str, Organisation]:
     made: dict[str, Organisation] = {}
     for new in plan.new_units:
-        unit = Organisation(
-            name=new.name,
-            parent_id=new.parent_id,
-            parent=made[new.parent_name] if new.parent_name else None,
-        )
+        unit = Organisation(name=new.name, parent_id=new.parent_id)
+        if new.parent_name is not None:
+            unit.parent = made[new.parent_name]
         made[new.name] = unit
         db.session.add(unit)
     if made:
@@ -405,62 +453,38 @@ def _create_units(plan: Plan) -> dict[str, Organisation]:
     return made
 
 
-def _load_members(plan: Plan) -> dict[int, User]:
-    ids = [row.member_id for row in plan.rows if row.action == "update" and row.member_id]
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def _unit_of(row: rules.RowPlan, units: dict[str, Organisation]) -> int | None:
+def _unit_of(row: rules.RowPlan, units: dict[str, int]) -> int | None:
     if row.unit_id is not None:
         return row.unit_id
-    return units[row.values.unit].id if row.values.unit in units else None
+    return units.get(row.values.unit) if row.values.unit is not None else None
 
 
-def _new_member(row: rules.RowPlan, units: dict[str, Organisation]) -> User:
+def _new_member(row: rules.RowPlan, units: dict[str, int]) -> dict[str, Any]:
     values = row.values
     assert values.name is not None and row.login is not None
-    unit_id = _unit_of(row, units)
-    return User(
-        login=row.login,
-        name=values.name,
-        name_pinyin=name_pinyin(values.name),
-        phone=values.phone,
-        member_number=values.member_number,
-        organisation_id=unit_id,
-        password_hash=NO_PASSWORD,
-        is_participant=True,
-        is_organizer=False,
-        is_judge=False,
-    )
+    return {
+        "login": row.login,
+        "name": values.name,
+        "name_pinyin": name_pinyin(values.name),
+        "phone": values.phone,
+        "member_number": values.member_number,
+        "organisation_id": _unit_of(row, units),
+        "password_hash": NO_PASSWORD,
+        "is_participant": True,
+        "is_organizer": False,
+        "is_judge": False,
+    }
 
 
-def _update_member(
-    user: User, row: rules.RowPlan, units: dict[str, Organisation], actor: User
-) -> None:
-    before = audit.snapshot(user, _AUDITED)
+def _changed_values(row: rules.RowPlan, units: dict[str, int]) -> dict[str, Any]:
+    """The audited fields a row sets, by column name."""
+    values: dict[str, Any] = {}
     for change in row.changes:
-        if change.field == "name":
-            user.name = change.after or user.name
-            user.name_pinyin = name_pinyin(user.name)
-        elif change.field == "phone":
-            user.phone = change.after
-        elif change.field == "member_number":
-            user.member_number = change.after
+        if change.field in ("name", "phone", "member_number"):
+            values[change.field] = change.after
         elif change.field == "unit":
-            user.organisation_id = _unit_of(row, units)
-    after = audit.snapshot(user, _AUDITED)
-    changed = [name for name in _AUDITED if before[name] != after[name]]
-    groups = [c.after for c in row.changes if c.field == "group"]
-    audit.record(
-        actor,
-        "user.import",
-        "user",
-        user.id,
-        before={name: before[name] for name in changed},
-        after={**{name: after[name] for name in changed}, **({"groups": groups} if groups else {})},
-    )
+            values["organisation_id"] = _unit_of(row, units)
+    return values
 
 
 # ---- the template -----------------------------------------------------------------------------
