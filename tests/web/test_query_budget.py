@@ -204,6 +204,9 @@ SAME_SIZE = {
     "GET /manage/events/<int:event_id>/cancel",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
+    # The import's upload form and its template: the same whatever is on record.
+    "GET /manage/people/import/",
+    "GET /manage/people/import/template.xlsx",
     "GET /reset-password",
     "GET /manage/sittings/<int:occurrence_id>/move",
     "GET /manage/venues/<int:venue_id>/edit",
