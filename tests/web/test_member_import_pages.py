@@ -93,6 +93,8 @@ def test_upload_preview_confirm_in_chinese(app: Flask, desk: FlaskClient) -> Non
             select(AuditRecord).where(AuditRecord.action == "member.import")
         ).one()
         assert summary.after["create"] == 1 and summary.after["refused"] == 2
+    audit = desk.get("/manage/audit").get_data(as_text=True)
+    assert "从表格导入了会员" in audit and "从表格导入了记录" in audit
     # The file again: every row as on record or refused, nothing to confirm.
     again = desk.get(_upload(desk).location).get_data(as_text=True)
     assert 'name="fingerprint"' not in again
@@ -213,3 +215,22 @@ def test_an_upload_that_is_gone_answers_404_with_a_message(desk: FlaskClient) ->
     assert "重新上传" in response.get_data(as_text=True) or "again" in response.get_data(
         as_text=True
     )
+
+
+def test_a_confirmation_of_another_preview_shows_the_current_one(
+    app: Flask, desk: FlaskClient
+) -> None:
+    preview_url = _upload(desk).location
+    response = desk.post(
+        preview_url + "/confirm",
+        data={"csrf_token": csrf(desk, preview_url), "fingerprint": "0" * 64},
+    )
+    assert response.status_code == 302 and response.location.endswith(preview_url)
+    assert _people(app) == 1
+
+
+def test_a_confirmation_without_its_preview_is_a_bad_request(app: Flask, desk: FlaskClient) -> None:
+    preview_url = _upload(desk).location
+    response = desk.post(preview_url + "/confirm", data={"csrf_token": csrf(desk, preview_url)})
+    assert response.status_code == 400
+    assert _people(app) == 1
