@@ -24,7 +24,8 @@ The rules, in the order they are applied:
 - A row is matched to a member by member number, else by phone (the same normalisation as
   sign-in). A blank cell never clears anything: it leaves the record's value as it is. Group
   places are only ever added, never taken away.
-- Within the file, a member number or a phone given in an earlier row refuses the later row.
+- Within the file, a member number or a phone given in an earlier row refuses the later row,
+  and so does a row that finds the same member as an earlier one by the other key.
 - A new member whose name is on record with another phone is refused as a possible duplicate
   of that person, unless the caller allows it; then the row is flagged instead.
 - A unit not on record is refused, unless the caller allows units to be created: then it is
@@ -523,6 +524,7 @@ class _Planner:
         self.seen_phones: dict[str, int] = {}
         self.new_units: dict[str, NewUnit] = {}
         self.new_names: dict[str, int] = {}
+        self.seen_members: dict[int, int] = {}
 
     def plan_row(self, number: int, values: Values) -> RowPlan:
         problems: list[Problem] = []
@@ -542,6 +544,10 @@ class _Planner:
         if values.phone:
             self.seen_phones.setdefault(values.phone, number)
         member = self._match(values, problems)
+        if member is not None:
+            first = self.seen_members.setdefault(member.id, number)
+            if first != number:
+                problems.append(Problem("same_member", "name", {"row": str(first)}))
         if not problems and values.name is not None and member is None:
             self._same_name(values, problems, notes)
         unit_id, unit_name = self._unit(values, problems, notes)

@@ -67,6 +67,7 @@ ROW_SENTENCES = {
     "no_key": _l("Give a phone number or a member number, so that the member can be found again."),
     "duplicate_number": _l("The same member number is in row %(row)s already."),
     "duplicate_phone": _l("The same phone number is in row %(row)s already."),
+    "same_member": _l("Row %(row)s is about the same member already."),
     "phone_taken": _l("This phone number belongs to another member, %(name)s."),
     "number_differs": _l(
         "The member with this phone number, %(name)s, has the member number %(number)s."

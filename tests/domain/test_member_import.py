@@ -347,6 +347,12 @@ def test_duplicates_within_the_file_refuse_the_later_rows() -> None:
     assert result.rows[2].problems[0].params == {"row": "2"}
 
 
+def test_two_rows_finding_one_member_by_number_and_by_phone_refuse_the_later() -> None:
+    result = plan(["1001", "张和顺", None], ["", "张和顺", "13800138000"])
+    assert codes(result) == [[], ["same_member"]]
+    assert result.rows[1].problems[0].params == {"row": "2"}
+
+
 def test_a_name_on_record_with_another_phone_is_refused_as_a_possible_duplicate() -> None:
     result = plan(["", "张和顺", "13011130111"])
     assert codes(result) == [["same_name"]]
