@@ -327,6 +327,8 @@ def confirm(token: str, fingerprint: str, *, actor: User) -> Applied:
                 "else. Nothing was imported: please look at the new preview and confirm again."
             )
         )
+    if not (current.count("create") or current.count("update") or current.new_units):
+        raise EventsysError(_("There is nothing to import from this file."))
     counts = apply(current, actor=actor, filename=upload.filename)
     db.session.delete(upload)
     db.session.flush()

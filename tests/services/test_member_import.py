@@ -410,6 +410,17 @@ def test_records_changed_since_the_preview_refuse_the_confirmation(organizer: Us
     assert count(ImportUpload) == 1  # kept, for the new preview
 
 
+def test_a_file_with_nothing_to_import_is_not_confirmed(organizer: User) -> None:
+    body = xlsx([HEADER, [1001, "张和顺", "1.38E+10"]])
+    upload = member_import.store_upload(body, "a.xlsx", Options(), actor=organizer, now=utcnow())
+    db.session.commit()
+    shown = member_import.preview(upload.token, actor=organizer)
+    with pytest.raises(EventsysError, match="nothing to import"):
+        member_import.confirm(upload.token, shown.plan.fingerprint, actor=organizer)
+    db.session.rollback()
+    assert count(AuditRecord) == 1  # the organizer's account only; no import recorded
+
+
 def test_another_organizers_upload_is_not_theirs_to_see(
     organizer: User, make_user: Callable[..., int]
 ) -> None:
