@@ -271,6 +271,7 @@ AUDIT_ACTION_LABELS = {
     "group.member.add": _l("added a member to the group"),
     "group.member.remove": _l("removed a member from the group"),
     "group.save": _l("saved the group"),
+    "member.import": _l("imported members from a spreadsheet"),
     "match.clear": _l("cleared the match result"),
     "match.correct": _l("corrected the match result"),
     "match.result": _l("entered the match result"),
@@ -300,6 +301,7 @@ AUDIT_ACTION_LABELS = {
     "tournament.schedule": _l("made the order of play"),
     "tournament.update": _l("changed the tournament settings"),
     "user.create": _l("created the account"),
+    "user.import": _l("imported the record from a spreadsheet"),
     "user.password": _l("changed the password"),
     "user.profile": _l("changed the personal details"),
     "user.roles": _l("changed the roles"),
@@ -320,6 +322,7 @@ AUDIT_OBJECT_LABELS = {
     "tournament": _l("Tournament"),
     "tournament_match": _l("Match"),
     "tournament_pool": _l("Group"),
+    "import": _l("Member import"),
 }
 
 
@@ -348,6 +351,8 @@ def audit_field_label(name: str) -> str:
         "court": pgettext("audit field", "Court or table"),
         "reason": pgettext("audit field", "Reason"),
         "skipped": pgettext("audit field", "Called off"),
+        "member_number": pgettext("audit field", "Member number"),
+        "groups": pgettext("audit field", "Interest groups"),
     }
     return str(fields.get(name, name.replace("_", " ")))
 

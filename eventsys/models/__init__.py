@@ -1,6 +1,7 @@
 """The database models, one module per aggregate."""
 
 from eventsys.models import contests as _contests  # noqa: F401  (tables of judged contests)
+from eventsys.models import imports as _imports  # noqa: F401  (member import uploads)
 from eventsys.models import tournaments as _tournaments  # noqa: F401  (tables of tournaments)
 from eventsys.models import versions as _versions  # noqa: F401  (aggregate versions)
 from eventsys.models.audit import AuditRecord

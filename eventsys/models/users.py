@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The number on the member's card in the bureau's own list (会员编号): how an import finds
+    # the member again. None for accounts made here.
+    member_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     # Derived from name: unbounded, since a reading is several times longer than the name it
     # reads (31 × 双 is 248 characters of "shuang ... sssss"); name's own limit is the check.

@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calendar,
         contests,
+        desk_import,
         manage,
         me,
         public,
@@ -207,3 +208,4 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (public, auth, me, manage, registrations, contests, tournaments, calendar)
     for module in (*blueprints, streams):
         app.register_blueprint(module.bp)
+    app.register_blueprint(desk_import.bp)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import (
     BooleanField,
     DateField,
@@ -473,6 +474,20 @@ class OnBehalfForm(NormalisingForm):
 KEEPS_INPUT = "keeps_input"
 CSRF_REFUSED = "csrf_refused"  # g.csrf_refused: True, then REPORTED once a form says so
 REPORTED = "reported"
+BODY_LIMIT = "body_limit"
+TOO_LARGE = "body_too_large"  # g.body_too_large: the body was over the view's own limit
+
+
+def body_limit(limit: Callable[[], int]) -> Callable[[V], V]:
+    """Mark a view whose POST may carry up to limit() bytes (an upload) while the rest of the
+    site keeps MAX_CONTENT_LENGTH. Over it, nothing is read and the view is told by
+    g.body_too_large (it answers 413 with its own page) instead of a plain 413."""
+
+    def mark(view: V) -> V:
+        setattr(view, BODY_LIMIT, limit)
+        return view
+
+    return mark
 
 
 def keeps_input(view: V) -> V:
@@ -507,10 +522,18 @@ def check_csrf() -> None:
     back as typed. A flagged request cannot commit (refuse_commit_after_csrf_refusal)."""
     if not current_app.config.get("WTF_CSRF_ENABLED", True) or not request.endpoint:
         return  # no route matched: the 404 or 405 says it
+    view = current_app.view_functions.get(request.endpoint)
+    limit = getattr(view, BODY_LIMIT, None)
+    if limit is not None:
+        request.max_content_length = limit()
     try:
         csrf.protect()
+    except RequestEntityTooLarge:
+        if limit is None:
+            raise
+        g.setdefault(TOO_LARGE, True)  # nothing was read, so the view must read nothing
     except CSRFError:
-        if not getattr(current_app.view_functions.get(request.endpoint), KEEPS_INPUT, False):
+        if not getattr(view, KEEPS_INPUT, False):
             raise
         g.setdefault(CSRF_REFUSED, True)
 

@@ -15,6 +15,7 @@ from eventsys.errors import EventsysError
 from eventsys.services.exports import Download
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def role_required(role: str) -> Callable[[F], F]:

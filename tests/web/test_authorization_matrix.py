@@ -18,10 +18,11 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
 from werkzeug.routing import Rule
 
+from eventsys.domain.member_import import Options
 from eventsys.extensions import db
 from eventsys.models import Event, Group, GroupMember, Occurrence, Organisation, Registration, User
 from eventsys.services import calendar as feeds
-from eventsys.services import contests
+from eventsys.services import contests, member_import
 from eventsys.services import registrations as registration_service
 from eventsys.services import tournaments as tournament_service
 from eventsys.timeutil import utcnow
@@ -72,6 +73,10 @@ ACCESS: dict[str, str] = {
     "contests.setup": "organizer",
     "contests.sheet": "judge",
     "contests.unpublish": "organizer",
+    "desk_import.confirm": "organizer",
+    "desk_import.preview": "organizer",
+    "desk_import.template": "organizer",
+    "desk_import.upload": "organizer",
     "manage.audit_log": "organizer",
     "manage.dashboard": "organizer",
     "manage.event_cancel": "organizer",
@@ -206,6 +211,9 @@ def _seed(app: Flask, make_event: Callable[..., int], make_user: Callable[..., i
         db.session.flush()
         db.session.add(GroupMember(group_id=group.id, user_id=stranger.id))
         token = feeds.new_token(owner, actor=owner)
+        upload = member_import.store_upload(
+            member_import.template().body, "名单.xlsx", Options(), actor=organizer, now=utcnow()
+        )
         db.session.commit()
         occurrence = db.session.query(Occurrence).filter_by(event_id=event_id).one()
         logins = {
@@ -235,6 +243,7 @@ def _seed(app: Flask, make_event: Callable[..., int], make_user: Callable[..., i
             "user_id": stranger.id,
             "owner_id": owner.id,
             "calendar_token": token,
+            "upload": upload.token,
             "checkin_token": URLSafeSerializer(
                 app.config["SECRET_KEY"], salt="eventsys-checkin"
             ).dumps(registration.id),

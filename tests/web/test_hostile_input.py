@@ -45,6 +45,8 @@ POST_ENDPOINTS = (
     "contests.publish",
     "contests.setup",
     "contests.sheet",
+    "desk_import.confirm",
+    "desk_import.upload",
     "contests.unpublish",
     "manage.event_edit",
     "manage.event_new",
@@ -98,6 +100,8 @@ UNSEEN_FIELDS: dict[str, tuple[str, ...]] = {
     "registrations.manage_list": ("person", "behalf-title", "behalf-text"),
     "registrations.register_team": ("team_name", "players", "substitutes", "title", "text"),
     "contests.placings": ("version", "placing-1", "placing-2", "placing-3"),
+    # The seeded upload's rows are all refused there, so its preview offers no confirmation.
+    "desk_import.confirm": ("fingerprint",),
     # The seeded event takes registered people only, so its door page offers no guest form.
     "registrations.checkin_guest": ("guest_name", "guest_phone"),
     "tournaments.create": (

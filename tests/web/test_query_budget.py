@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
+from eventsys.domain import member_import as member_import_rules
 from eventsys.extensions import db
 from eventsys.models import (
     Attendance,
@@ -40,7 +41,7 @@ from eventsys.models import (
 )
 from eventsys.models.contests import Contest
 from eventsys.models.tournaments import Tournament, TournamentMatch
-from eventsys.services import accounts, contests, judging, results
+from eventsys.services import accounts, contests, judging, member_import, results
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
 from eventsys.services import registrations as registration_service
@@ -127,6 +128,9 @@ BUDGET: dict[str, int] = {
     "GET /manage/people/<int:user_id>/record": 3,
     "GET /manage/people/<int:user_id>/reset-slip": 2,
     "GET /manage/people/new": 2,
+    "GET /manage/people/import/": 1,
+    "GET /manage/people/import/<upload>": 6,  # the upload, then members, units, groups, places
+    "GET /manage/people/import/template.xlsx": 1,
     "GET /manage/sittings/<int:occurrence_id>/move": 4,
     "GET /manage/venues": 2,
     "GET /manage/venues/<int:venue_id>/edit": 2,
@@ -178,6 +182,7 @@ BUDGET: dict[str, int] = {
     "POST /manage/events/<int:event_id>/checkin": 7,
     "POST /manage/events/<int:event_id>/checkin/undo": 8,
     "POST /manage/events/new": 12,
+    "POST /manage/people/import/<upload>/confirm": 18,  # each kind of row in one statement
     "POST /registrations/<int:registration_id>/cancel": 22,  # + invitations, event:<id> raised
     "POST /tournaments/matches/<int:match_id>/result": 23,  # + event:<id> (an entry changed)
 }
@@ -206,6 +211,9 @@ SAME_SIZE = {
     "GET /manage/events/<int:event_id>/cancel",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
+    # The import's upload form and its template: the same whatever is on record.
+    "GET /manage/people/import/",
+    "GET /manage/people/import/template.xlsx",
     "GET /reset-password",
     "GET /manage/sittings/<int:occurrence_id>/move",
     "GET /manage/venues/<int:venue_id>/edit",
@@ -376,8 +384,21 @@ class _Builder:
             self.app.config["SECRET_KEY"], salt="eventsys-checkin"
         ).dumps(ids["owner_team_id"])
         ids["calendar_token"] = feeds.new_token(owner, actor=owner)
+        ids["upload"] = self._member_list(members, orgs)
         db.session.commit()
         return self.world
+
+    def _member_list(self, members: list[User], orgs: list[Organisation]) -> str:
+        """A spreadsheet for the import preview: every member, renamed, and one new member."""
+        rows = [["会员编号", "姓名", "手机号", "单位"]]
+        rows += [[f"N{m.id}", m.name + "新", m.phone, orgs[0].name] for m in members]
+        rows.append(["", "新会员", f"13{self.n:02d}0000000", orgs[0].name])
+        body = "".join(",".join(map(str, row)) + "\r\n" for row in rows).encode("utf-8")
+        options = member_import_rules.Options()
+        upload = member_import.store_upload(
+            body, "名单.csv", options, actor=self.organizer, now=self.now
+        )
+        return upload.token
 
     def _programme(self, main: Venue, owner: User, members: list[User]) -> None:
         n, ids = self.n, self.world.ids
@@ -1039,6 +1060,18 @@ def _cancel(app: Flask, world: World, made: dict[str, FlaskClient]) -> Any:
     return "owner", url, {"csrf_token": _token(made, "owner", url)}
 
 
+def _confirm_import(app: Flask, world: World, made: dict[str, FlaskClient]) -> Any:
+    """The desk confirms the member list's preview: every member renamed, one new."""
+    url = f"/manage/people/import/{world.ids['upload']}"
+    page = made["organizer"].get(url).get_data(as_text=True)
+    fingerprint = page.split('name="fingerprint"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    return (
+        "organizer",
+        f"{url}/confirm",
+        {"csrf_token": csrf_from(page), "fingerprint": fingerprint},
+    )
+
+
 POSTS: dict[str, Post] = {
     "POST /events/<int:event_id>/register": _register,
     "POST /events/<int:event_id>/teams/new": _register_team,
@@ -1049,6 +1082,7 @@ POSTS: dict[str, Post] = {
     "POST /checkin/<token>": _scan_team,
     "POST /manage/events/<int:event_id>/checkin/undo": _undo_check_in,
     "POST /registrations/<int:registration_id>/cancel": _cancel,
+    "POST /manage/people/import/<upload>/confirm": _confirm_import,
 }
 
 
