@@ -48,7 +48,7 @@ def small_contest(live_server: LiveServer) -> dict[str, int]:
         event_service.set_status(event, "published", actor=organizer)
         entries = []
         for number, name in enumerate(("钱小寒", "孙大寒")):
-            poet = _person(name, f"live{number}", f"1360000{number:04d}")
+            poet = _person(name, f"live{number}", f"1399876{number:04d}")
             entry = Registration(
                 event_id=event.id,
                 kind="individual",
