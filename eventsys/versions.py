@@ -105,6 +105,10 @@ def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint released (SQLAlchemy tells before_commit for those too): its keys stay
+        # touched and are raised, once, when the transaction itself commits.
+        return
     session.flush()
     seen: set[str] = set()
     for _ in range(3):  # a refresher's own writes may touch keys it refreshes again: twice at most
@@ -178,6 +182,13 @@ def before_bump(refresher: Refresher) -> Refresher:
 
 
 # ---- reading ---------------------------------------------------------------------------------
+
+
+def pending(session: Session | scoped_session[Session]) -> frozenset[str]:
+    """The keys the session's open transaction has touched so far (raised at its commit)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    return frozenset(session.info.get(_TOUCHED, ()))
 
 
 def read(session: Session, keys: Iterable[str]) -> dict[str, int]:

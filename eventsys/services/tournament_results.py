@@ -268,7 +268,6 @@ def record_result(
             ),
             cascade.blocked,
         )
-    tournament.version += 1
     audit.record(
         actor,
         "match.correct" if correcting else "match.result",
@@ -302,7 +301,6 @@ def set_lots(pool: TournamentPool, order: Sequence[int], *, actor: User) -> None
     if cascade.blocked:
         savepoint.rollback()
         raise EventsysError(_("Knockout matches fed by this group were already played."))
-    tournament.version += 1
     audit.record(
         actor,
         "pool.lot",

@@ -1,8 +1,14 @@
-"""Group and round-robin standings, computed by the sport's rules in eventsys.domain.
+"""Group and round-robin standings, computed by the sport's rules in eventsys.domain, stored.
 
 Table tennis groups follow ITTF 3.7.5 (eventsys.domain.sports.table_tennis); gateball, billiards and
 generic score sports use the tournament's ordered criteria (eventsys.domain.standings). What no
 rule separates needs a lot, which organizers draw and record per team (TournamentPoolMember.lot).
+
+The tables are stored (TournamentStanding, TournamentStandingLine): :func:`refresh_stored` runs
+inside every commit that touched a tournament (eventsys.versions.before_bump), so a result, a
+correction, a lot, a rule change or a new draw brings that tournament's stored tables up to date
+in the same transaction, writing only the lines that changed. Pages read them
+(:func:`tournament_tables`); :func:`compute_tables` is the computation itself.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from eventsys import versions
 from eventsys.domain import standings as engine
 from eventsys.domain.sports import gateball, table_tennis
 from eventsys.extensions import db
@@ -22,6 +29,8 @@ from eventsys.models.tournaments import (
     TournamentMatch,
     TournamentPool,
     TournamentStage,
+    TournamentStanding,
+    TournamentStandingLine,
 )
 
 #: Extras keys of a table tennis match record: the points won and lost in all its games.
@@ -253,27 +262,172 @@ def final_order(table: PoolTable) -> list[int | None]:
     return [None if line.shared else line.registration_id for line in table.lines]
 
 
-def load_pools(tournament: Tournament) -> list[tuple[TournamentStage, list[TournamentPool]]]:
-    """Return the stages that have groups, with their groups and members (two queries)."""
-    stages = db.session.scalars(
-        select(TournamentStage)
-        .where(TournamentStage.tournament_id == tournament.id)
-        .options(selectinload(TournamentStage.pools).selectinload(TournamentPool.members))
-        .order_by(TournamentStage.position)
-    ).all()
+def load_pools(
+    tournament: Tournament, *, members: bool = True, session: Session | None = None
+) -> list[tuple[TournamentStage, list[TournamentPool]]]:
+    """Return the stages that have groups, with their groups (and members: one query more)."""
+    pools = selectinload(TournamentStage.pools)
+    if members:
+        pools = pools.selectinload(TournamentPool.members)
+    stages = (
+        (session or db.session)
+        .scalars(
+            select(TournamentStage)
+            .where(TournamentStage.tournament_id == tournament.id)
+            .options(pools)
+            .order_by(TournamentStage.position)
+        )
+        .all()
+    )
     return [(stage, list(stage.pools)) for stage in stages if stage.pools]
 
 
-def tournament_tables(tournament: Tournament) -> list[PoolTable]:
-    """Return the table of every group of every stage, in a bounded number of queries."""
-    matches = db.session.scalars(
+def compute_tables(tournament: Tournament, *, session: Session | None = None) -> list[PoolTable]:
+    """Compute the table of every group of every stage from the matches (four queries)."""
+    session = session or db.session
+    matches = session.scalars(
         select(TournamentMatch).where(
             TournamentMatch.tournament_id == tournament.id,
             TournamentMatch.pool_id.is_not(None),
         )
     ).all()
     tables: list[PoolTable] = []
-    for _stage, pools in load_pools(tournament):
+    for _stage, pools in load_pools(tournament, session=session):
         for pool in pools:
             tables.append(pool_table(tournament, pool, matches))
     return tables
+
+
+#: The columns of a stored line, as StandingLine names them.
+_STORED = (
+    "place",
+    *_COLUMNS,
+    "rally_for",
+    "rally_against",
+    "decided_by",
+    "shared",
+)
+
+
+def tournament_tables(tournament: Tournament) -> list[PoolTable]:
+    """Return the table of every group of every stage, as stored (four queries).
+
+    Inside a transaction that has itself changed the tournament and not committed yet, the
+    stored tables are not brought up to date until the commit, so they are computed instead (a
+    service reading what it just wrote). A group never stored (made before the tables were
+    stored) is computed too, and stored by the next change."""
+    session = db.session
+    session.flush()
+    if versions.tournament(tournament.id) in versions.pending(session):
+        return compute_tables(tournament)
+    stages = load_pools(tournament)
+    stored, stored_lines = _stored(session, tournament.id)
+    lines: dict[int, list[StandingLine]] = {}
+    for row in sorted(stored_lines.values(), key=lambda row: (row.pool_id, row.position)):
+        line = StandingLine(
+            registration_id=row.registration_id, **{name: getattr(row, name) for name in _STORED}
+        )
+        lines.setdefault(row.pool_id, []).append(line)
+    if any(pool.id not in stored for _stage, pools in stages for pool in pools):
+        return compute_tables(tournament)
+    return [
+        PoolTable(
+            pool=pool,
+            lines=lines.get(pool.id, []),
+            complete=stored[pool.id].played == stored[pool.id].total,
+            played=stored[pool.id].played,
+            total=stored[pool.id].total,
+        )
+        for _stage, pools in stages
+        for pool in pools
+    ]
+
+
+def _stored(
+    session: Session, tournament_id: int
+) -> tuple[dict[int, TournamentStanding], dict[tuple[int, int], TournamentStandingLine]]:
+    """Return one tournament's stored tables and lines, by group and by (group, team): one query."""
+    standings: dict[int, TournamentStanding] = {}
+    lines: dict[tuple[int, int], TournamentStandingLine] = {}
+    rows = session.execute(
+        select(TournamentStanding, TournamentStandingLine)
+        .outerjoin(
+            TournamentStandingLine,
+            TournamentStandingLine.pool_id == TournamentStanding.pool_id,
+        )
+        .where(TournamentStanding.tournament_id == tournament_id)
+    )
+    for standing, line in rows:
+        standings[standing.pool_id] = standing
+        if line is not None:
+            lines[(line.pool_id, line.registration_id)] = line
+    return standings, lines
+
+
+def _tournament_ids(keys: frozenset[str]) -> list[int]:
+    ids: set[int] = set()
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if kind == "tournament" and rest.isdigit():
+            ids.add(int(rest))
+    return sorted(ids)
+
+
+def store_tables(session: Session, tournament_id: int, tables: Sequence[PoolTable]) -> int:
+    """Make the stored tables of one tournament say *tables*; return the rows written.
+
+    Only what changed is written: a line whose numbers are the same is left alone, a line of a
+    team no longer in a group (a new draw) is deleted."""
+    standings, old_lines = _stored(session, tournament_id)
+    written = 0
+    wanted_pools: set[int] = set()
+    wanted_lines: set[tuple[int, int]] = set()
+    for table in tables:
+        pool_id = table.pool.id
+        wanted_pools.add(pool_id)
+        standing = standings.get(pool_id)
+        if standing is None:
+            standing = TournamentStanding(pool_id=pool_id, tournament_id=tournament_id)
+            session.add(standing)
+        if (standing.played, standing.total) != (table.played, table.total):
+            standing.played, standing.total = table.played, table.total
+            written += 1
+        for position, line in enumerate(table.lines):
+            key = (pool_id, line.registration_id)
+            wanted_lines.add(key)
+            row = old_lines.get(key)
+            if row is None:
+                row = TournamentStandingLine(
+                    tournament_id=tournament_id,
+                    pool_id=pool_id,
+                    registration_id=line.registration_id,
+                )
+                session.add(row)
+            values = {"position": position, **{name: getattr(line, name) for name in _STORED}}
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                written += 1
+    for key, row in old_lines.items():
+        if key not in wanted_lines:
+            session.delete(row)
+            written += 1
+    for pool_id, standing in standings.items():
+        if pool_id not in wanted_pools:
+            session.delete(standing)
+            written += 1
+    return written
+
+
+@versions.before_bump
+def refresh_stored(session: Session, keys: frozenset[str]) -> None:
+    """Bring the stored tables of every tournament in *keys* up to date (inside the commit).
+
+    If the computation fails the commit fails with it: the stored tables stay as they were, and
+    so does the change that would have made them stale."""
+    for tournament_id in _tournament_ids(keys):
+        tournament = session.get(Tournament, tournament_id)
+        if tournament is None:
+            continue
+        store_tables(session, tournament_id, compute_tables(tournament, session=session))

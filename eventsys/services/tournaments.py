@@ -227,7 +227,7 @@ def create_tournament(event: Event, data: TournamentSettings, *, actor: User) ->
     if db.session.scalar(select(Tournament.id).where(Tournament.event_id == event.id)):
         raise Conflict(_("This event already has a tournament."))
     _validate_settings(data)
-    tournament = Tournament(event_id=event.id, version=1)
+    tournament = Tournament(event_id=event.id)
     _apply_settings(tournament, data, event)
     db.session.add(tournament)
     db.session.flush()
@@ -292,7 +292,6 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
     before = audit.snapshot(tournament, SETTINGS_FIELDS)
     savepoint = db.session.begin_nested()
     _apply_settings(tournament, data, tournament.event)
-    tournament.version += 1
     _retime(tournament)
     db.session.flush()
     try:
@@ -483,7 +482,6 @@ def delete_draw(tournament: Tournament, *, actor: User) -> None:
     )
     for stage in list(tournament.stages):
         tournament.stages.remove(stage)
-    tournament.version += 1
     db.session.flush()
     audit.record(actor, "tournament.draw_delete", "tournament", tournament.id)
 
@@ -525,7 +523,6 @@ def make_draw(
         stages = [stage]
     else:
         stages = _groups_then_knockout(tournament, seeded, groups, qualifiers)
-    tournament.version += 1
     db.session.flush()
     audit.record(
         actor,
@@ -884,7 +881,6 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
     except EventsysError:
         savepoint.rollback()
         raise
-    tournament.version += 1
     savepoint.commit()
     db.session.flush()
     audit.record(actor, "tournament.schedule", "tournament", tournament.id, after={"slots": used})
@@ -1078,7 +1074,6 @@ def move_match(
     before = {"slot": match.slot, "court_id": match.court_id}
     match.slot, match.court_id = slot, court_id
     match.starts_at = slot_start(tournament, slot)
-    tournament.version += 1
     db.session.flush()
     audit.record(
         actor,
