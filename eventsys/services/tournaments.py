@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsys.domain import draws
+from eventsys.domain import bracket, draws
 from eventsys.domain.standings import CRITERIA, PROGRESSION_CRITERIA, PointsScheme
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
@@ -728,14 +728,41 @@ def _bracket(
             match.loser_next_side = "ab"[loser.side]
     db.session.flush()
     # A bye whose team is already known goes straight through.
-    for match in matches.values():
-        if match.status == "bye" and match.side_a_id is not None:
-            match.winner_id = match.side_a_id
-            following = db.session.get(TournamentMatch, match.next_match_id)
-            if following is not None:
-                setattr(following, f"side_{match.next_side}_id", match.side_a_id)
+    by_id = {match.id: match for match in matches.values()}
+    through = bracket.apply(
+        [bracket_match(match) for match in by_id.values()], bracket.ByesThrough()
+    )
+    for match_id, state in through.changed.items():
+        match = by_id[match_id]
+        match.side_a_id, match.side_b_id = state.side_a, state.side_b
+        match.winner_id = state.winner
     db.session.flush()
     return list(matches.values())
+
+
+def bracket_match(match: TournamentMatch) -> bracket.BracketMatch[int]:
+    """A match as the bracket rules (eventsys.domain.bracket) see it."""
+    return bracket.BracketMatch(
+        id=match.id,
+        side_a=match.side_a_id,
+        side_b=match.side_b_id,
+        status=match.status,
+        winner=match.winner_id,
+        next_match=match.next_match_id,
+        next_side=match.next_side,
+        loser_next_match=match.loser_next_match_id,
+        loser_next_side=match.loser_next_side,
+        feed_a=(
+            (match.feed_a_pool_id, match.feed_a_place)
+            if match.feed_a_pool_id is not None and match.feed_a_place is not None
+            else None
+        ),
+        feed_b=(
+            (match.feed_b_pool_id, match.feed_b_place)
+            if match.feed_b_pool_id is not None and match.feed_b_place is not None
+            else None
+        ),
+    )
 
 
 def _seat(match: TournamentMatch, side: str, source: _Direct | _Feed) -> None:
