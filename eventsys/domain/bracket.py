@@ -214,9 +214,10 @@ def apply(
                 progress.advance(through)
         return progress.outcome
     if isinstance(change, Decided):
-        match = progress.get(change.match)
-        if match is None:
+        found = progress.get(change.match)
+        if found is None:
             raise ValueError(f"no match {change.match}")
+        match = found
         if change.status not in DECIDED:
             raise ValueError(f"a result is played or walkover, not {change.status!r}")
         if change.winner is not None and change.winner not in (match.side_a, match.side_b):

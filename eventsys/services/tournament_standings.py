@@ -122,7 +122,7 @@ class DecidedMatch(Protocol):
     @property
     def score_b(self) -> int | None: ...
     @property
-    def detail(self) -> dict[str, Any] | None: ...
+    def detail(self) -> Any: ...
 
 
 #: The columns of TournamentMatch the standings read (compute_tables loads only these).
@@ -145,7 +145,7 @@ def _tt_result(match: DecidedMatch) -> table_tennis.MatchResult[int]:
     return table_tennis.MatchResult(
         match.side_a_id,
         match.side_b_id,
-        games=tuple(tuple(game) for game in detail.get("games", ())),  # type: ignore[misc]
+        games=tuple(tuple(game) for game in detail.get("games", ())),
         walkover_winner=match.winner_id if match.status == "walkover" else None,
         retired={"a": match.side_a_id, "b": match.side_b_id}.get(retired) if retired else None,
     )
@@ -186,6 +186,8 @@ def match_record(match: DecidedMatch, sport: str = "") -> engine.MatchRecord[int
     assert match.side_a_id is not None and match.side_b_id is not None
     detail = match.detail or {}
     unplayed = match.status == "walkover"
+    home_extras: Mapping[str, int]
+    away_extras: Mapping[str, int]
     if sport == "table_tennis":
         unplayed = unplayed or bool(detail.get("retired"))
         home_extras, away_extras = _rally_extras(detail)
@@ -305,7 +307,7 @@ def load_pools(
     if members:
         pools = pools.selectinload(TournamentPool.members)
     stages = (
-        (session or db.session)
+        (session or db.session())
         .scalars(
             select(TournamentStage)
             .where(TournamentStage.tournament_id == tournament.id)
@@ -319,7 +321,7 @@ def load_pools(
 
 def compute_tables(tournament: Tournament, *, session: Session | None = None) -> list[PoolTable]:
     """Compute the table of every group of every stage from the matches (four queries)."""
-    session = session or db.session
+    session = session or db.session()
     # Rows of the columns read, not entities: a 64-team league's 2,016 matches load in a
     # fraction of the time (bench/tournament_standings.py).
     matches: Sequence[DecidedMatch] = session.execute(
@@ -327,7 +329,7 @@ def compute_tables(tournament: Tournament, *, session: Session | None = None) ->
             TournamentMatch.tournament_id == tournament.id,
             TournamentMatch.pool_id.is_not(None),
         )
-    ).all()  # type: ignore[assignment]
+    ).all()
     tables: list[PoolTable] = []
     for _stage, pools in load_pools(tournament, session=session):
         for pool in pools:
@@ -353,7 +355,7 @@ def tournament_tables(tournament: Tournament) -> list[PoolTable]:
     stored tables are not brought up to date until the commit, so they are computed instead (a
     service reading what it just wrote). A group never stored (made before the tables were
     stored) is computed too, and stored by the next change."""
-    session = db.session
+    session: Session = db.session()
     session.flush()
     if versions.tournament(tournament.id) in versions.pending(session):
         return compute_tables(tournament)
