@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventsys import versions
 from eventsys.domain import standings as engine
-from eventsys.domain.sports import gateball, table_tennis
+from eventsys.domain.sports import gateball, table_tennis, tables
 from eventsys.extensions import db
 from eventsys.labels import criterion_label
 from eventsys.models.tournaments import (
@@ -209,13 +209,16 @@ def match_record(match: DecidedMatch, sport: str = "") -> engine.MatchRecord[int
 _COLUMNS = ("played", "won", "drawn", "lost", "points", "score_for", "score_against")
 
 
-def _line(team: int, stats: engine.TeamStats) -> StandingLine:
-    """Return a team's line of the table, from the columns the standings engine summed."""
+def _line(row: engine.StandingRow[int]) -> StandingLine:
+    """Return a team's line of the table, from the row the domain ranked and summed."""
+    stats = row.stats
     return StandingLine(
-        place=0,
-        registration_id=team,
+        place=row.place,
+        registration_id=row.team,
         rally_for=stats.extras.get(RALLY_FOR, 0),
         rally_against=stats.extras.get(RALLY_AGAINST, 0),
+        decided_by=row.decided_by,
+        shared=row.shared,
         **{name: getattr(stats, name) for name in _COLUMNS},
     )
 
@@ -234,32 +237,18 @@ def pool_table(
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
     decided = [match for match in mine if match.status in ("played", "walkover")]
-    records = [match_record(match, tournament.sport) for match in decided]
-    ordered: list[StandingLine] = []
-    if tournament.sport == "table_tennis":
-        stats = engine.tally(members, records, _scheme(tournament))
-        groups = table_tennis.group_ranking_explained(
-            members, [_tt_result(match) for match in decided], tournament.best_of or 5
-        )
-        for group, criterion in groups:
-            place = len(ordered) + 1
-            for team in group:
-                line = _line(team, stats[team])
-                line.place = place
-                line.shared = len(group) > 1
-                line.decided_by = criterion.value
-                ordered.append(line)
-    else:
-        rows = engine.rank(members, records, tournament.criteria_list, _scheme(tournament))
-        for row in rows:
-            line = _line(row.team, row.stats)
-            line.place = row.place
-            line.shared = row.shared
-            line.decided_by = row.decided_by
-            ordered.append(line)
-        # A row's criterion separated it from the row below; show it on both rows' place.
-    if use_lots:
-        ordered = _apply_lots(ordered, lots)
+    table_tennis_group = tournament.sport == "table_tennis"
+    rows = tables.group_table(
+        tournament.sport,
+        members,
+        [match_record(match, tournament.sport) for match in decided],
+        _scheme(tournament),
+        tournament.criteria_list,
+        rallies=[_tt_result(match) for match in decided] if table_tennis_group else (),
+        best_of=tournament.best_of or 5,
+        lots=lots if use_lots else None,
+    )
+    ordered = [_line(row) for row in rows]
     return PoolTable(
         pool=pool,
         lines=ordered,
@@ -267,29 +256,6 @@ def pool_table(
         played=len(decided),
         total=len(mine),
     )
-
-
-def _apply_lots(lines: list[StandingLine], lots: Mapping[int, int | None]) -> list[StandingLine]:
-    """Order teams sharing a place by the lot drawn for them, when one was drawn for all."""
-    result: list[StandingLine] = []
-    index = 0
-    while index < len(lines):
-        block = [lines[index]]
-        while (
-            index + len(block) < len(lines)
-            and lines[index + len(block)].shared
-            and lines[index + len(block)].place == block[0].place
-        ):
-            block.append(lines[index + len(block)])
-        if len(block) > 1 and all(lots.get(line.registration_id) is not None for line in block):
-            block.sort(key=lambda line: lots[line.registration_id] or 0)
-            for offset, line in enumerate(block):
-                line.place = block[0].place + offset
-                line.shared = False
-                line.decided_by = "lot_drawn"
-        result.extend(block)
-        index += len(block)
-    return result
 
 
 def final_order(table: PoolTable) -> list[int | None]:
