@@ -870,9 +870,9 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
         raise EventsysError(
             _("Results have been entered: move single matches instead of making a new schedule.")
         )
-    rest = tournament.min_rest_slots
-    next_free = used = 0
     savepoint = db.session.begin_nested()
+    blocks: list[draws.Block[object]] = []
+    placed: list[list[TournamentMatch]] = []
     for stage in tournament.stages:
         matches = _stage_matches(stage)
         for match in matches:
@@ -887,21 +887,27 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
                 playing = sorted(
                     by_round[round_index], key=lambda m: (not m.is_third_place, m.match_index)
                 )
-                last = _place(tournament, playing, courts, next_free, rest=0)
-                used = max(used, last + 1)
-                next_free = draws.next_free_slot(last, rest)
-        else:
-            if matches:
-                last = _place(
-                    tournament,
-                    matches,
-                    courts,
-                    next_free,
-                    rest=rest,
-                    last_in_pool=_deciding_matches(stage, matches),
+                blocks.append(draws.Block(_pairs(playing), rested_inside=False))
+                placed.append(playing)
+        elif matches:
+            deciding = _deciding_matches(stage, matches)
+            blocks.append(
+                draws.Block(
+                    _pairs(matches),
+                    groups=[match.pool_id for match in matches],
+                    last=[index for index, match in enumerate(matches) if match.id in deciding],
                 )
-                used = max(used, last + 1)
-                next_free = draws.next_free_slot(last, rest)
+            )
+            placed.append(matches)
+    schedule = draws.day_schedule(blocks, len(courts), rest=tournament.min_rest_slots)
+    used = 0
+    for matches, bookings in zip(placed, schedule, strict=True):
+        for booking in bookings:
+            match = matches[booking.match_index]
+            match.slot = booking.slot
+            match.court_id = courts[booking.court].id
+            match.starts_at = slot_start(tournament, booking.slot)
+            used = max(used, booking.slot + 1)
     db.session.flush()
     try:
         _refuse_outside_booking(tournament)
@@ -930,40 +936,15 @@ def _deciding_matches(stage: TournamentStage, matches: Sequence[TournamentMatch]
     }
 
 
-def _place(
-    tournament: Tournament,
-    matches: Sequence[TournamentMatch],
-    courts: Sequence[TournamentCourt],
-    first_slot: int,
-    *,
-    rest: int,
-    last_in_pool: set[int] | frozenset[int] = frozenset(),
-) -> int:
-    """Book *matches* from *first_slot* on; return the last slot used.
-
-    Matches in *last_in_pool* are held back and then placed no earlier than every other match
-    of their group (the deciding match between the two top seeds comes last)."""
-    pairs: list[tuple[object, object]] = []
-    for match in matches:
-        # Unknown sides get placeholders unique to the match, so they never clash.
-        home = match.side_a_id if match.side_a_id is not None else ("tbd", match.id, "a")
-        away = match.side_b_id if match.side_b_id is not None else ("tbd", match.id, "b")
-        pairs.append((home, away))
-    bookings = draws.court_schedule(
-        pairs,  # type: ignore[arg-type]
-        len(courts),
-        min_rest=rest,
-        groups=[match.pool_id for match in matches],
-        last=[index for index, match in enumerate(matches) if match.id in last_in_pool],
-    )
-    last = first_slot
-    for booking in bookings:
-        match = matches[booking.match_index]
-        match.slot = first_slot + booking.slot
-        match.court_id = courts[booking.court].id
-        match.starts_at = slot_start(tournament, match.slot)
-        last = max(last, match.slot)
-    return last
+def _pairs(matches: Sequence[TournamentMatch]) -> list[tuple[object, object]]:
+    """The teams of each match; unknown sides get placeholders unique to the match (no clash)."""
+    return [
+        (
+            match.side_a_id if match.side_a_id is not None else ("tbd", match.id, "a"),
+            match.side_b_id if match.side_b_id is not None else ("tbd", match.id, "b"),
+        )
+        for match in matches
+    ]
 
 
 def match_label(match: TournamentMatch, names: Mapping[int, str] | None = None) -> str:
