@@ -36,10 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-PROFILE = None
-BREAKDOWN = None
-
-
 def best(fn: Callable[[], Any], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -208,12 +204,8 @@ def main() -> None:
                 )
                 session.flush()
                 started = time.perf_counter()
-                if PROFILE:
-                    PROFILE.enable()
                 ts.refresh_stored(session(), frozenset({versions.tournament(tournament_id)}))
                 session.flush()
-                if PROFILE:
-                    PROFILE.disable()
                 timings.append(time.perf_counter() - started)
                 session.rollback()
 
@@ -225,8 +217,6 @@ def main() -> None:
             best(refresh, args.repeat)
             t_refresh = min(timings)
             t_read = best(read, args.repeat)
-            if BREAKDOWN:
-                BREAKDOWN(session, tournament_id)
             print(
                 f"{name:7s} 64 teams, {matches:5d} results: compute {t_compute * 1000:6.1f} ms, "
                 f"refresh in a commit {t_refresh * 1000:6.1f} ms, page read "
