@@ -933,7 +933,11 @@ def _fill(scale: Scale, rnd: random.Random, mark: Any) -> dict[str, Any]:
             ),
             updates,
         )
-        tournament.version += 1
+        # A bulk update is not seen row by row: say the tournament changed, so its commit
+        # brings the stored standings up to date.
+        from eventsys import versions
+
+        versions.touch(session, versions.tournament(tournament.id))
         session.commit()
         tournament_ids.append(tournament.id)
     n_matches = session.scalar(select(__import__("sqlalchemy").func.count(TournamentMatch.id)))

@@ -217,6 +217,13 @@ def before_bump(refresher: Refresher) -> Refresher:
 # ---- reading ---------------------------------------------------------------------------------
 
 
+def pending(session: Session | scoped_session[Session]) -> frozenset[str]:
+    """The keys the session's open transaction has touched so far (raised at its commit)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    return frozenset(session.info.get(_TOUCHED, ()))
+
+
 def read(session: Session, keys: Iterable[str]) -> dict[str, int]:
     """The current version of each of *keys* (0 for an aggregate never changed), one query."""
     wanted = sorted(set(keys))

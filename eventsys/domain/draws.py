@@ -21,17 +21,19 @@ All round, match, slot and court indices returned by this module are
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = [
     "THIRD_PLACE_MATCH_INDEX",
+    "Block",
     "Booking",
     "Slot",
     "berger_rounds",
     "bracket_positions",
     "bracket_size",
     "court_schedule",
+    "day_schedule",
     "double_round_robin",
     "first_round",
     "group_match_order",
@@ -412,3 +414,43 @@ def court_schedule(
         taken.add((slot, court))
         bookings.append(Booking(slot, court, index, teams))
     return sorted(bookings, key=lambda booking: (booking.slot, booking.court))
+
+
+@dataclass(frozen=True)
+class Block(Generic[T]):
+    """Matches placed together: a group stage (or round robin), or one knockout round.
+
+    In a group stage a team plays several times, so the rest applies between its matches
+    (``rested_inside``); in a knockout round each team plays once. ``groups`` and ``last`` are
+    as for :func:`court_schedule` (a group's deciding match held for last)."""
+
+    matches: Sequence[tuple[T, T]]
+    groups: Sequence[Hashable] | None = None
+    last: Collection[int] = ()
+    rested_inside: bool = True
+
+
+def day_schedule(
+    blocks: Sequence[Block[T]], courts: int, *, rest: int = 0
+) -> list[list[Booking[T]]]:
+    """Place *blocks* one after another on *courts*: the tournament's whole timetable.
+
+    Each block is placed by :func:`court_schedule`; the first starts in slot 0 and each next one
+    in ``next_free_slot`` of the last slot used before it, so every team gets its ``rest``
+    between stages and between knockout rounds too. Returns each block's bookings, with slots
+    counted from the first block's start. An empty block takes no slots."""
+    placed: list[list[Booking[T]]] = []
+    start = 0
+    for block in blocks:
+        bookings = court_schedule(
+            block.matches,
+            courts,
+            min_rest=rest if block.rested_inside else 0,
+            groups=block.groups,
+            last=block.last,
+        )
+        shifted = [replace(booking, slot=start + booking.slot) for booking in bookings]
+        placed.append(shifted)
+        if shifted:
+            start = next_free_slot(max(booking.slot for booking in shifted), rest)
+    return placed

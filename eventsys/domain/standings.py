@@ -28,7 +28,7 @@ standings page can show why each place was decided.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
@@ -470,3 +470,38 @@ def rank(
                 )
             )
     return rows
+
+
+#: What ``decided_by`` says of teams a lot put in order.
+LOT_DRAWN = "lot_drawn"
+
+
+def apply_lots(
+    rows: Sequence[StandingRow[T]], lots: Mapping[T, int | None]
+) -> list[StandingRow[T]]:
+    """Order the teams that share a place by the lot drawn for them (1 first).
+
+    A run of rows sharing one place is put in lot order only when every team in it has a lot;
+    its places then run on from the shared one (2=, 2= becomes 2, 3), each row no longer shared
+    and decided by ``LOT_DRAWN``. A run with a lot missing stays shared; other rows are kept."""
+    result: list[StandingRow[T]] = []
+    index = 0
+    while index < len(rows):
+        block = [rows[index]]
+        while (
+            index + len(block) < len(rows)
+            and rows[index + len(block)].shared
+            and rows[index + len(block)].place == block[0].place
+        ):
+            block.append(rows[index + len(block)])
+        drawn = [lots.get(row.team) for row in block]
+        if len(block) > 1 and all(lot is not None for lot in drawn):
+            first = block[0].place
+            ordered = sorted(block, key=lambda row: lots[row.team] or 0)
+            block = [
+                replace(row, place=first + offset, shared=False, decided_by=LOT_DRAWN)
+                for offset, row in enumerate(ordered)
+            ]
+        result.extend(block)
+        index += len(block)
+    return result

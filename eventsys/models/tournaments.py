@@ -71,8 +71,6 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
     first_slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
     third_place_match: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Raised whenever a result or the draw changes: pages and caches can tell they are stale.
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     event: Mapped[Event] = relationship()
     courts: Mapped[list[TournamentCourt]] = relationship(
@@ -367,3 +365,59 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
         if versions.changed(self, "starts_at", "court_id", "side_a_id", "side_b_id"):
             return (*keys, versions.PROGRAMME)  # the calendar feeds show when and where
         return keys
+
+
+class TournamentStanding(db.Model):  # type: ignore[name-defined,misc]
+    """A group's stored table: how many of its matches are decided (its lines are below).
+
+    Written only by eventsys.services.tournament_standings.refresh_stored, in the transaction that
+    changed the tournament (a result, a correction, a lot, a rule or the draw); pages read it."""
+
+    __tablename__ = "tournament_standing"
+
+    pool_id: Mapped[int] = mapped_column(
+        ForeignKey("tournament_pool.id", ondelete="CASCADE"), primary_key=True
+    )
+    tournament_id: Mapped[int] = mapped_column(
+        ForeignKey("tournament.id", ondelete="CASCADE"), index=True
+    )
+    played: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)
+
+
+class TournamentStandingLine(db.Model):  # type: ignore[name-defined,misc]
+    """One team's stored line in its group's table, in the order the table shows it."""
+
+    __tablename__ = "tournament_standing_line"
+    __table_args__ = (
+        UniqueConstraint("pool_id", "registration_id", name="uq_tournament_standing_line_team"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(
+        ForeignKey("tournament.id", ondelete="CASCADE"), index=True
+    )
+    pool_id: Mapped[int] = mapped_column(ForeignKey("tournament_pool.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    # The line's row in the table (0 first); places may be shared, rows never are.
+    position: Mapped[int] = mapped_column(Integer)
+    place: Mapped[int] = mapped_column(Integer)
+    played: Mapped[int] = mapped_column(Integer, default=0)
+    won: Mapped[int] = mapped_column(Integer, default=0)
+    drawn: Mapped[int] = mapped_column(Integer, default=0)
+    lost: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    score_for: Mapped[int] = mapped_column(Integer, default=0)
+    score_against: Mapped[int] = mapped_column(Integer, default=0)
+    rally_for: Mapped[int] = mapped_column(Integer, default=0)
+    rally_against: Mapped[int] = mapped_column(Integer, default=0)
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventsys.domain import bracket
 from eventsys.domain.sports import CheckedResult, InvalidResult, MatchRules, ResultInput
 from eventsys.domain.sports import checks as sports
 from eventsys.domain.standings import PROGRESSION_CRITERIA
@@ -25,7 +26,13 @@ from eventsys.models.tournaments import Tournament, TournamentMatch, TournamentP
 from eventsys.services import audit
 from eventsys.services.tournament_messages import refusal
 from eventsys.services.tournament_standings import final_order, pool_table
-from eventsys.services.tournaments import can_enter_results, claim, match_label, team_names
+from eventsys.services.tournaments import (
+    bracket_match,
+    can_enter_results,
+    claim,
+    match_label,
+    team_names,
+)
 from eventsys.timeutil import utcnow
 
 RESULT_FIELDS = (
@@ -80,119 +87,54 @@ def check_result(
 # ---- recording and re-deriving ------------------------------------------------------------------
 
 
-class _Cascade:
-    """Changes to later matches, collected so that they can be confirmed first."""
+def _tournament_matches(tournament_id: int) -> list[TournamentMatch]:
+    return list(
+        db.session.scalars(
+            select(TournamentMatch)
+            .where(TournamentMatch.tournament_id == tournament_id)
+            .order_by(TournamentMatch.id)
+        )
+    )
 
-    def __init__(self, *, confirm: bool, actor: User, reason: str) -> None:
-        self.confirm = confirm
-        self.actor = actor
-        self.reason = reason
-        self.blocked: list[TournamentMatch] = []
-        self.cleared: list[TournamentMatch] = []
-        self.filled: list[TournamentMatch] = []
 
-    def clear(self, match: TournamentMatch) -> None:
-        """Undo a decided match whose team changes, and withdraw its winner from later rounds."""
-        if match.status == "bye":
-            winner = match.winner_id
-            match.winner_id = None
-            if winner is not None:
-                self.withdraw(match, winner)
-            return
-        if not self.confirm:
-            self.blocked.append(match)
+def _write_progress(
+    outcome: bracket.Outcome[int],
+    rows: dict[int, TournamentMatch],
+    *,
+    actor: User,
+    reason: str,
+    decided: int | None = None,
+) -> None:
+    """Write what the domain decided: cleared results (audited), new sides and byes' winners."""
+    for match_id in outcome.cleared:
+        match = rows[match_id]
         before = audit.snapshot(match, RESULT_FIELDS)
-        winner = match.winner_id
-        loser = None
-        if winner is not None:
-            loser = match.side_b_id if winner == match.side_a_id else match.side_a_id
-        match.status = "scheduled"
-        match.winner_id = None
         match.score_a = match.score_b = None
         match.detail = None
         match.decided_by = None
-        match.version += 1
-        self.cleared.append(match)
         audit.record(
-            self.actor,
+            actor,
             "match.clear",
             "tournament_match",
             match.id,
             before=before,
-            after={"reason": self.reason or "earlier result corrected"},
+            after={"reason": reason or "earlier result corrected"},
         )
-        if winner is not None:
-            self.withdraw(match, winner, loser)
-
-    def withdraw(self, match: TournamentMatch, winner: int, loser: int | None = None) -> None:
-        if match.next_match_id is not None:
-            following = db.session.get(TournamentMatch, match.next_match_id)
-            if following is not None and getattr(following, f"side_{match.next_side}_id") == winner:
-                self.seat(following, match.next_side or "a", None)
-        if loser is not None and match.loser_next_match_id is not None:
-            following = db.session.get(TournamentMatch, match.loser_next_match_id)
-            side = match.loser_next_side or "a"
-            if following is not None and getattr(following, f"side_{side}_id") == loser:
-                self.seat(following, side, None)
-
-    def seat(self, match: TournamentMatch, side: str, registration_id: int | None) -> None:
-        """Put *registration_id* (or nobody) on one side of *match*, re-deriving what follows."""
-        if getattr(match, f"side_{side}_id") == registration_id:
-            return
-        if match.status in ("played", "walkover"):
-            self.clear(match)
-        other = getattr(match, f"side_{'b' if side == 'a' else 'a'}_id")
-        if registration_id is not None and registration_id == other:
-            # The team moved sides within this match (a re-derived group order): free the other.
-            setattr(match, f"side_{'b' if side == 'a' else 'a'}_id", None)
-        setattr(match, f"side_{side}_id", registration_id)
+    for match_id, state in outcome.changed.items():
+        if match_id == decided:
+            continue  # the recorded match: written by the caller
+        match = rows[match_id]
+        match.side_a_id, match.side_b_id = state.side_a, state.side_b
+        match.status, match.winner_id = state.status, state.winner
         match.version += 1
-        if registration_id is not None:
-            self.filled.append(match)
-        if match.status == "bye":
-            old = match.winner_id
-            match.winner_id = match.side_a_id
-            if old is not None and old != match.side_a_id:
-                self.withdraw(match, old)
-            self.advance(match)
-
-    def advance(self, match: TournamentMatch) -> None:
-        """Send a decided match's winner (and a semi-final loser) to their next matches."""
-        winner = match.winner_id
-        if match.next_match_id is not None and winner is not None:
-            following = db.session.get(TournamentMatch, match.next_match_id)
-            if following is not None:
-                self.seat(following, match.next_side or "a", winner)
-        if match.loser_next_match_id is not None and winner is not None:
-            loser = match.side_b_id if winner == match.side_a_id else match.side_a_id
-            following = db.session.get(TournamentMatch, match.loser_next_match_id)
-            if following is not None and loser is not None:
-                self.seat(following, match.loser_next_side or "a", loser)
 
 
-def _refresh_feeds(tournament: Tournament, pool: TournamentPool, cascade: _Cascade) -> None:
-    """Fill (or re-fill) the knockout places that this group's final order feeds."""
-    fed = list(
-        db.session.scalars(
-            select(TournamentMatch).where(
-                (TournamentMatch.feed_a_pool_id == pool.id)
-                | (TournamentMatch.feed_b_pool_id == pool.id)
-            )
-        )
-    )
-    if not fed:
-        return
-    matches = db.session.scalars(
-        select(TournamentMatch).where(TournamentMatch.pool_id == pool.id)
-    ).all()
+def _group_order(
+    tournament: Tournament, pool: TournamentPool, matches: Sequence[TournamentMatch]
+) -> bracket.GroupOrder[int]:
+    """The group's final order by its standings (None in places a lot or a match must decide)."""
     order = final_order(pool_table(tournament, pool, matches))
-    for match in fed:
-        for side in ("a", "b"):
-            if getattr(match, f"feed_{side}_pool_id") != pool.id:
-                continue
-            place = getattr(match, f"feed_{side}_place")
-            wanted = order[place - 1] if place is not None and place <= len(order) else None
-            cascade.seat(match, side, wanted)
+    return bracket.GroupOrder(group=pool.id, order=tuple(order))
 
 
 def record_result(
@@ -234,31 +176,32 @@ def record_result(
         raise Conflict(
             _("This result was changed by someone else meanwhile. Please look at it again.")
         )
-    cascade = _Cascade(confirm=confirm, actor=actor, reason=reason)
     before = audit.snapshot(match, RESULT_FIELDS)
-    old_winner = match.winner_id
-    old_loser = None
-    if old_winner is not None:
-        old_loser = match.side_b_id if old_winner == match.side_a_id else match.side_a_id
-    match.status = decided.status
-    match.winner_id = decided.winner
-    match.score_a, match.score_b = decided.score_a, decided.score_b
-    match.detail = decided.detail
-    match.decided_by = decided.decided_by
-    match.result_by_id = actor.id
-    match.result_at = now or utcnow()
-    if match.pool_id is None:
-        if correcting and old_winner is not None and old_winner != decided.winner:
-            cascade.withdraw(match, old_winner, old_loser)
-        cascade.advance(match)
-    else:
-        pool = db.session.get(TournamentPool, match.pool_id)
-        assert pool is not None
-        with db.session.no_autoflush:
-            _refresh_feeds(tournament, pool, cascade)
-    if cascade.blocked:
+    with db.session.no_autoflush:
+        # The bracket as it was (this match's old result included), then the change.
+        matches = _tournament_matches(tournament.id)
+        rows = {other.id: other for other in matches}
+        states = [bracket_match(other) for other in matches]
+        match.status = decided.status
+        match.winner_id = decided.winner
+        match.score_a, match.score_b = decided.score_a, decided.score_b
+        match.detail = decided.detail
+        match.decided_by = decided.decided_by
+        match.result_by_id = actor.id
+        match.result_at = now or utcnow()
+        outcome = bracket.Outcome[int]()
+        if match.pool_id is None:
+            change = bracket.Decided(match.id, decided.status, decided.winner)
+            outcome = bracket.apply(states, change, confirm=confirm)
+        elif bracket.fed_by(states, match.pool_id):
+            pool = db.session.get(TournamentPool, match.pool_id)
+            assert pool is not None
+            outcome = bracket.apply(
+                states, _group_order(tournament, pool, matches), confirm=confirm
+            )
+    if outcome.blocked:
         names = team_names(tournament)
-        listed = "; ".join(match_label(blocked, names) for blocked in cascade.blocked)
+        listed = "; ".join(match_label(rows[blocked], names) for blocked in outcome.blocked)
         savepoint.rollback()
         raise NeedsConfirmation(
             _(
@@ -266,9 +209,9 @@ def record_result(
                 "Confirm to clear their results and re-derive the draw.",
                 matches=listed,
             ),
-            cascade.blocked,
+            [rows[blocked] for blocked in outcome.blocked],
         )
-    tournament.version += 1
+    _write_progress(outcome, rows, actor=actor, reason=reason, decided=match.id)
     audit.record(
         actor,
         "match.correct" if correcting else "match.result",
@@ -279,7 +222,11 @@ def record_result(
     )
     savepoint.commit()
     db.session.flush()
-    return ResultOutcome(match=match, cleared=cascade.cleared, filled=cascade.filled)
+    return ResultOutcome(
+        match=match,
+        cleared=[rows[cleared] for cleared in outcome.cleared],
+        filled=[rows[filled] for filled in dict.fromkeys(outcome.filled)],
+    )
 
 
 def set_lots(pool: TournamentPool, order: Sequence[int], *, actor: User) -> None:
@@ -297,12 +244,15 @@ def set_lots(pool: TournamentPool, order: Sequence[int], *, actor: User) -> None
     for position, team in enumerate(order, start=1):
         members[team].lot = position
     db.session.flush()
-    cascade = _Cascade(confirm=False, actor=actor, reason="lot")
-    _refresh_feeds(tournament, pool, cascade)
-    if cascade.blocked:
+    matches = _tournament_matches(tournament.id)
+    states = [bracket_match(match) for match in matches]
+    outcome = bracket.Outcome[int]()
+    if bracket.fed_by(states, pool.id):
+        outcome = bracket.apply(states, _group_order(tournament, pool, matches), confirm=False)
+    if outcome.blocked:
         savepoint.rollback()
         raise EventsysError(_("Knockout matches fed by this group were already played."))
-    tournament.version += 1
+    _write_progress(outcome, {match.id: match for match in matches}, actor=actor, reason="lot")
     audit.record(
         actor,
         "pool.lot",

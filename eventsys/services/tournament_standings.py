@@ -1,20 +1,28 @@
-"""Group and round-robin standings, computed by the sport's rules in eventsys.domain.
+"""Group and round-robin standings, computed by the sport's rules in eventsys.domain, stored.
 
 Table tennis groups follow ITTF 3.7.5 (eventsys.domain.sports.table_tennis); gateball, billiards and
 generic score sports use the tournament's ordered criteria (eventsys.domain.standings). What no
 rule separates needs a lot, which organizers draw and record per team (TournamentPoolMember.lot).
+
+The tables are stored (TournamentStanding, TournamentStandingLine): :func:`refresh_stored` runs
+inside every commit that touched a tournament (eventsys.versions.before_bump), so a result, a
+correction, a lot, a rule change or a new draw brings that tournament's stored tables up to date
+in the same transaction, writing only the lines that changed. Pages read them
+(:func:`tournament_tables`); :func:`compute_tables` is the computation itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from eventsys import versions
 from eventsys.domain import standings as engine
-from eventsys.domain.sports import gateball, table_tennis
+from eventsys.domain.sports import gateball, table_tennis, tables
 from eventsys.extensions import db
 from eventsys.labels import criterion_label
 from eventsys.models.tournaments import (
@@ -22,6 +30,8 @@ from eventsys.models.tournaments import (
     TournamentMatch,
     TournamentPool,
     TournamentStage,
+    TournamentStanding,
+    TournamentStandingLine,
 )
 
 #: Extras keys of a table tennis match record: the points won and lost in all its games.
@@ -94,14 +104,48 @@ def _scheme(tournament: Tournament) -> engine.PointsScheme:
     )
 
 
-def _tt_result(match: TournamentMatch) -> table_tennis.MatchResult[int]:
+class DecidedMatch(Protocol):
+    """What the standings read of a match: a TournamentMatch, or a row of its columns."""
+
+    @property
+    def pool_id(self) -> int | None: ...
+    @property
+    def side_a_id(self) -> int | None: ...
+    @property
+    def side_b_id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def winner_id(self) -> int | None: ...
+    @property
+    def score_a(self) -> int | None: ...
+    @property
+    def score_b(self) -> int | None: ...
+    @property
+    def detail(self) -> Any: ...
+
+
+#: The columns of TournamentMatch the standings read (compute_tables loads only these).
+_MATCH_COLUMNS = (
+    TournamentMatch.pool_id,
+    TournamentMatch.side_a_id,
+    TournamentMatch.side_b_id,
+    TournamentMatch.status,
+    TournamentMatch.winner_id,
+    TournamentMatch.score_a,
+    TournamentMatch.score_b,
+    TournamentMatch.detail,
+)
+
+
+def _tt_result(match: DecidedMatch) -> table_tennis.MatchResult[int]:
     assert match.side_a_id is not None and match.side_b_id is not None
     detail = match.detail or {}
     retired = detail.get("retired")
     return table_tennis.MatchResult(
         match.side_a_id,
         match.side_b_id,
-        games=tuple(tuple(game) for game in detail.get("games", ())),  # type: ignore[misc]
+        games=tuple(tuple(game) for game in detail.get("games", ())),
         walkover_winner=match.winner_id if match.status == "walkover" else None,
         retired={"a": match.side_a_id, "b": match.side_b_id}.get(retired) if retired else None,
     )
@@ -133,7 +177,7 @@ def _rally_extras(detail: Mapping[str, object]) -> tuple[dict[str, int], dict[st
     )
 
 
-def match_record(match: TournamentMatch, sport: str = "") -> engine.MatchRecord[int]:
+def match_record(match: DecidedMatch, sport: str = "") -> engine.MatchRecord[int]:
     """Return a decided match in the standings engine's neutral form.
 
     Table tennis (*sport*): the score is the games won and the extras are the points won and lost.
@@ -142,6 +186,8 @@ def match_record(match: TournamentMatch, sport: str = "") -> engine.MatchRecord[
     assert match.side_a_id is not None and match.side_b_id is not None
     detail = match.detail or {}
     unplayed = match.status == "walkover"
+    home_extras: Mapping[str, int]
+    away_extras: Mapping[str, int]
     if sport == "table_tennis":
         unplayed = unplayed or bool(detail.get("retired"))
         home_extras, away_extras = _rally_extras(detail)
@@ -163,13 +209,16 @@ def match_record(match: TournamentMatch, sport: str = "") -> engine.MatchRecord[
 _COLUMNS = ("played", "won", "drawn", "lost", "points", "score_for", "score_against")
 
 
-def _line(team: int, stats: engine.TeamStats) -> StandingLine:
-    """Return a team's line of the table, from the columns the standings engine summed."""
+def _line(row: engine.StandingRow[int]) -> StandingLine:
+    """Return a team's line of the table, from the row the domain ranked and summed."""
+    stats = row.stats
     return StandingLine(
-        place=0,
-        registration_id=team,
+        place=row.place,
+        registration_id=row.team,
         rally_for=stats.extras.get(RALLY_FOR, 0),
         rally_against=stats.extras.get(RALLY_AGAINST, 0),
+        decided_by=row.decided_by,
+        shared=row.shared,
         **{name: getattr(stats, name) for name in _COLUMNS},
     )
 
@@ -177,7 +226,7 @@ def _line(team: int, stats: engine.TeamStats) -> StandingLine:
 def pool_table(
     tournament: Tournament,
     pool: TournamentPool,
-    matches: Sequence[TournamentMatch],
+    matches: Sequence[DecidedMatch],
     *,
     use_lots: bool = True,
 ) -> PoolTable:
@@ -188,32 +237,18 @@ def pool_table(
     lots = {member.registration_id: member.lot for member in pool.members}
     mine = [match for match in matches if match.pool_id == pool.id]
     decided = [match for match in mine if match.status in ("played", "walkover")]
-    records = [match_record(match, tournament.sport) for match in decided]
-    ordered: list[StandingLine] = []
-    if tournament.sport == "table_tennis":
-        stats = engine.tally(members, records, _scheme(tournament))
-        groups = table_tennis.group_ranking_explained(
-            members, [_tt_result(match) for match in decided], tournament.best_of or 5
-        )
-        for group, criterion in groups:
-            place = len(ordered) + 1
-            for team in group:
-                line = _line(team, stats[team])
-                line.place = place
-                line.shared = len(group) > 1
-                line.decided_by = criterion.value
-                ordered.append(line)
-    else:
-        rows = engine.rank(members, records, tournament.criteria_list, _scheme(tournament))
-        for row in rows:
-            line = _line(row.team, row.stats)
-            line.place = row.place
-            line.shared = row.shared
-            line.decided_by = row.decided_by
-            ordered.append(line)
-        # A row's criterion separated it from the row below; show it on both rows' place.
-    if use_lots:
-        ordered = _apply_lots(ordered, lots)
+    table_tennis_group = tournament.sport == "table_tennis"
+    rows = tables.group_table(
+        tournament.sport,
+        members,
+        [match_record(match, tournament.sport) for match in decided],
+        _scheme(tournament),
+        tournament.criteria_list,
+        rallies=[_tt_result(match) for match in decided] if table_tennis_group else (),
+        best_of=tournament.best_of or 5,
+        lots=lots if use_lots else None,
+    )
+    ordered = [_line(row) for row in rows]
     return PoolTable(
         pool=pool,
         lines=ordered,
@@ -223,29 +258,6 @@ def pool_table(
     )
 
 
-def _apply_lots(lines: list[StandingLine], lots: Mapping[int, int | None]) -> list[StandingLine]:
-    """Order teams sharing a place by the lot drawn for them, when one was drawn for all."""
-    result: list[StandingLine] = []
-    index = 0
-    while index < len(lines):
-        block = [lines[index]]
-        while (
-            index + len(block) < len(lines)
-            and lines[index + len(block)].shared
-            and lines[index + len(block)].place == block[0].place
-        ):
-            block.append(lines[index + len(block)])
-        if len(block) > 1 and all(lots.get(line.registration_id) is not None for line in block):
-            block.sort(key=lambda line: lots[line.registration_id] or 0)
-            for offset, line in enumerate(block):
-                line.place = block[0].place + offset
-                line.shared = False
-                line.decided_by = "lot_drawn"
-        result.extend(block)
-        index += len(block)
-    return result
-
-
 def final_order(table: PoolTable) -> list[int | None]:
     """Return the team in each place of a finished group; None where a lot is still needed."""
     if not table.complete:
@@ -253,27 +265,174 @@ def final_order(table: PoolTable) -> list[int | None]:
     return [None if line.shared else line.registration_id for line in table.lines]
 
 
-def load_pools(tournament: Tournament) -> list[tuple[TournamentStage, list[TournamentPool]]]:
-    """Return the stages that have groups, with their groups and members (two queries)."""
-    stages = db.session.scalars(
-        select(TournamentStage)
-        .where(TournamentStage.tournament_id == tournament.id)
-        .options(selectinload(TournamentStage.pools).selectinload(TournamentPool.members))
-        .order_by(TournamentStage.position)
-    ).all()
+def load_pools(
+    tournament: Tournament, *, members: bool = True, session: Session | None = None
+) -> list[tuple[TournamentStage, list[TournamentPool]]]:
+    """Return the stages that have groups, with their groups (and members: one query more)."""
+    pools = selectinload(TournamentStage.pools)
+    if members:
+        pools = pools.selectinload(TournamentPool.members)
+    stages = (
+        (session or db.session())
+        .scalars(
+            select(TournamentStage)
+            .where(TournamentStage.tournament_id == tournament.id)
+            .options(pools)
+            .order_by(TournamentStage.position)
+        )
+        .all()
+    )
     return [(stage, list(stage.pools)) for stage in stages if stage.pools]
 
 
-def tournament_tables(tournament: Tournament) -> list[PoolTable]:
-    """Return the table of every group of every stage, in a bounded number of queries."""
-    matches = db.session.scalars(
-        select(TournamentMatch).where(
+def compute_tables(tournament: Tournament, *, session: Session | None = None) -> list[PoolTable]:
+    """Compute the table of every group of every stage from the matches (four queries)."""
+    session = session or db.session()
+    # Rows of the columns read, not entities: a 64-team league's 2,016 matches load in a
+    # fraction of the time (bench/tournament_standings.py).
+    matches: Sequence[DecidedMatch] = session.execute(
+        select(*_MATCH_COLUMNS).where(
             TournamentMatch.tournament_id == tournament.id,
             TournamentMatch.pool_id.is_not(None),
         )
     ).all()
     tables: list[PoolTable] = []
-    for _stage, pools in load_pools(tournament):
+    for _stage, pools in load_pools(tournament, session=session):
         for pool in pools:
             tables.append(pool_table(tournament, pool, matches))
     return tables
+
+
+#: The columns of a stored line, as StandingLine names them.
+_STORED = (
+    "place",
+    *_COLUMNS,
+    "rally_for",
+    "rally_against",
+    "decided_by",
+    "shared",
+)
+
+
+def tournament_tables(tournament: Tournament) -> list[PoolTable]:
+    """Return the table of every group of every stage, as stored (four queries).
+
+    Inside a transaction that has itself changed the tournament and not committed yet, the
+    stored tables are not brought up to date until the commit, so they are computed instead (a
+    service reading what it just wrote). A group never stored (made before the tables were
+    stored) is computed too, and stored by the next change."""
+    session: Session = db.session()
+    session.flush()
+    if versions.tournament(tournament.id) in versions.pending(session):
+        return compute_tables(tournament)
+    stages = load_pools(tournament)
+    stored, stored_lines = _stored(session, tournament.id)
+    lines: dict[int, list[StandingLine]] = {}
+    for row in sorted(stored_lines.values(), key=lambda row: (row.pool_id, row.position)):
+        line = StandingLine(
+            registration_id=row.registration_id, **{name: getattr(row, name) for name in _STORED}
+        )
+        lines.setdefault(row.pool_id, []).append(line)
+    if any(pool.id not in stored for _stage, pools in stages for pool in pools):
+        return compute_tables(tournament)
+    return [
+        PoolTable(
+            pool=pool,
+            lines=lines.get(pool.id, []),
+            complete=stored[pool.id].played == stored[pool.id].total,
+            played=stored[pool.id].played,
+            total=stored[pool.id].total,
+        )
+        for _stage, pools in stages
+        for pool in pools
+    ]
+
+
+def _stored(
+    session: Session, tournament_id: int
+) -> tuple[dict[int, TournamentStanding], dict[tuple[int, int], TournamentStandingLine]]:
+    """Return one tournament's stored tables and lines, by group and by (group, team): one query."""
+    standings: dict[int, TournamentStanding] = {}
+    lines: dict[tuple[int, int], TournamentStandingLine] = {}
+    rows = session.execute(
+        select(TournamentStanding, TournamentStandingLine)
+        .outerjoin(
+            TournamentStandingLine,
+            TournamentStandingLine.pool_id == TournamentStanding.pool_id,
+        )
+        .where(TournamentStanding.tournament_id == tournament_id)
+    )
+    for standing, line in rows:
+        standings[standing.pool_id] = standing
+        if line is not None:
+            lines[(line.pool_id, line.registration_id)] = line
+    return standings, lines
+
+
+def _tournament_ids(keys: frozenset[str]) -> list[int]:
+    ids: set[int] = set()
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if kind == "tournament" and rest.isdigit():
+            ids.add(int(rest))
+    return sorted(ids)
+
+
+def store_tables(session: Session, tournament_id: int, tables: Sequence[PoolTable]) -> int:
+    """Make the stored tables of one tournament say *tables*; return the rows written.
+
+    Only what changed is written: a line whose numbers are the same is left alone, a line of a
+    team no longer in a group (a new draw) is deleted."""
+    standings, old_lines = _stored(session, tournament_id)
+    written = 0
+    wanted_pools: set[int] = set()
+    wanted_lines: set[tuple[int, int]] = set()
+    for table in tables:
+        pool_id = table.pool.id
+        wanted_pools.add(pool_id)
+        standing = standings.get(pool_id)
+        if standing is None:
+            standing = TournamentStanding(pool_id=pool_id, tournament_id=tournament_id)
+            session.add(standing)
+        if (standing.played, standing.total) != (table.played, table.total):
+            standing.played, standing.total = table.played, table.total
+            written += 1
+        for position, line in enumerate(table.lines):
+            key = (pool_id, line.registration_id)
+            wanted_lines.add(key)
+            row = old_lines.get(key)
+            if row is None:
+                row = TournamentStandingLine(
+                    tournament_id=tournament_id,
+                    pool_id=pool_id,
+                    registration_id=line.registration_id,
+                )
+                session.add(row)
+            values = {"position": position, **{name: getattr(line, name) for name in _STORED}}
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                written += 1
+    for key, row in old_lines.items():
+        if key not in wanted_lines:
+            session.delete(row)
+            written += 1
+    for pool_id, standing in standings.items():
+        if pool_id not in wanted_pools:
+            session.delete(standing)
+            written += 1
+    return written
+
+
+@versions.before_bump
+def refresh_stored(session: Session, keys: frozenset[str]) -> None:
+    """Bring the stored tables of every tournament in *keys* up to date (inside the commit).
+
+    If the computation fails the commit fails with it: the stored tables stay as they were, and
+    so does the change that would have made them stale."""
+    for tournament_id in _tournament_ids(keys):
+        tournament = session.get(Tournament, tournament_id)
+        if tournament is None:
+            continue
+        store_tables(session, tournament_id, compute_tables(tournament, session=session))

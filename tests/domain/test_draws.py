@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from eventsys.domain.draws import (
     THIRD_PLACE_MATCH_INDEX,
+    Block,
     Booking,
     Slot,
     berger_rounds,
     bracket_positions,
     bracket_size,
     court_schedule,
+    day_schedule,
     double_round_robin,
     first_round,
     group_match_order,
@@ -551,3 +553,22 @@ def test_held_matches_need_the_groups() -> None:
         court_schedule([(1, 2), (3, 4)], 1, last=[0])
     with pytest.raises(ValueError, match="one group per match"):
         court_schedule([(1, 2), (3, 4)], 1, groups=["A"])
+
+
+def test_a_day_places_a_group_stage_then_each_knockout_round_after_the_rest() -> None:
+    # A group of three on two courts with one slot of rest, then semi-finals and a final: each
+    # round starts once every team of the one before has rested (slot + 1 + rest), and a
+    # knockout round ignores the rest inside itself (each team plays once in it).
+    group = Block([("a", "b"), ("a", "c"), ("b", "c")], groups=[1, 1, 1])
+    semis = Block([("w", "x"), ("y", "z")], rested_inside=False)
+    empty = Block([], rested_inside=False)  # a round of byes only takes no slot
+    final = Block([("sf1", "sf2")], rested_inside=False)
+    placed = day_schedule([group, semis, empty, final], 2, rest=1)
+    assert [[(b.slot, b.court, b.match_index) for b in block] for block in placed] == [
+        [(0, 0, 0), (2, 0, 1), (4, 0, 2)],
+        [(6, 0, 0), (6, 1, 1)],
+        [],
+        [(8, 0, 0)],
+    ]
+    # No rest: the stages follow each other slot after slot.
+    assert [b.slot for block in day_schedule([group, final], 1) for b in block] == [0, 1, 2, 3]

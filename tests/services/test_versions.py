@@ -145,3 +145,20 @@ def test_a_savepoint_released_inside_a_transaction_raises_and_tells_only_at_the_
     db.session.commit()
     assert heard == [{"contest:5": 1}]
     assert versions.read(db.session, ["contest:5"]) == {"contest:5": 1}
+
+
+def test_keys_touched_inside_a_savepoint_are_raised_once_at_the_commit(
+    ctx: Flask, heard: list
+) -> None:
+    # SQLAlchemy tells before_commit for a released savepoint too: the counters must wait for
+    # the transaction itself, and be raised once however many savepoints it released.
+    for _ in range(2):
+        savepoint = db.session.begin_nested()
+        versions.touch(db.session, "tournament:4")
+        savepoint.commit()
+    assert versions.read(db.session, ["tournament:4"]) == {"tournament:4": 0}
+    assert "tournament:4" in versions.pending(db.session)
+    db.session.commit()
+    assert versions.read(db.session, ["tournament:4"]) == {"tournament:4": 1}
+    assert heard == [{"tournament:4": 1}]
+    assert versions.pending(db.session) == frozenset()

@@ -184,7 +184,8 @@ BUDGET: dict[str, int] = {
     "POST /manage/events/new": 12,
     "POST /manage/people/import/<upload>/confirm": 18,  # each kind of row in one statement
     "POST /registrations/<int:registration_id>/cancel": 22,  # + invitations, event:<id> raised
-    "POST /tournaments/matches/<int:match_id>/result": 23,  # + event:<id> (an entry changed)
+    # + event:<id> (an entry changed), + the stored standings refreshed
+    "POST /tournaments/matches/<int:match_id>/result": 28,
 }
 
 # Routes whose count grows with the data, in files being rewritten (caching) by the lead:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsys.domain import draws
+from eventsys.domain import bracket, draws
 from eventsys.domain.standings import CRITERIA, PROGRESSION_CRITERIA, PointsScheme
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
@@ -227,7 +227,7 @@ def create_tournament(event: Event, data: TournamentSettings, *, actor: User) ->
     if db.session.scalar(select(Tournament.id).where(Tournament.event_id == event.id)):
         raise Conflict(_("This event already has a tournament."))
     _validate_settings(data)
-    tournament = Tournament(event_id=event.id, version=1)
+    tournament = Tournament(event_id=event.id)
     _apply_settings(tournament, data, event)
     db.session.add(tournament)
     db.session.flush()
@@ -292,7 +292,6 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
     before = audit.snapshot(tournament, SETTINGS_FIELDS)
     savepoint = db.session.begin_nested()
     _apply_settings(tournament, data, tournament.event)
-    tournament.version += 1
     _retime(tournament)
     db.session.flush()
     try:
@@ -483,7 +482,6 @@ def delete_draw(tournament: Tournament, *, actor: User) -> None:
     )
     for stage in list(tournament.stages):
         tournament.stages.remove(stage)
-    tournament.version += 1
     db.session.flush()
     audit.record(actor, "tournament.draw_delete", "tournament", tournament.id)
 
@@ -525,7 +523,6 @@ def make_draw(
         stages = [stage]
     else:
         stages = _groups_then_knockout(tournament, seeded, groups, qualifiers)
-    tournament.version += 1
     db.session.flush()
     audit.record(
         actor,
@@ -731,14 +728,41 @@ def _bracket(
             match.loser_next_side = "ab"[loser.side]
     db.session.flush()
     # A bye whose team is already known goes straight through.
-    for match in matches.values():
-        if match.status == "bye" and match.side_a_id is not None:
-            match.winner_id = match.side_a_id
-            following = db.session.get(TournamentMatch, match.next_match_id)
-            if following is not None:
-                setattr(following, f"side_{match.next_side}_id", match.side_a_id)
+    by_id = {match.id: match for match in matches.values()}
+    through = bracket.apply(
+        [bracket_match(match) for match in by_id.values()], bracket.ByesThrough()
+    )
+    for match_id, state in through.changed.items():
+        match = by_id[match_id]
+        match.side_a_id, match.side_b_id = state.side_a, state.side_b
+        match.winner_id = state.winner
     db.session.flush()
     return list(matches.values())
+
+
+def bracket_match(match: TournamentMatch) -> bracket.BracketMatch[int]:
+    """A match as the bracket rules (eventsys.domain.bracket) see it."""
+    return bracket.BracketMatch(
+        id=match.id,
+        side_a=match.side_a_id,
+        side_b=match.side_b_id,
+        status=match.status,
+        winner=match.winner_id,
+        next_match=match.next_match_id,
+        next_side=match.next_side,
+        loser_next_match=match.loser_next_match_id,
+        loser_next_side=match.loser_next_side,
+        feed_a=(
+            (match.feed_a_pool_id, match.feed_a_place)
+            if match.feed_a_pool_id is not None and match.feed_a_place is not None
+            else None
+        ),
+        feed_b=(
+            (match.feed_b_pool_id, match.feed_b_place)
+            if match.feed_b_pool_id is not None and match.feed_b_place is not None
+            else None
+        ),
+    )
 
 
 def _seat(match: TournamentMatch, side: str, source: _Direct | _Feed) -> None:
@@ -846,9 +870,9 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
         raise EventsysError(
             _("Results have been entered: move single matches instead of making a new schedule.")
         )
-    rest = tournament.min_rest_slots
-    next_free = used = 0
     savepoint = db.session.begin_nested()
+    blocks: list[draws.Block[object]] = []
+    placed: list[list[TournamentMatch]] = []
     for stage in tournament.stages:
         matches = _stage_matches(stage)
         for match in matches:
@@ -863,28 +887,33 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
                 playing = sorted(
                     by_round[round_index], key=lambda m: (not m.is_third_place, m.match_index)
                 )
-                last = _place(tournament, playing, courts, next_free, rest=0)
-                used = max(used, last + 1)
-                next_free = draws.next_free_slot(last, rest)
-        else:
-            if matches:
-                last = _place(
-                    tournament,
-                    matches,
-                    courts,
-                    next_free,
-                    rest=rest,
-                    last_in_pool=_deciding_matches(stage, matches),
+                blocks.append(draws.Block(_pairs(playing), rested_inside=False))
+                placed.append(playing)
+        elif matches:
+            deciding = _deciding_matches(stage, matches)
+            blocks.append(
+                draws.Block(
+                    _pairs(matches),
+                    groups=[match.pool_id for match in matches],
+                    last=[index for index, match in enumerate(matches) if match.id in deciding],
                 )
-                used = max(used, last + 1)
-                next_free = draws.next_free_slot(last, rest)
+            )
+            placed.append(matches)
+    schedule = draws.day_schedule(blocks, len(courts), rest=tournament.min_rest_slots)
+    used = 0
+    for matches, bookings in zip(placed, schedule, strict=True):
+        for booking in bookings:
+            match = matches[booking.match_index]
+            match.slot = booking.slot
+            match.court_id = courts[booking.court].id
+            match.starts_at = slot_start(tournament, booking.slot)
+            used = max(used, booking.slot + 1)
     db.session.flush()
     try:
         _refuse_outside_booking(tournament)
     except EventsysError:
         savepoint.rollback()
         raise
-    tournament.version += 1
     savepoint.commit()
     db.session.flush()
     audit.record(actor, "tournament.schedule", "tournament", tournament.id, after={"slots": used})
@@ -907,40 +936,15 @@ def _deciding_matches(stage: TournamentStage, matches: Sequence[TournamentMatch]
     }
 
 
-def _place(
-    tournament: Tournament,
-    matches: Sequence[TournamentMatch],
-    courts: Sequence[TournamentCourt],
-    first_slot: int,
-    *,
-    rest: int,
-    last_in_pool: set[int] | frozenset[int] = frozenset(),
-) -> int:
-    """Book *matches* from *first_slot* on; return the last slot used.
-
-    Matches in *last_in_pool* are held back and then placed no earlier than every other match
-    of their group (the deciding match between the two top seeds comes last)."""
-    pairs: list[tuple[object, object]] = []
-    for match in matches:
-        # Unknown sides get placeholders unique to the match, so they never clash.
-        home = match.side_a_id if match.side_a_id is not None else ("tbd", match.id, "a")
-        away = match.side_b_id if match.side_b_id is not None else ("tbd", match.id, "b")
-        pairs.append((home, away))
-    bookings = draws.court_schedule(
-        pairs,  # type: ignore[arg-type]
-        len(courts),
-        min_rest=rest,
-        groups=[match.pool_id for match in matches],
-        last=[index for index, match in enumerate(matches) if match.id in last_in_pool],
-    )
-    last = first_slot
-    for booking in bookings:
-        match = matches[booking.match_index]
-        match.slot = first_slot + booking.slot
-        match.court_id = courts[booking.court].id
-        match.starts_at = slot_start(tournament, match.slot)
-        last = max(last, match.slot)
-    return last
+def _pairs(matches: Sequence[TournamentMatch]) -> list[tuple[object, object]]:
+    """The teams of each match; unknown sides get placeholders unique to the match (no clash)."""
+    return [
+        (
+            match.side_a_id if match.side_a_id is not None else ("tbd", match.id, "a"),
+            match.side_b_id if match.side_b_id is not None else ("tbd", match.id, "b"),
+        )
+        for match in matches
+    ]
 
 
 def match_label(match: TournamentMatch, names: Mapping[int, str] | None = None) -> str:
@@ -1078,7 +1082,6 @@ def move_match(
     before = {"slot": match.slot, "court_id": match.court_id}
     match.slot, match.court_id = slot, court_id
     match.starts_at = slot_start(tournament, slot)
-    tournament.version += 1
     db.session.flush()
     audit.record(
         actor,
