@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction, scoped_session
@@ -224,8 +224,9 @@ def pending(session: Session | scoped_session[Session]) -> frozenset[str]:
     return frozenset(session.info.get(_TOUCHED, ()))
 
 
-def read(session: Session, keys: Iterable[str]) -> dict[str, int]:
-    """The current version of each of *keys* (0 for an aggregate never changed), one query."""
+def read(session: Session | Connection, keys: Iterable[str]) -> dict[str, int]:
+    """The current version of each of *keys* (0 for an aggregate never changed), one query, on
+    a session or a bare connection (the streams' poller, outside any request)."""
     wanted = sorted(set(keys))
     if not wanted:
         return {}

@@ -170,57 +170,54 @@ def record_result(
             field="reason",
         )
     decided = check_result(tournament, match, data)
-    savepoint = db.session.begin_nested()
-    if not claim(match, expected_version):
-        savepoint.rollback()
-        raise Conflict(
-            _("This result was changed by someone else meanwhile. Please look at it again.")
-        )
-    before = audit.snapshot(match, RESULT_FIELDS)
-    with db.session.no_autoflush:
-        # The bracket as it was (this match's old result included), then the change.
-        matches = _tournament_matches(tournament.id)
-        rows = {other.id: other for other in matches}
-        states = [bracket_match(other) for other in matches]
-        match.status = decided.status
-        match.winner_id = decided.winner
-        match.score_a, match.score_b = decided.score_a, decided.score_b
-        match.detail = decided.detail
-        match.decided_by = decided.decided_by
-        match.result_by_id = actor.id
-        match.result_at = now or utcnow()
-        outcome = bracket.Outcome[int]()
-        if match.pool_id is None:
-            change = bracket.Decided(match.id, decided.status, decided.winner)
-            outcome = bracket.apply(states, change, confirm=confirm)
-        elif bracket.fed_by(states, match.pool_id):
-            pool = db.session.get(TournamentPool, match.pool_id)
-            assert pool is not None
-            outcome = bracket.apply(
-                states, _group_order(tournament, pool, matches), confirm=confirm
+    with db.session.begin_nested():  # rolled back if anything below raises
+        if not claim(match, expected_version):
+            raise Conflict(
+                _("This result was changed by someone else meanwhile. Please look at it again.")
             )
-    if outcome.blocked:
-        names = team_names(tournament)
-        listed = "; ".join(match_label(rows[blocked], names) for blocked in outcome.blocked)
-        savepoint.rollback()
-        raise NeedsConfirmation(
-            _(
-                "Later matches were already played with the old result: %(matches)s. "
-                "Confirm to clear their results and re-derive the draw.",
-                matches=listed,
-            ),
-            [rows[blocked] for blocked in outcome.blocked],
+        before = audit.snapshot(match, RESULT_FIELDS)
+        with db.session.no_autoflush:
+            # The bracket as it was (this match's old result included), then the change.
+            matches = _tournament_matches(tournament.id)
+            rows = {other.id: other for other in matches}
+            states = [bracket_match(other) for other in matches]
+            match.status = decided.status
+            match.winner_id = decided.winner
+            match.score_a, match.score_b = decided.score_a, decided.score_b
+            match.detail = decided.detail
+            match.decided_by = decided.decided_by
+            match.result_by_id = actor.id
+            match.result_at = now or utcnow()
+            outcome = bracket.Outcome[int]()
+            if match.pool_id is None:
+                change = bracket.Decided(match.id, decided.status, decided.winner)
+                outcome = bracket.apply(states, change, confirm=confirm)
+            elif bracket.fed_by(states, match.pool_id):
+                pool = db.session.get(TournamentPool, match.pool_id)
+                assert pool is not None
+                outcome = bracket.apply(
+                    states, _group_order(tournament, pool, matches), confirm=confirm
+                )
+        if outcome.blocked:
+            names = team_names(tournament)
+            listed = "; ".join(match_label(rows[blocked], names) for blocked in outcome.blocked)
+            raise NeedsConfirmation(
+                _(
+                    "Later matches were already played with the old result: %(matches)s. "
+                    "Confirm to clear their results and re-derive the draw.",
+                    matches=listed,
+                ),
+                [rows[blocked] for blocked in outcome.blocked],
+            )
+        _write_progress(outcome, rows, actor=actor, reason=reason, decided=match.id)
+        audit.record(
+            actor,
+            "match.correct" if correcting else "match.result",
+            "tournament_match",
+            match.id,
+            before=before if correcting else None,
+            after={**audit.snapshot(match, RESULT_FIELDS), "reason": reason.strip() or None},
         )
-    _write_progress(outcome, rows, actor=actor, reason=reason, decided=match.id)
-    audit.record(
-        actor,
-        "match.correct" if correcting else "match.result",
-        "tournament_match",
-        match.id,
-        before=before if correcting else None,
-        after={**audit.snapshot(match, RESULT_FIELDS), "reason": reason.strip() or None},
-    )
-    savepoint.commit()
     db.session.flush()
     return ResultOutcome(
         match=match,
@@ -237,29 +234,27 @@ def set_lots(pool: TournamentPool, order: Sequence[int], *, actor: User) -> None
     members = {member.registration_id: member for member in pool.members}
     if len(set(order)) != len(order) or any(team not in members for team in order):
         raise EventsysError(_("Choose teams of this group, each once."), field="order")
-    savepoint = db.session.begin_nested()
-    before = {str(team): member.lot for team, member in members.items()}
-    for member in members.values():
-        member.lot = None
-    for position, team in enumerate(order, start=1):
-        members[team].lot = position
-    db.session.flush()
-    matches = _tournament_matches(tournament.id)
-    states = [bracket_match(match) for match in matches]
-    outcome = bracket.Outcome[int]()
-    if bracket.fed_by(states, pool.id):
-        outcome = bracket.apply(states, _group_order(tournament, pool, matches), confirm=False)
-    if outcome.blocked:
-        savepoint.rollback()
-        raise EventsysError(_("Knockout matches fed by this group were already played."))
-    _write_progress(outcome, {match.id: match for match in matches}, actor=actor, reason="lot")
-    audit.record(
-        actor,
-        "pool.lot",
-        "tournament_pool",
-        pool.id,
-        before=before,
-        after={str(team): position for position, team in enumerate(order, start=1)},
-    )
-    savepoint.commit()
+    with db.session.begin_nested():  # rolled back if anything below raises
+        before = {str(team): member.lot for team, member in members.items()}
+        for member in members.values():
+            member.lot = None
+        for position, team in enumerate(order, start=1):
+            members[team].lot = position
+        db.session.flush()
+        matches = _tournament_matches(tournament.id)
+        states = [bracket_match(match) for match in matches]
+        outcome = bracket.Outcome[int]()
+        if bracket.fed_by(states, pool.id):
+            outcome = bracket.apply(states, _group_order(tournament, pool, matches), confirm=False)
+        if outcome.blocked:
+            raise EventsysError(_("Knockout matches fed by this group were already played."))
+        _write_progress(outcome, {match.id: match for match in matches}, actor=actor, reason="lot")
+        audit.record(
+            actor,
+            "pool.lot",
+            "tournament_pool",
+            pool.id,
+            before=before,
+            after={str(team): position for position, team in enumerate(order, start=1)},
+        )
     db.session.flush()

@@ -335,23 +335,16 @@ class Hub:
             self.stopped.wait(interval)
 
     def _poll_once(self) -> None:
-        from eventsys.models.versions import AggregateVersion
-
         keys = self.watched()
         if not keys:
             return
-        table = AggregateVersion.__table__
         try:
             with self._poll_engine.connect() as connection:
-                rows = connection.execute(
-                    table.select()
-                    .with_only_columns(table.c.key, table.c.value)
-                    .where(table.c.key.in_(keys))
-                ).all()
+                current = versions.read(connection, keys)
         except Exception as error:  # the database restarting: try again next tick
             log.debug("live streams: reading versions failed: %s", error)
             return
-        self.notice({key: value for key, value in rows})
+        self.notice({key: value for key, value in current.items() if value})
 
     def _listen_postgresql(self, url: Any) -> None:
         import psycopg

@@ -290,16 +290,11 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
             field="criteria",
         )
     before = audit.snapshot(tournament, SETTINGS_FIELDS)
-    savepoint = db.session.begin_nested()
-    _apply_settings(tournament, data, tournament.event)
-    _retime(tournament)
-    db.session.flush()
-    try:
+    with db.session.begin_nested():  # rolled back if anything below raises
+        _apply_settings(tournament, data, tournament.event)
+        _retime(tournament)
+        db.session.flush()
         _refuse_outside_booking(tournament, field="first_slot_at")
-    except EventsysError:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
     audit.record(
         actor,
         "tournament.update",
@@ -870,51 +865,46 @@ def make_schedule(tournament: Tournament, *, actor: User) -> int:
         raise EventsysError(
             _("Results have been entered: move single matches instead of making a new schedule.")
         )
-    savepoint = db.session.begin_nested()
-    blocks: list[draws.Block[object]] = []
-    placed: list[list[TournamentMatch]] = []
-    for stage in tournament.stages:
-        matches = _stage_matches(stage)
-        for match in matches:
-            match.slot, match.court_id, match.starts_at = None, None, None
-        if stage.kind == "knockout":
-            by_round: dict[int, list[TournamentMatch]] = {}
+    with db.session.begin_nested():  # rolled back if anything below raises
+        blocks: list[draws.Block[object]] = []
+        placed: list[list[TournamentMatch]] = []
+        for stage in tournament.stages:
+            matches = _stage_matches(stage)
             for match in matches:
-                if match.status != "bye":
-                    by_round.setdefault(match.round_index, []).append(match)
-            for round_index in sorted(by_round):
-                # The third-place match is listed before the final, so the final ends the day.
-                playing = sorted(
-                    by_round[round_index], key=lambda m: (not m.is_third_place, m.match_index)
+                match.slot, match.court_id, match.starts_at = None, None, None
+            if stage.kind == "knockout":
+                by_round: dict[int, list[TournamentMatch]] = {}
+                for match in matches:
+                    if match.status != "bye":
+                        by_round.setdefault(match.round_index, []).append(match)
+                for round_index in sorted(by_round):
+                    # The third-place match is listed before the final, so the final ends the day.
+                    playing = sorted(
+                        by_round[round_index], key=lambda m: (not m.is_third_place, m.match_index)
+                    )
+                    blocks.append(draws.Block(_pairs(playing), rested_inside=False))
+                    placed.append(playing)
+            elif matches:
+                deciding = _deciding_matches(stage, matches)
+                blocks.append(
+                    draws.Block(
+                        _pairs(matches),
+                        groups=[match.pool_id for match in matches],
+                        last=[index for index, match in enumerate(matches) if match.id in deciding],
+                    )
                 )
-                blocks.append(draws.Block(_pairs(playing), rested_inside=False))
-                placed.append(playing)
-        elif matches:
-            deciding = _deciding_matches(stage, matches)
-            blocks.append(
-                draws.Block(
-                    _pairs(matches),
-                    groups=[match.pool_id for match in matches],
-                    last=[index for index, match in enumerate(matches) if match.id in deciding],
-                )
-            )
-            placed.append(matches)
-    schedule = draws.day_schedule(blocks, len(courts), rest=tournament.min_rest_slots)
-    used = 0
-    for matches, bookings in zip(placed, schedule, strict=True):
-        for booking in bookings:
-            match = matches[booking.match_index]
-            match.slot = booking.slot
-            match.court_id = courts[booking.court].id
-            match.starts_at = slot_start(tournament, booking.slot)
-            used = max(used, booking.slot + 1)
-    db.session.flush()
-    try:
+                placed.append(matches)
+        schedule = draws.day_schedule(blocks, len(courts), rest=tournament.min_rest_slots)
+        used = 0
+        for matches, bookings in zip(placed, schedule, strict=True):
+            for booking in bookings:
+                match = matches[booking.match_index]
+                match.slot = booking.slot
+                match.court_id = courts[booking.court].id
+                match.starts_at = slot_start(tournament, booking.slot)
+                used = max(used, booking.slot + 1)
+        db.session.flush()
         _refuse_outside_booking(tournament)
-    except EventsysError:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
     db.session.flush()
     audit.record(actor, "tournament.schedule", "tournament", tournament.id, after={"slots": used})
     return used
