@@ -4,6 +4,7 @@ a notice; the cancel page lists the people with their phones and a printable lis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -92,6 +93,14 @@ def test_each_registrant_finds_a_notice_once(
         as_text=True
     )
     assert "will not take place" in first
+    # Read until the person says so ("I have read these", a POST: a GET writes nothing).
+    upto = re.search(r"upto=(\d+)", first)
+    assert upto is not None
+    read = person.post(
+        f"/me/notices/seen?upto={upto.group(1)}&back=registrations",
+        data={"csrf_token": csrf(person, "/me/registrations")},
+    )
+    assert read.status_code == 302
     again = person.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )

@@ -71,6 +71,7 @@ POST_ENDPOINTS = (
     "registrations.checkin_undo",
     "registrations.manage_decide",
     "registrations.manage_list",
+    "registrations.notices_seen",
     "registrations.leave",
     "registrations.register",
     "registrations.register_team",
