@@ -75,8 +75,8 @@ HELLO = "/__flask_hello"
 class Server:
     """gunicorn serving bench/wsgi_bench.py on loopback, its workers' RSS sampled every 0.2 s.
 
-    Workers default to 2 of gunicorn's default class (sync) unless --worker-class is given or
-    the checkout has a gunicorn.conf.py (gunicorn reads it; the command line overrides it)."""
+    Workers default to 2 gthread workers of 100 threads, the production layout of
+    deploy/gunicorn.conf.py (--worker-class sync for gunicorn's default class)."""
 
     def __init__(
         self, meta: dict[str, Any], name: str, args: argparse.Namespace, settings: dict[str, str]
@@ -1161,12 +1161,14 @@ def main() -> None:
         "phase with no writes (the pages built once per worker)",
     )
     parser.add_argument("--workers", type=int, default=2)
+    # The production layout (deploy/gunicorn.conf.py): gthread, 100 threads. A sync worker is
+    # held by one open stream (the bench's stream watchers), and then starves the pollers.
     parser.add_argument(
         "--worker-class",
-        default="",
-        help="gunicorn -k (default: gunicorn's own, or the checkout's gunicorn.conf.py)",
+        default="gthread",
+        help="gunicorn -k (default gthread, as deploy/gunicorn.conf.py; 'sync' for the old one)",
     )
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=100)
     parser.add_argument(
         "--setting",
         action="append",
