@@ -100,14 +100,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite: batch migrations rebuild a table (create the new one, copy, drop the old),
+        # and dropping a table that other rows reference fails while foreign keys are
+        # enforced (the app's connections turn them on). Off for the migration (a pragma that
+        # only works outside a transaction, hence on the driver's connection), then checked
+        # and on again: a downgrade or upgrade with data in the database works and leaves no
+        # dangling reference.
+        driver = connection.connection.driver_connection
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                dangling = driver.execute("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"rows left referencing nothing: {dangling[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():
