@@ -34,8 +34,8 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import wraps
@@ -302,13 +302,44 @@ def cached(keys_of: KeysOf) -> Callable[[F], F]:
             if kept is not None and entry is not None and entry.fresh():
                 kept.hits += 1
                 return _serve(entry)
-            if kept is not None:
+            if kept is None:
+                return _build(view, args, kwargs, key, base_etag, kept)
+            # One build per key and process at a time: after a mark, the 50 screens polling
+            # the scoreboard all miss at once; one builds, the others wait and take its page
+            # (a stampede of builds starved the judges' own saves of the CPU).
+            with _single_flight(key):
+                entry = kept.get(key)
+                if entry is not None and entry.fresh():
+                    kept.hits += 1
+                    return _serve(entry)
                 kept.misses += 1
-            return _build(view, args, kwargs, key, base_etag, kept)
+                return _build(view, args, kwargs, key, base_etag, kept)
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+_flights: dict[str, threading.Lock] = {}
+_flights_lock = threading.Lock()
+FLIGHT_WAIT_SECONDS = 10.0
+
+
+@contextmanager
+def _single_flight(key: str) -> Iterator[None]:
+    """Hold the build of *key* in this process; a second asker waits for the first (at most
+    FLIGHT_WAIT_SECONDS, then builds anyway). The lock is dropped once nobody holds it."""
+    with _flights_lock:
+        lock = _flights.setdefault(key, threading.Lock())
+    acquired = lock.acquire(timeout=FLIGHT_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+        with _flights_lock:
+            if _flights.get(key) is lock and not lock.locked():
+                del _flights[key]
 
 
 def _build(

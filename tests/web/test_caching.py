@@ -104,6 +104,51 @@ def test_a_repeated_page_costs_one_read_of_the_versions_and_is_the_same_page(
     assert caching.store(app).hits == 1
 
 
+def test_screens_asking_at_once_after_a_change_get_one_build_of_the_page(
+    app: Flask, make_event: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a mark, every screen polling a page misses at once: one builds it, the others
+    wait for that build and take its page (a stampede of builds starved the judges' saves)."""
+    import threading
+    import time
+
+    from eventsys.web import public
+
+    event_id = published(app, make_event, capacity=40)
+    builds: list[int] = []
+    real = public.render_template
+
+    def slow_render(*args: Any, **kwargs: Any) -> str:
+        builds.append(1)
+        time.sleep(0.3)  # long enough for every other screen to ask meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(public, "render_template", slow_render)
+    screens = 6
+    start = threading.Barrier(screens)
+    pages: list[str] = []
+    problems: list[BaseException] = []
+
+    def screen() -> None:
+        try:
+            client = app.test_client()
+            start.wait()
+            response = client.get(f"/events/{event_id}", headers=EN)
+            assert response.status_code == 200
+            pages.append(_without_token(response.get_data(True)))
+        except BaseException as error:  # reported below
+            problems.append(error)
+
+    threads = [threading.Thread(target=screen) for _ in range(screens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+    assert len(builds) == 1 and len(pages) == screens and len(set(pages)) == 1
+    assert caching.store(app).hits == screens - 1
+
+
 def test_it_can_be_turned_off_and_the_etag_still_answers(
     app: Flask, make_event: Callable[..., int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
