@@ -243,6 +243,7 @@ def _fill(scale: Scale, rnd: random.Random, mark: Any) -> dict[str, Any]:
     from sqlalchemy import insert, select, text, update
     from werkzeug.security import generate_password_hash
 
+    from eventsys import versions
     from eventsys.extensions import db
     from eventsys.models import (
         Attendance,
@@ -935,7 +936,6 @@ def _fill(scale: Scale, rnd: random.Random, mark: Any) -> dict[str, Any]:
         )
         # A bulk update is not seen row by row: say the tournament changed, so its commit
         # brings the stored standings up to date.
-        from eventsys import versions
 
         versions.touch(session, versions.tournament(tournament.id))
         session.commit()
@@ -963,6 +963,14 @@ def _fill(scale: Scale, rnd: random.Random, mark: Any) -> dict[str, Any]:
         session.execute(text("ANALYZE"))
         session.commit()
     mark("sequences and statistics")
+    # The rows above went in by bulk statements, which raise no versions: store the contest's
+    # results and the tournaments' tables as the app would have in each commit (the pages read
+    # stored rows; without them they fall back to computing on every read).
+    versions.touch(
+        session, versions.contest(contest_id), *(versions.tournament(t) for t in tournament_ids)
+    )
+    session.commit()
+    mark("stored results and standings")
     knockout_stage = session.scalar(
         select(TournamentStage.id).where(
             TournamentStage.tournament_id == tournament_ids[0], TournamentStage.kind == "knockout"
