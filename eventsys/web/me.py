@@ -50,13 +50,14 @@ def profile() -> Any:
         return redirect(url_for("me.profile"))
     failed = bool(form.errors or password_form.errors)
     from eventsys.services import registrations as registration_service
+    from eventsys.services.registrations import queries as registration_queries
 
     return render_template(
         "me/profile.html",
         form=form,
         password_form=password_form,
         # Marked read by the button under them (a POST: a GET writes nothing).
-        notices=registration_service.unseen_notices(current_user),
+        notices=registration_queries.unseen_notices_with_events(current_user),
         notices_back="me",
         invitations=registration_service.open_invitations(current_user),
     ), (422 if failed else 200)

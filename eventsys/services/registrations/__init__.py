@@ -585,18 +585,6 @@ def mark_notices_seen(user: User, now: datetime, *, upto: int) -> None:
 # place given back (a decline, a withdrawal, a member leaving) goes to the waiting list at once.
 
 
-def unseen_notices(user: User) -> list[Notice]:
-    """The notices *user* has not read yet, with their events."""
-    return list(
-        db.session.scalars(
-            select(Notice)
-            .where(Notice.user_id == user.id, Notice.seen_at.is_(None))
-            .options(selectinload(Notice.event))
-            .order_by(Notice.created_at)
-        )
-    )
-
-
 def open_invitations(user: User) -> list[TeamInvitation]:
     """The invitations *user* has not answered, with their team, captain and event."""
     return list(
