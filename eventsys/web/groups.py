@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -20,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -186,7 +186,8 @@ def honour_photo(honour_id: int) -> Any:
     path = photo_folder() / Path(honour.photo).name  # the stored random name, never a path
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=honour.photo_type, max_age=3600)
+    response = Response(path.read_bytes(), mimetype=honour.photo_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
