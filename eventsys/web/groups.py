@@ -90,9 +90,7 @@ def join(group_id: int) -> Any:
     group = get_or_404(Group, group_id)
     return button_action(
         lambda: group_service.ask_to_join(group, current_user, now=utcnow()),
-        done=_(
-            "Your request is sent. The group's leader will answer; you will find it on My page."
-        ),
+        done=_("Your request is sent. The leader will answer; the answer comes to My page."),
         back=url_for("groups.detail", group_id=group_id),
     )
 

@@ -101,10 +101,10 @@ BUDGET: dict[str, int] = {
     "GET /events/<int:event_id>/register": 5,
     "GET /events/<int:event_id>/teams/new": 2,
     "GET /groups/": 1,
-    "GET /groups/<int:group_id>": 1,
-    "GET /groups/<int:group_id> (leader)": 1,
-    "GET /groups/<int:group_id>/events/<int:event_id>/register": 1,
-    "GET /honours": 1,
+    "GET /groups/<int:group_id>": 3,  # the group and its leader, activities, honours
+    "GET /groups/<int:group_id> (leader)": 8,  # + members, standing, requests, events
+    "GET /groups/<int:group_id>/events/<int:event_id>/register": 4,
+    "GET /honours": 3,  # years, honours with their groups, group names
     "GET /honours/<int:honour_id>/photo": 1,
     "GET /honours/export.<fmt>": 1,
     "GET /judging/": 2,
@@ -121,16 +121,16 @@ BUDGET: dict[str, int] = {
     "GET /manage/events": 3,
     "GET /manage/events/<int:event_id>/cancel": 5,  # + the people to ring, one join
     "GET /manage/events/<int:event_id>/checkin": 5,  # the running count: one statement
-    "GET /manage/events/<int:event_id>/edit": 3,
+    "GET /manage/events/<int:event_id>/edit": 4,  # + the groups to choose from
     "GET /manage/events/<int:event_id>/export/<what>.<fmt>": 7,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (attendance)": 5,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (rosters)": 7,
     "GET /manage/events/<int:event_id>/registrations": 8,
     "GET /manage/events/<int:event_id>/registrants/print": 4,
     "GET /manage/events/<int:event_id>/sittings": 3,
-    "GET /manage/events/new": 2,
-    "GET /manage/honours/<int:honour_id>/edit": 1,
-    "GET /manage/honours/new": 1,
+    "GET /manage/events/new": 3,  # + the groups to choose from
+    "GET /manage/honours/<int:honour_id>/edit": 3,
+    "GET /manage/honours/new": 2,
     "GET /manage/groups": 5,
     "GET /manage/groups/<int:group_id>": 5,
     "GET /manage/groups/new": 3,
@@ -557,7 +557,10 @@ class _Builder:
                 self.world.ids["request_id"] = requests[0].id
                 framed = group_service.save_honour(
                     group_service.HonourData(
-                        competition="全国老年舞蹈大赛", awarded_on=self.day0, award="金奖"
+                        competition="全国老年舞蹈大赛",
+                        awarded_on=self.day0,
+                        award="金奖",
+                        group_id=group.id,
                     ),
                     actor=self.organizer,
                     folder=photo_folder(),
