@@ -84,13 +84,13 @@ class JoinRequest(db.Model):  # type: ignore[name-defined,misc]
     group_id: Mapped[int] = mapped_column(
         ForeignKey("interest_group.id", ondelete="CASCADE"), index=True
     )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(
         code_type(JOIN_REQUEST_STATUSES, name="status_known", length=12), default="pending"
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -11,25 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from eventsys.models import Event, Group, Honour
 from eventsys.services import exports
 from eventsys.services import groups as group_service
-from eventsys.services.groups import queries
+from eventsys.services.groups import photo_folder, photo_max_bytes, queries
 from eventsys.timeutil import utcnow
 from eventsys.web.actions import perform
 from eventsys.web.forms import TOO_LARGE, body_limit, keeps_input, options
@@ -37,18 +27,6 @@ from eventsys.web.groups_forms import HonourForm, RegisterMembersForm
 from eventsys.web.util import button_action, get_or_404, role_required, send_download, viewer
 
 bp = Blueprint("groups", __name__)
-
-PHOTO_MAX_BYTES = 6 * 1024 * 1024
-
-
-def photo_max_bytes() -> int:
-    return int(current_app.config.get("HONOUR_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES))
-
-
-def photo_folder() -> Path:
-    """Where certificate photos are kept: the instance folder, never a path from the upload."""
-    return Path(current_app.instance_path) / "honours"
-
 
 # ---- the groups -------------------------------------------------------------------------------
 
@@ -228,14 +206,8 @@ def honour_form(honour_id: int | None) -> Any:
         if len(body) > photo_max_bytes():
             form.photo.errors = [_("The photo is too large.")]
         else:  # its type is read from its bytes by the service, never from its name
-            data = group_service.HonourData(
-                competition=form.competition.data,
-                awarded_on=form.awarded_on.data,
-                award=form.award.data,
-                winner=form.winner.data or "",
-                organiser=form.organiser.data or "",
-                group_id=form.group_id.data,
-            )
+            given = ("competition", "awarded_on", "award", "group_id", "winner", "organiser")
+            data = group_service.HonourData(**{name: form[name].data for name in given})
             done = perform(
                 lambda: group_service.save_honour(
                     data,

@@ -27,9 +27,14 @@ class HonourForm(NormalisingForm):
     winner = StringField(
         _l("Who won (a member, a team or a programme; leave empty for the whole group)"),
         validators=[Optional(), Length(max=200)],
+        filters=[lambda value: value or ""],
     )
     competition = StringField(_l("Competition"), validators=[DataRequired(), Length(max=200)])
-    organiser = StringField(_l("Organised by"), validators=[Optional(), Length(max=200)])
+    organiser = StringField(
+        _l("Organised by"),
+        validators=[Optional(), Length(max=200)],
+        filters=[lambda value: value or ""],
+    )
     awarded_on = NormalisedDateField(_l("Date"), validators=[DataRequired()])
     award = StringField(
         _l("Award (for example 一等奖, 金奖, 优秀奖)"), validators=[DataRequired(), Length(max=60)]

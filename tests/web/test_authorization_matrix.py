@@ -20,17 +20,8 @@ from werkzeug.routing import Rule
 
 from eventsys.domain.member_import import Options
 from eventsys.extensions import db
-from eventsys.models import (
-    Event,
-    Group,
-    GroupMember,
-    Honour,
-    JoinRequest,
-    Occurrence,
-    Organisation,
-    Registration,
-    User,
-)
+from eventsys.models import Event, Group, GroupMember, Occurrence, Organisation, Registration, User
+from eventsys.models.groups import Honour, JoinRequest
 from eventsys.services import calendar as feeds
 from eventsys.services import contests, member_import
 from eventsys.services import registrations as registration_service

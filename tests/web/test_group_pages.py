@@ -19,6 +19,8 @@ from eventsys.timeutil import utcnow
 from tests.conftest import csrf, login
 from tests.domain.test_groups import JPEG, PNG
 
+# The honour form as staff fill it in (the city-wide poetry collection's first prize).
+HONOUR = {"competition": "原创诗歌作品征集", "awarded_on": "2017-10-10", "award": "一等奖"}
 ZH = {"Accept-Language": "zh-CN"}
 EN = {"Accept-Language": "en"}
 
@@ -120,14 +122,8 @@ def test_staff_record_an_honour_with_a_photo_and_everyone_sees_it(
 ) -> None:
     staff = _signed_in(app, "staff")
     url = "/manage/honours/new"
-    form = {
-        "csrf_token": csrf(staff, url),
-        "group_id": str(group_id),
-        "competition": "原创诗歌作品征集",
-        "organiser": "北京市委老干部局",
-        "awarded_on": "2017-10-10",
-        "award": "一等奖",
-    }
+    form = {**HONOUR, "csrf_token": csrf(staff, url), "group_id": str(group_id)}
+    form["organiser"] = "北京市委老干部局"
     refused = staff.post(
         url, data={**form, "photo": (io.BytesIO(b"<svg/>"), "cert.png")}, headers=EN
     )
@@ -157,17 +153,10 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_read(app: Flask, group_i
     staff = _signed_in(app, "staff")
     app.config["HONOUR_PHOTO_MAX_BYTES"] = 1000
     try:
+        big = (io.BytesIO(PNG + b"\x00" * 200_000), "big.png")
+        token = csrf(staff, "/manage/honours/new")
         answer = staff.post(
-            "/manage/honours/new",
-            data={
-                "csrf_token": csrf(staff, "/manage/honours/new"),
-                "competition": "x",
-                "awarded_on": "2017-10-10",
-                "award": "金奖",
-                "winner": "金秋艺术团",
-                "photo": (io.BytesIO(PNG + b"\x00" * 200_000), "big.png"),
-            },
-            headers=EN,
+            "/manage/honours/new", data={**HONOUR, "csrf_token": token, "photo": big}, headers=EN
         )
     finally:
         app.config.pop("HONOUR_PHOTO_MAX_BYTES")

@@ -49,9 +49,9 @@ from eventsys.services import events as event_service
 from eventsys.services import groups as group_service
 from eventsys.services import registrations as registration_service
 from eventsys.services import tournaments as tournament_service
+from eventsys.services.groups import photo_folder
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
-from eventsys.web.groups import photo_folder
 from tests.conftest import PASSWORD, _empty_tables, csrf, csrf_from, login
 from tests.domain.test_groups import PNG
 from tests.querycount import Statements, clear_caches, count_queries

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -183,17 +184,32 @@ def register_members(
 
 # ---- honours ----------------------------------------------------------------------------------
 
+PHOTO_MAX_BYTES = 6 * 1024 * 1024
+
+
+def photo_max_bytes() -> int:
+    """The largest certificate photo taken (HONOUR_PHOTO_MAX_BYTES)."""
+    return int(current_app.config.get("HONOUR_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES))
+
+
+def photo_folder() -> Path:
+    """Where certificate photos are kept: the instance folder, never a path from the upload."""
+    return Path(current_app.instance_path) / "honours"
+
+
 HONOUR_FIELDS = ("winner", "competition", "organiser", "awarded_on", "award", "group_id", "photo")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HonourData:
+    """An honour as staff record it: a group or a name (or both) must say who won."""
+
     competition: str
-    awarded_on: date
     award: str
+    group_id: int | None = None
+    awarded_on: date
     winner: str = ""
     organiser: str = ""
-    group_id: int | None = None
 
 
 def _store_photo(body: bytes, folder: Path) -> tuple[str, str]:
@@ -241,14 +257,8 @@ def save_honour(
     db.session.flush()
     if honour.photo != old_photo:
         _discard_photo(old_photo, folder)
-    audit.record(
-        actor,
-        "honour.save",
-        "honour",
-        honour.id,
-        before=before,
-        after=audit.snapshot(honour, HONOUR_FIELDS),
-    )
+    after = audit.snapshot(honour, HONOUR_FIELDS)
+    audit.record(actor, "honour.save", "honour", honour.id, before=before, after=after)
     return honour
 
 
