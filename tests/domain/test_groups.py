@@ -68,7 +68,8 @@ def test_photos_are_recognised_by_their_bytes_not_their_names() -> None:
         b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
         b"%PDF-1.7\n",
         PNG[:8] + b"<html>",  # a PNG signature before anything but its header chunk
-        JPEG[:-2],  # a JPEG cut short: no end marker
+        JPEG[:3],  # a JPEG's start and nothing after it
+        b"\xff\xd8\xff\x00<html>",  # no segment marker after the start
         b"RIFF\x10\x00\x00\x00WEBPVP8 ",  # WebP: only with Pillow, which the project lacks
     ],
 )
