@@ -2,7 +2,7 @@
 and what an uploaded certificate photo is.
 
 Plain values in, plain values out: nothing here knows about requests, tables or the clock.
-Worked examples are in tests/domain/test_groups.py."""
+Worked examples are in tests/domain/test_group_rules.py."""
 
 from __future__ import annotations
 

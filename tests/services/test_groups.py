@@ -19,7 +19,7 @@ from eventsys.services import places
 from eventsys.services import registrations as registration_service
 from eventsys.services.groups import queries
 from eventsys.timeutil import utcnow
-from tests.domain.test_groups import JPEG, PNG
+from tests.domain.test_group_rules import JPEG, PNG
 
 
 @dataclass

@@ -17,7 +17,7 @@ from eventsys.models import Event, Honour, JoinRequest, Registration, User
 from eventsys.services import places
 from eventsys.timeutil import utcnow
 from tests.conftest import csrf, login
-from tests.domain.test_groups import JPEG, PNG
+from tests.domain.test_group_rules import JPEG, PNG
 
 # The honour form as staff fill it in (the city-wide poetry collection's first prize).
 HONOUR = {"competition": "原创诗歌作品征集", "awarded_on": "2017-10-10", "award": "一等奖"}

@@ -53,7 +53,7 @@ from eventsys.services.groups import photo_folder
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.conftest import PASSWORD, _empty_tables, csrf, csrf_from, login
-from tests.domain.test_groups import PNG
+from tests.domain.test_group_rules import PNG
 from tests.querycount import Statements, clear_caches, count_queries
 from tests.web.test_authorization_matrix import ACCESS, _url
 
