@@ -24,7 +24,14 @@ from eventsys.timeutil import utcnow
 from eventsys.web.actions import perform
 from eventsys.web.forms import TOO_LARGE, body_limit, keeps_input, options
 from eventsys.web.groups_forms import HonourForm, RegisterMembersForm
-from eventsys.web.util import button_action, get_or_404, role_required, send_download, viewer
+from eventsys.web.util import (
+    MAX_ID,
+    button_action,
+    get_or_404,
+    role_required,
+    send_download,
+    viewer,
+)
 
 bp = Blueprint("groups", __name__)
 
@@ -128,7 +135,9 @@ def register_members(group_id: int, event_id: int) -> Any:
 
 def _number(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 10000 * 1000 else None
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    return int(value) if 0 < int(value) <= MAX_ID else None
 
 
 def _filter() -> queries.HonourFilter:
@@ -177,8 +186,8 @@ def _honour_form(honour: Honour | None, *, sent: bool = True) -> HonourForm:
     form.group_id.choices = options(
         [("", _("— No group —")), *((gid, name) for gid, name in queries.group_names())]
     )
-    if request.method == "GET" and honour is None and request.args.get("group", "").isdigit():
-        form.group_id.data = int(request.args["group"])
+    if request.method == "GET" and honour is None:
+        form.group_id.data = _number("group")
     return form
 
 

@@ -39,22 +39,24 @@ def _society(live_server: Any) -> int:
         return group.id
 
 
+def _press(page: Page, expect: Any, group: int, button: str, says: str, shot: str) -> None:
+    """On the group's page (checked against the checklist), press *button*; it *says* so."""
+    page.goto(f"/groups/{group}")
+    check_page(page, lang="zh-CN", screenshot=shot)
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".messages")).to_contain_text(says)
+
+
 def test_a_member_asks_to_join_and_the_leader_accepts(
     open_page: Callable[..., Page], expect: Any, live_server: Any
 ) -> None:
     group = _society(live_server)
     member = open_page("phone", "zh-CN", "lixin")
-    member.goto(f"/groups/{group}")
-    check_page(member, lang="zh-CN", screenshot="group-zh-phone")
-    member.get_by_role("button", name="申请加入这个团队").click()
-    expect(member.locator(".messages")).to_contain_text("申请已提交")
+    _press(member, expect, group, "申请加入这个团队", "申请已提交", "group-zh-phone")
     expect(member.get_by_text("您已申请加入")).to_be_visible()
 
     leader = open_page("desktop", "zh-CN", "shiyun")
-    leader.goto(f"/groups/{group}")
-    check_page(leader, lang="zh-CN", screenshot="group-leader-zh-desktop")
-    leader.get_by_role("button", name="同意 李新 加入").click()
-    expect(leader.locator(".messages")).to_contain_text("已同意该会员加入团队")
+    _press(leader, expect, group, "同意 李新 加入", "已同意", "group-leader-zh-desktop")
     expect(leader.get_by_text("没有待答复的申请。")).to_be_visible()
     expect(leader.locator(".members")).to_contain_text("李新")
 

@@ -221,6 +221,7 @@ def _seed(app: Flask, make_event: Callable[..., int], make_user: Callable[..., i
         db.session.add(group)
         db.session.flush()
         db.session.add(GroupMember(group_id=group.id, user_id=stranger.id))
+        event.group_id = group.id  # the group's activity: its leader may register the members
         asker = db.session.get(User, make_user(login="asker"))
         join_request = JoinRequest(group_id=group.id, user_id=asker.id)
         honour = Honour(competition="原创诗歌征集", award="一等奖", awarded_on=start.date())
