@@ -125,7 +125,6 @@ def test_dates_and_numbers_past_what_can_be_held_are_refused_not_a_server_error(
     assert staff.get("/manage/audit?page=99999999999").status_code == 400
     assert staff.get("/manage/audit?to=2026-12-31&page=0").status_code == 200
 
-
 def test_the_log_finds_a_person_by_a_phone_number_written_with_dashes(
     app: Flask, signed_in: Callable[..., FlaskClient], make_user: Callable[..., int]
 ) -> None:

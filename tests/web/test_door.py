@@ -238,7 +238,9 @@ def test_a_member_who_scans_their_own_code_is_told_to_show_it_to_the_staff(
     event, _sitting = door(registration_mode="individual")
     member = signed_in("participant")
     [registration] = _register(app, event, member.user_id)  # type: ignore[attr-defined]
-    token = URLSafeSerializer(app.config["SECRET_KEY"], salt="eventsys-checkin").dumps(registration)
+    token = URLSafeSerializer(app.config["SECRET_KEY"], salt="eventsys-checkin").dumps(
+        registration
+    )
     zh = member.get(f"/checkin/{token}", headers=ZH)
     assert zh.status_code == 200
     assert "请把这个二维码给工作人员扫描" in zh.get_data(as_text=True)

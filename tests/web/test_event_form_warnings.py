@@ -64,7 +64,9 @@ def test_an_event_dated_in_the_past_asks_to_confirm(
     app: Flask, signed_in: Callable[..., FlaskClient], make_venue: Callable[..., int]
 ) -> None:
     organizer = signed_in("organizer")
-    form = _form(make_venue(), starts_at=f"{_day(-3)}T08:30", ends_at=f"{_day(-3)}T11:30")
+    form = _form(
+        make_venue(), starts_at=f"{_day(-3)}T08:30", ends_at=f"{_day(-3)}T11:30"
+    )
     form["csrf_token"] = csrf(organizer, "/manage/events/new")
     page = organizer.post("/manage/events/new", data=form, headers=ZH).get_data(as_text=True)
     assert "活动开始时间已经过去" in page and _events(app) == 0
@@ -108,7 +110,9 @@ def test_a_series_lists_every_clashing_date_and_can_skip_them_in_one_go(
     assert 'name="skip_clashes"' in page and "跳过冲突的日期" in page
     assert 'value="太极拳晨练"' in page
     assert _events(app) == 2
-    response = organizer.post("/manage/events/new", data={**form, "skip_clashes": "y"}, headers=ZH)
+    response = organizer.post(
+        "/manage/events/new", data={**form, "skip_clashes": "y"}, headers=ZH
+    )
     assert response.status_code == 302
     with app.app_context():
         event = db.session.scalars(select(Event).where(Event.title == "太极拳晨练")).one()

@@ -79,7 +79,9 @@ def test_the_second_person_waits_then_is_promoted_and_told(
         data={"csrf_token": csrf(second, "/me/registrations")},
     )
     assert seen.status_code == 302 and seen.location.endswith("/me/registrations")
-    read = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    read = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Good news" not in read  # the notice was read
     with app.app_context():
         notice = db.session.get(Notice, newest)
@@ -293,12 +295,9 @@ def test_the_qr_code_leads_staff_to_a_one_press_check_in(
     # A participant who scans their own code is told what to do, and cannot check in.
     own = person.get(f"/checkin/{token}", headers={"Accept-Language": "zh-CN"})
     assert own.status_code == 200 and "请把这个二维码给工作人员扫描" in own.get_data(as_text=True)
-    assert (
-        person.post(
-            f"/checkin/{token}", data={"csrf_token": csrf(person, "/me/registrations")}
-        ).status_code
-        == 403
-    )
+    assert person.post(
+        f"/checkin/{token}", data={"csrf_token": csrf(person, "/me/registrations")}
+    ).status_code == 403
     staff = signed_in("organizer")
     assert staff.get("/checkin/forged-token").status_code == 404
     page = staff.get(f"/checkin/{token}")
