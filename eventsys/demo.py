@@ -16,11 +16,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from eventsys.extensions import db
-from eventsys.models import Event, Organisation, User, Venue
+from eventsys.models import Event, Group, Organisation, User, Venue
 from eventsys.models.tournaments import Tournament
 from eventsys.pinyin import name_pinyin
 from eventsys.services import accounts, contests, judging, places, registrations, results
 from eventsys.services import events as event_service
+from eventsys.services import groups as group_service
 from eventsys.services import tournaments as tournament_service
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today
@@ -215,7 +216,8 @@ def build_demo_world(instance_path: str) -> dict[str, str]:
         for person in people[index : index + 6]:
             if person.id != leader.id:
                 places.add_member(groups[name], person, actor=organizer)
-    programme = _build_programme(organizer, venues)
+    programme = _build_programme(organizer, venues, {n: g.id for n, g in groups.items()})
+    _honours(organizer, groups)
     _register_for_the_clinic(organizer, programme[CLINIC])
     _poetry_contest(organizer, judge, people, units, crowd, programme[POETRY])
     extra_units = [
@@ -285,7 +287,39 @@ def read_demo_passwords(instance_path: str) -> dict[str, str]:
     return dict(json.loads(path.read_text()))
 
 
-def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Event]:
+# The honours board (荣誉榜), from the bureau's report (shared/seed): 晓月诗社 in the city-wide
+# collection of original poems (北京市委老干部局, 2017, before the 19th Party Congress), and
+# 金秋艺术团 at the national dance competition it enters every year. The report gives neither
+# day nor, for the troupe, the award: the dates and the troupe's 金奖 stand in for them.
+POETRY_COLLECTION = "“喜迎十九大 诗歌抒情怀”离退休干部原创诗歌作品征集"
+HONOURS = (  # group, competition, organiser, date, award
+    ("晓月诗社", POETRY_COLLECTION, "北京市委老干部局", date(2017, 10, 1), "一等奖（3名）"),
+    ("晓月诗社", POETRY_COLLECTION, "北京市委老干部局", date(2017, 10, 1), "二等奖（6名）"),
+    ("晓月诗社", POETRY_COLLECTION, "北京市委老干部局", date(2017, 10, 1), "三等奖（7名）"),
+    ("晓月诗社", POETRY_COLLECTION, "北京市委老干部局", date(2017, 10, 1), "优秀奖（8名）"),
+    ("晓月诗社", POETRY_COLLECTION, "北京市委老干部局", date(2017, 10, 1), "总分全市第一名"),
+    ("金秋艺术团", "全国老年舞蹈比赛", "", date(2018, 9, 20), "金奖"),
+)  # fmt: skip
+
+
+def _honours(organizer: User, groups: dict[str, Group]) -> None:
+    for group, competition, organiser, day, award in HONOURS:
+        group_service.save_honour(
+            group_service.HonourData(
+                competition=competition,
+                awarded_on=day,
+                award=award,
+                organiser=organiser,
+                group_id=groups[group].id,
+            ),
+            actor=organizer,
+            folder=Path(current_app.instance_path) / "honours",
+        )
+
+
+def _build_programme(
+    organizer: User, venues: dict[str, Venue], groups: dict[str, int]
+) -> dict[str, Event]:
     today = local_today()
     monday = today - timedelta(days=today.weekday())
     ids = {name: venue.id for name, venue in venues.items()}
@@ -331,6 +365,7 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Eve
         description="每周二、周四上午排练参赛舞蹈《金色的秋天》。",
         weekdays=(1, 3),
         repeat_until=until,
+        group_id=groups["金秋艺术团"],
     )
     # The rehearsal of the third Thursday gives way to the 重阳 performance preparations.
     event_service.skip_occurrence(rehearsal.occurrences[5], True, actor=organizer)
@@ -344,6 +379,7 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Eve
         weekdays=(2,),
         repeat_until=until,
         walk_ins=True,
+        group_id=groups["戏曲班"],
     )
     add(
         "activity",
@@ -354,6 +390,18 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Eve
         weekdays=(0, 4),
         repeat_until=until,
         walk_ins=True,
+        group_id=groups["象棋组"],
+    )
+    add(
+        "activity",
+        "晓月诗社诗词创作交流会",
+        "阅览室",
+        day(3, 9),
+        2,
+        description="社员习作交流，社长可为社员统一报名。",
+        capacity=20,
+        registration_mode="individual",
+        group_id=groups["晓月诗社"],
     )
     add(
         "lecture",
@@ -421,7 +469,15 @@ def _build_programme(organizer: User, venues: dict[str, Venue]) -> dict[str, Eve
         capacity=300,
         registration_mode="individual",
     )
-    add("exhibition", "摄影作品展", "影像厅", day(3, 9), 8, description="摄影协会年度作品展。")
+    add(
+        "exhibition",
+        "摄影作品展",
+        "影像厅",
+        day(3, 9),
+        8,
+        description="摄影协会年度作品展。",
+        group_id=groups["摄影协会"],
+    )
     add(
         "knowledge_contest",
         "“不忘初心”知识竞赛",

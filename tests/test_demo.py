@@ -115,3 +115,21 @@ def test_the_gateball_tournament_has_sixteen_teams_in_four_groups_and_a_first_ro
         assert len(played) == 8 and all(match.pool_id is not None for match in played)
         tables = tournament_tables(tournament)
         assert all(sum(line.points for line in table.lines) > 0 for table in tables[:4])
+
+
+def test_the_honours_board_shows_the_poetry_societys_prizes_and_the_troupes_award(
+    app: Flask,
+) -> None:
+    build(app)
+    page = app.test_client().get("/honours?year=2017", headers={"Accept-Language": "zh-CN"})
+    text = page.get_data(as_text=True)
+    for award in ("一等奖（3名）", "二等奖（6名）", "三等奖（7名）", "优秀奖（8名）"):
+        assert award in text
+    assert "金奖" not in text  # the troupe's award is of 2018
+    with app.app_context():
+        rehearsal = db.session.scalars(
+            select(Event).where(Event.title == "金秋艺术团舞蹈排练")
+        ).one()
+        troupe = rehearsal.group_id
+    group_page = app.test_client().get(f"/groups/{troupe}").get_data(as_text=True)
+    assert "金奖" in group_page and "金秋艺术团舞蹈排练" in group_page

@@ -13,7 +13,14 @@ from eventsys.models.events import (
     Event,
     Occurrence,
 )
-from eventsys.models.groups import GROUP_KINDS, Group, GroupMember
+from eventsys.models.groups import (
+    GROUP_KINDS,
+    JOIN_REQUEST_STATUSES,
+    Group,
+    GroupMember,
+    Honour,
+    JoinRequest,
+)
 from eventsys.models.organisations import Organisation
 from eventsys.models.registrations import (
     ACTIVE_STATUSES,
@@ -41,6 +48,7 @@ __all__ = [
     "EVENT_KINDS",
     "EVENT_STATUSES",
     "GROUP_KINDS",
+    "JOIN_REQUEST_STATUSES",
     "MEMBER_ROLES",
     "REGISTRATION_MODES",
     "REGISTRATION_STATUSES",
@@ -51,6 +59,8 @@ __all__ = [
     "Event",
     "Group",
     "GroupMember",
+    "Honour",
+    "JoinRequest",
     "LoginSession",
     "LoginThrottle",
     "Notice",

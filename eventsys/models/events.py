@@ -67,6 +67,11 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     organizer_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # The interest group whose activity this is (its page lists it; its leader may register
+    # the members together).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interest_group.id", ondelete="SET NULL"), index=True
+    )
     # The first occurrence; recurring events repeat it weekly on repeat_weekdays.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -27,6 +27,7 @@ from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
     from eventsys.models.events import Event, Occurrence
+    from eventsys.models.groups import Group
     from eventsys.models.organisations import Organisation
     from eventsys.models.users import User
 
@@ -237,10 +238,15 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    # The interest group a notice is about (a join request answered).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interest_group.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event | None] = relationship()
+    group: Mapped[Group | None] = relationship()
 
     def version_keys(self) -> tuple[str, ...]:
         return (versions.person(self.user_id),)

@@ -195,6 +195,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         contests,
         desk_import,
+        groups,
         manage,
         me,
         public,
@@ -209,3 +210,4 @@ def register_blueprints(app: Flask) -> None:
     for module in (*blueprints, streams):
         app.register_blueprint(module.bp)
     app.register_blueprint(desk_import.bp)
+    app.register_blueprint(groups.bp)

@@ -363,6 +363,11 @@ class EventForm(NormalisingForm):
         _l("Participants may cancel until"), validators=[Optional()]
     )
     walk_ins = BooleanField(_l("Record walk-ins at the door"))
+    group_id = SelectField(
+        _l("Interest group (the activity shows on its page)"),
+        coerce=coerce_optional_int,
+        validators=[Optional()],
+    )
     # Offered only after a first try showed a warning or clashing dates (issue 14).
     confirm_warnings = BooleanField(_l("Save anyway: I have read the warnings above"))
     skip_clashes = BooleanField(

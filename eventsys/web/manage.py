@@ -45,6 +45,7 @@ from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
 from eventsys.services.accounts import queries as account_queries
 from eventsys.services.events import queries as event_queries
+from eventsys.services.groups import queries as group_queries
 from eventsys.services.places import queries as place_queries
 from eventsys.services.registrations import queries as registration_queries
 from eventsys.timeutil import local_to_utc, to_local, utcnow
@@ -120,6 +121,9 @@ def _event_form(event: Event | None) -> EventForm:
     form.venue_id.choices = options(
         [("", _("— Choose a venue —")), *((v_id, name) for v_id, name, _seats in venues)]
     )
+    form.group_id.choices = options(
+        [("", _("— No group —")), *((g_id, name) for g_id, name in group_queries.group_names())]
+    )
     # Seats per room, for the warning about more places than seats (no second query).
     form.venue_seats = {v_id: seats for v_id, _name, seats in venues}
     if event is not None and request.method != "POST":
@@ -164,6 +168,7 @@ def _event_data(form: EventForm) -> event_service.EventData:
         asks_text=bool(form.asks_text.data),
         cancel_deadline=_utc(form.cancel_deadline.data),
         walk_ins=bool(form.walk_ins.data),
+        group_id=form.group_id.data,
     )
 
 

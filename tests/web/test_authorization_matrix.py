@@ -21,6 +21,7 @@ from werkzeug.routing import Rule
 from eventsys.domain.member_import import Options
 from eventsys.extensions import db
 from eventsys.models import Event, Group, GroupMember, Occurrence, Organisation, Registration, User
+from eventsys.models.groups import Honour, JoinRequest
 from eventsys.services import calendar as feeds
 from eventsys.services import contests, member_import
 from eventsys.services import registrations as registration_service
@@ -77,6 +78,16 @@ ACCESS: dict[str, str] = {
     "desk_import.preview": "organizer",
     "desk_import.template": "organizer",
     "desk_import.upload": "organizer",
+    "groups.answer": "owner",
+    "groups.detail": "public",
+    "groups.honour_delete": "organizer",
+    "groups.honour_form": "organizer",
+    "groups.honour_photo": "public",
+    "groups.honours": "public",
+    "groups.honours_export": "public",
+    "groups.index": "public",
+    "groups.join": "signed_in",
+    "groups.register_members": "owner",
     "manage.audit_log": "organizer",
     "manage.dashboard": "organizer",
     "manage.event_cancel": "organizer",
@@ -210,6 +221,12 @@ def _seed(app: Flask, make_event: Callable[..., int], make_user: Callable[..., i
         db.session.add(group)
         db.session.flush()
         db.session.add(GroupMember(group_id=group.id, user_id=stranger.id))
+        event.group_id = group.id  # the group's activity: its leader may register the members
+        asker = db.session.get(User, make_user(login="asker"))
+        join_request = JoinRequest(group_id=group.id, user_id=asker.id)
+        honour = Honour(competition="原创诗歌征集", award="一等奖", awarded_on=start.date())
+        honour.group_id = group.id
+        db.session.add_all([join_request, honour])
         token = feeds.new_token(owner, actor=owner)
         upload = member_import.store_upload(
             member_import.template().body, "名单.xlsx", Options(), actor=organizer, now=utcnow()
@@ -239,6 +256,8 @@ def _seed(app: Flask, make_event: Callable[..., int], make_user: Callable[..., i
             "referee_id": referee.id,
             "occurrence_id": occurrence.id,
             "group_id": group.id,
+            "request_id": join_request.id,
+            "honour_id": honour.id,
             "organisation_id": unit.id,
             "user_id": stranger.id,
             "owner_id": owner.id,

@@ -31,6 +31,8 @@ from eventsys.models import (
     Event,
     Group,
     GroupMember,
+    Honour,
+    JoinRequest,
     Notice,
     Occurrence,
     Organisation,
@@ -44,11 +46,14 @@ from eventsys.models.tournaments import Tournament, TournamentMatch
 from eventsys.services import accounts, contests, judging, member_import, results
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
+from eventsys.services import groups as group_service
 from eventsys.services import registrations as registration_service
 from eventsys.services import tournaments as tournament_service
+from eventsys.services.groups import photo_folder
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.conftest import PASSWORD, _empty_tables, csrf, csrf_from, login
+from tests.domain.test_group_rules import PNG
 from tests.querycount import Statements, clear_caches, count_queries
 from tests.web.test_authorization_matrix import ACCESS, _url
 
@@ -95,6 +100,13 @@ BUDGET: dict[str, int] = {
     "GET /events/<int:event_id>.ics (304)": 1,  # the versions' read: nothing else
     "GET /events/<int:event_id>/register": 5,
     "GET /events/<int:event_id>/teams/new": 2,
+    "GET /groups/": 1,
+    "GET /groups/<int:group_id>": 3,  # the group and its leader, activities, honours
+    "GET /groups/<int:group_id> (leader)": 8,  # + members, standing, requests, events
+    "GET /groups/<int:group_id>/events/<int:event_id>/register": 4,
+    "GET /honours": 3,  # years, honours with their groups, group names
+    "GET /honours/<int:honour_id>/photo": 1,
+    "GET /honours/export.<fmt>": 1,
     "GET /judging/": 2,
     "GET /judging/<int:contest_id>": 7,
     "GET /judging/<int:contest_id> (skating)": 5,
@@ -109,14 +121,16 @@ BUDGET: dict[str, int] = {
     "GET /manage/events": 3,
     "GET /manage/events/<int:event_id>/cancel": 5,  # + the people to ring, one join
     "GET /manage/events/<int:event_id>/checkin": 5,  # the running count: one statement
-    "GET /manage/events/<int:event_id>/edit": 3,
+    "GET /manage/events/<int:event_id>/edit": 4,  # + the groups to choose from
     "GET /manage/events/<int:event_id>/export/<what>.<fmt>": 7,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (attendance)": 5,
     "GET /manage/events/<int:event_id>/export/<what>.<fmt> (rosters)": 7,
     "GET /manage/events/<int:event_id>/registrations": 8,
     "GET /manage/events/<int:event_id>/registrants/print": 4,
     "GET /manage/events/<int:event_id>/sittings": 3,
-    "GET /manage/events/new": 2,
+    "GET /manage/events/new": 3,  # + the groups to choose from
+    "GET /manage/honours/<int:honour_id>/edit": 3,
+    "GET /manage/honours/new": 2,
     "GET /manage/groups": 5,
     "GET /manage/groups/<int:group_id>": 5,
     "GET /manage/groups/new": 3,
@@ -212,6 +226,8 @@ SAME_SIZE = {
     "GET /manage/events/<int:event_id>/cancel",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
+    # The same certificate photo.
+    "GET /honours/<int:honour_id>/photo",
     # The import's upload form and its template: the same whatever is on record.
     "GET /manage/people/import/",
     "GET /manage/people/import/template.xlsx",
@@ -519,8 +535,38 @@ class _Builder:
             db.session.flush()
             people = [stranger, *members[g : g + 2 * n]]
             db.session.add_all(GroupMember(group_id=group.id, user_id=p.id) for p in people)
+            db.session.add_all(
+                Honour(
+                    group_id=group.id,
+                    competition=f"原创诗歌作品征集{h}",
+                    organiser="北京市委老干部局",
+                    award=("一等奖", "二等奖", "三等奖", "优秀奖")[h % 4],
+                    awarded_on=self.day0.replace(year=2017 + h % 3),
+                )
+                for h in range(n + 1)
+            )
             if g == 0:
                 self.world.ids["group_id"] = group.id
+                # Its weekly activity, and n people outside it asking to join.
+                db.session.get(Event, self.world.ids["event_id"]).group_id = group.id
+                requests = [
+                    JoinRequest(group_id=group.id, user_id=p.id) for p in members[2 * n : 3 * n]
+                ]
+                db.session.add_all(requests)
+                db.session.flush()
+                self.world.ids["request_id"] = requests[0].id
+                framed = group_service.save_honour(
+                    group_service.HonourData(
+                        competition="全国老年舞蹈大赛",
+                        awarded_on=self.day0,
+                        award="金奖",
+                        group_id=group.id,
+                    ),
+                    actor=self.organizer,
+                    folder=photo_folder(),
+                    photo=PNG,
+                )
+                self.world.ids["honour_id"] = framed.id
         db.session.flush()
 
     def _entries(self, event: Event, people: list[User]) -> list[Registration]:
@@ -763,6 +809,7 @@ SINGLES = {
 SKATING = {"contest_id": "skating_contest_id"}
 VARIANTS: list[tuple[str, str, dict[str, str], str | None, bool]] = [
     ("signed in", "public.event_detail", {}, "owner", False),
+    ("leader", "groups.detail", {}, "owner", False),
     ("contest", "public.event_detail", {"event_id": "contest_event_id"}, None, False),
     ("tournament", "calendar.contest_ics", {"contest_event_id": "ball_event_id"}, None, False),
     ("skating", "contests.judging_list", SKATING, None, False),

@@ -21,6 +21,7 @@ from eventsys.models import (
     EVENT_KINDS,
     REGISTRATION_MODES,
     Event,
+    Group,
     Occurrence,
     User,
     Venue,
@@ -51,6 +52,7 @@ EVENT_FIELDS = (
     "asks_text",
     "cancel_deadline",
     "walk_ins",
+    "group_id",
 )
 
 
@@ -78,6 +80,7 @@ class EventData:
     asks_text: bool = False
     cancel_deadline: datetime | None = None
     walk_ins: bool = False
+    group_id: int | None = None  # the interest group whose activity it is
 
     @property
     def repeat_weekdays(self) -> str:
@@ -270,6 +273,8 @@ def _validate(data: EventData) -> None:
         )
     if data.weekdays and data.repeat_until is None:
         raise EventsysError(_("Give the last day of the repeat."), field="repeat_until")
+    if data.group_id is not None and db.session.get(Group, data.group_id) is None:
+        raise NotFound(_("Choose a group from the list."), field="group_id")
 
 
 def _flush_bookings() -> None:

@@ -132,10 +132,15 @@ def register(
     now: datetime,
     title: str | None = None,
     text: str | None = None,
+    group_leader: bool = False,
 ) -> Registration:
-    """Register *person* for *event* (by themself or by an organizer), or queue them."""
+    """Register *person* for *event* (by themself or by an organizer), or queue them.
+
+    *group_leader*: the caller (services.groups.register_members) has checked that *by* leads
+    the group whose event this is and *person* is one of its members; the leader is held to the
+    registration dates like the members."""
     event = lock_event(event.id)
-    if by.id != person.id and not by.is_organizer:
+    if by.id != person.id and not (by.is_organizer or group_leader):
         raise Forbidden(_("Only organizers may register someone else."))
     check_open(event, now, staff=by.is_organizer)
     if event.registration_mode != "individual":

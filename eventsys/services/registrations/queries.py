@@ -61,7 +61,7 @@ def unseen_notices_with_events(user: User) -> Sequence[Notice]:
     return db.session.scalars(
         select(Notice)
         .where(Notice.user_id == user.id, Notice.seen_at.is_(None))
-        .options(selectinload(Notice.event))
+        .options(selectinload(Notice.event), selectinload(Notice.group))
         .order_by(Notice.created_at)
     ).all()
 
