@@ -25,6 +25,7 @@ from eventsys.models import (
     Venue,
 )
 from eventsys.services import audit
+from eventsys.services.registrations import door_open
 from eventsys.timeutil import to_local
 
 
@@ -164,11 +165,7 @@ def check_in_guest(
     occurrence: Occurrence, name: str, phone: str, *, by: User, now: datetime
 ) -> Attendance:
     """Record a walk-in guest who has no account (a name and a phone number) at *occurrence*."""
-    if not by.is_organizer:
-        raise Forbidden(_("Only staff may check people in."))
-    event = occurrence.event
-    if occurrence.skipped or event.status != "published":
-        raise EventsysError(_("This sitting does not take place."))
+    event = door_open(occurrence, by=by)
     if event.registration_mode != "none" and not event.walk_ins:
         raise EventsysError(
             _("This event takes registered participants only: it records no walk-ins.")

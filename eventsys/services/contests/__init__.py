@@ -41,17 +41,22 @@ from eventsys.services import audit
 
 # Tie-breaks other than "criterion:<n>" (the n-th criterion's own aggregated score).
 GENERIC_TIEBREAKS = ("untrimmed_mean", "median", "lower_spread")
-SETTINGS_FIELDS = (
+# The rules a contest stores as they are, each in its column of the same name (the domain's
+# contest_results.Rules fields, but for the lists, which are stored joined).
+PLAIN_RULES = (
     "aggregation",
     "weighting_order",
     "drop_highest",
     "drop_lowest",
     "decimals",
     "rank_on_rounded",
-    "tiebreaks",
     "prize_mode",
     "tie_policy",
     "org_points_basis",
+)
+SETTINGS_FIELDS = (
+    *PLAIN_RULES,
+    "tiebreaks",
     "place_points",
     "dances",
     "blind",
@@ -89,19 +94,9 @@ class TierData:
 
 
 @dataclass(frozen=True)
-class ContestSettings:
-    aggregation: str = "trimmed_mean"
-    weighting_order: str = "per_judge_total_then_trim"
-    drop_highest: int = 1
-    drop_lowest: int = 1
-    decimals: int = 2
-    rank_on_rounded: bool = True
-    tiebreaks: tuple[str, ...] = ()
-    prize_mode: str = "count"
-    tie_policy: str = "competition_rank"
-    org_points_basis: str = "tier"
-    place_points: tuple[Decimal, ...] = ()
-    dances: tuple[str, ...] = ()
+class ContestSettings(contest_results.Rules):
+    """What the set-up form gives: the domain's rules (with their defaults), and the rest."""
+
     blind: bool = False
     criteria: tuple[CriterionData, ...] = ()
     tiers: tuple[TierData, ...] = field(default_factory=tuple)
@@ -527,16 +522,9 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
         db.session.add(contest)
     elif has_marks(contest):
         _refuse_scheme_change(contest, settings)
-    contest.aggregation = settings.aggregation
-    contest.weighting_order = settings.weighting_order
-    contest.drop_highest = settings.drop_highest
-    contest.drop_lowest = settings.drop_lowest
-    contest.decimals = settings.decimals
-    contest.rank_on_rounded = settings.rank_on_rounded
+    for name in PLAIN_RULES:
+        setattr(contest, name, getattr(settings, name))
     contest.tiebreaks = ",".join(settings.tiebreaks)
-    contest.prize_mode = settings.prize_mode
-    contest.tie_policy = settings.tie_policy
-    contest.org_points_basis = settings.org_points_basis
     contest.place_points = ",".join(str(p) for p in settings.place_points)
     contest.dances = ",".join(d for d in settings.dances if d)
     _choose_running_results(contest, settings, created=created)
