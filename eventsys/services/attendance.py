@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, literal_column, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
@@ -262,6 +263,26 @@ class Statistics:
         return sum(row.no_shows for row in self.sittings)
 
 
+def _present_per(
+    label: Any,
+    group: Any,
+    window: tuple[ColumnElement[bool], ...],
+    joins: Callable[[Select[Any]], Select[Any]],
+    *,
+    limit: int | None = None,
+) -> Sequence[Row[Any]]:
+    """(label, how many were present) for each *group* (a room, an event...) in the sittings
+    of *window*, most first; *joins* reaches the label from the check-ins and their sittings."""
+    query = joins(
+        select(label, func.count())
+        .select_from(Attendance)
+        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
+    )
+    return db.session.execute(
+        query.where(*window).group_by(group).order_by(func.count().desc()).limit(limit)
+    ).all()
+
+
 def statistics(start: datetime, end: datetime) -> Statistics:
     """Count the check-ins at the sittings held between *start* and *end* (UTC), in four queries.
 
@@ -309,35 +330,26 @@ def statistics(start: datetime, end: datetime) -> Statistics:
             sittings.append(
                 SittingRow(starts_at, str(title), int(people or 0), int(present_registered))
             )
-    by_venue = db.session.execute(
-        select(Venue.name, func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .join(Venue, Venue.id == Occurrence.venue_id)
-        .where(*window)
-        .group_by(Venue.name)
-        .order_by(func.count().desc())
-    ).all()
-    by_event = db.session.execute(
-        select(Event.title, func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .join(Event, Event.id == Attendance.event_id)
-        .where(*window)
-        .group_by(Event.title)
-        .order_by(func.count().desc())
-        .limit(30)
-    ).all()
-    by_org = db.session.execute(
-        select(func.coalesce(Organisation.name, "—"), func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .outerjoin(User, User.id == Attendance.user_id)  # walk-in guests have no account
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(*window)
-        .group_by(Organisation.name)
-        .order_by(func.count().desc())
-    ).all()
+    by_venue = _present_per(
+        Venue.name, Venue.name, window, lambda q: q.join(Venue, Venue.id == Occurrence.venue_id)
+    )
+    by_event = _present_per(
+        Event.title,
+        Event.title,
+        window,
+        lambda q: q.join(Event, Event.id == Attendance.event_id),
+        limit=30,
+    )
+    by_org = _present_per(
+        func.coalesce(Organisation.name, "—"),
+        Organisation.name,
+        window,
+        lambda q: q.outerjoin(
+            User, User.id == Attendance.user_id
+        ).outerjoin(  # walk-in guests have no account
+            Organisation, Organisation.id == User.organisation_id
+        ),
+    )
     by_day = sorted(days.items())
     return Statistics(
         total=sum(count for _day, count in by_day),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -351,14 +352,30 @@ def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
         )
 
 
+# The rows of the set-up form that are named: a row without a name, two rows of one name.
+_NAME_PROBLEMS = {
+    "criteria": (
+        _l("Every criterion needs a name."),
+        _l("Each criterion may be named only once."),
+    ),
+    "tiers": (_l("Every prize needs a name."), _l("Each prize may be named only once.")),
+}
+
+
+def _check_names(rows: Sequence[CriterionData | TierData], field: str) -> None:
+    """Refuse rows of *field* (criteria, prize tiers) without a name or named twice."""
+    unnamed, twice = _NAME_PROBLEMS[field]
+    names = [row.name for row in rows]
+    if any(not name for name in names):
+        raise EventsysError(str(unnamed), field=field)
+    if len(set(names)) != len(names):
+        raise EventsysError(str(twice), field=field)
+
+
 def _check_criteria(criteria: Sequence[CriterionData]) -> None:
     if not criteria:
         raise EventsysError(_("Give at least one criterion."), field="criteria")
-    names = [c.name for c in criteria]
-    if any(not name for name in names):
-        raise EventsysError(_("Every criterion needs a name."), field="criteria")
-    if len(set(names)) != len(names):
-        raise EventsysError(_("Each criterion may be named only once."), field="criteria")
+    _check_names(criteria, "criteria")
     for criterion in criteria:
         for value in (criterion.weight, criterion.max_mark, criterion.min_mark):
             _check_decimal(value, "criteria", criterion.name)
@@ -422,11 +439,7 @@ def _check_tiebreaks(settings: ContestSettings) -> None:
 
 def _check_tiers(settings: ContestSettings, *, n_entries: int) -> None:
     tiers = settings.tiers
-    names = [tier.name for tier in tiers]
-    if any(not name for name in names):
-        raise EventsysError(_("Every prize needs a name."), field="tiers")
-    if len(set(names)) != len(names):
-        raise EventsysError(_("Each prize may be named only once."), field="tiers")
+    _check_names(tiers, "tiers")
     for tier in tiers:
         _check_decimal(tier.points, "tiers", tier.name)
         if tier.points < 0:
