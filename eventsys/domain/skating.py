@@ -46,7 +46,7 @@ should build its text from the structured fields instead.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -67,6 +67,7 @@ __all__ = [
 
 C = TypeVar("C", bound=Hashable)
 D = TypeVar("D", bound=Hashable)
+K = TypeVar("K", bound=Hashable)
 
 # Cell shown in a calculation table for a column that was not needed.
 NOT_EXAMINED = "-"
@@ -302,16 +303,26 @@ def _validated_dances(
 
 
 def _check_same_couples(couples_by_dance: Mapping[D, Sequence[C]]) -> None:
-    dances = list(couples_by_dance)
-    first = dances[0]
-    expected = set(couples_by_dance[first])
-    for dance in dances[1:]:
-        got = set(couples_by_dance[dance])
+    _check_same_items(
+        couples_by_dance,
+        lambda dance, first: f"dance {dance!r} does not have the same couples as dance {first!r}",
+    )
+
+
+def _check_same_items(
+    items_by_key: Mapping[K, Iterable[object]], differs: Callable[[K, K], str]
+) -> None:
+    """Check that every key of *items_by_key* holds the same items as the first key; if not,
+    raise the sentence *differs* (key, first key) gives, naming the missing and extra items."""
+    keys = list(items_by_key)
+    expected = set(items_by_key[keys[0]])
+    for key in keys[1:]:
+        got = set(items_by_key[key])
         if got != expected:
             missing = sorted(map(repr, expected - got))
             extra = sorted(map(repr, got - expected))
             raise SkatingInputError(
-                f"dance {dance!r} does not have the same couples as dance {first!r}"
+                f"{differs(key, keys[0])}"
                 f" (missing: {', '.join(missing) or 'none'};"
                 f" extra: {', '.join(extra) or 'none'})"
             )
@@ -351,17 +362,12 @@ def _validated_places(
         if not by_dance:
             raise SkatingInputError(f"couple {couple!r} has no places")
     dances = list(places_by_couple[couples[0]])
-    expected = set(dances)
-    for couple in couples[1:]:
-        got = set(places_by_couple[couple])
-        if got != expected:
-            missing = sorted(map(repr, expected - got))
-            extra = sorted(map(repr, got - expected))
-            raise SkatingInputError(
-                f"couple {couple!r} does not have places for the same dances as "
-                f"{couples[0]!r} (missing: {', '.join(missing) or 'none'};"
-                f" extra: {', '.join(extra) or 'none'})"
-            )
+    _check_same_items(
+        places_by_couple,
+        lambda couple, first: (
+            f"couple {couple!r} does not have places for the same dances as {first!r}"
+        ),
+    )
     n = len(couples)
     places_by_dance = {
         dance: {

@@ -60,3 +60,14 @@ def looks_like_phone(value: str) -> bool:
     """Tell whether a login name is really a phone number (7 to 15 digits)."""
     digits = normalise_phone(value).lstrip("+")
     return digits.isdigit() and 7 <= len(digits) <= 15
+
+
+def letters(index: int) -> str:
+    """Return the letters of the 0-based *index* as a spreadsheet's columns (0 -> A, 25 -> Z,
+    26 -> AA): group names, judges of a Skating System final."""
+    result = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        result = chr(ord("A") + rest) + result
+    return result

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys import versions
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime, code_type
+from eventsys.models.types import UTCDateTime, code_type, owned
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -45,6 +45,13 @@ PRIZE_MODES = ("count", "share", "threshold")
 TIE_POLICIES = ("competition_rank", "quota_extends", "exact_quota_secondary_key")
 ORG_POINTS_BASES = ("tier", "place")
 SHEET_STATUSES = ("draft", "submitted")
+
+
+class _OfContest:
+    """A row of one contest (by its contest_id): writing it raises that version."""
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.contest(self.contest_id),)  # type: ignore[attr-defined]
 
 
 class Contest(db.Model):  # type: ignore[name-defined,misc]
@@ -94,20 +101,12 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
-    criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="contest",
-        cascade="all, delete-orphan",
-        order_by="(Criterion.position, Criterion.id)",
+    criteria: Mapped[list[Criterion]] = owned(
+        "contest", order_by="(Criterion.position, Criterion.id)"
     )
-    tiers: Mapped[list[PrizeTier]] = relationship(
-        back_populates="contest",
-        cascade="all, delete-orphan",
-        order_by="(PrizeTier.position, PrizeTier.id)",
-    )
-    panel: Mapped[list[JudgeAssignment]] = relationship(
-        back_populates="contest",
-        cascade="all, delete-orphan",
-        order_by="(JudgeAssignment.position, JudgeAssignment.id)",
+    tiers: Mapped[list[PrizeTier]] = owned("contest", order_by="(PrizeTier.position, PrizeTier.id)")
+    panel: Mapped[list[JudgeAssignment]] = owned(
+        "contest", order_by="(JudgeAssignment.position, JudgeAssignment.id)"
     )
 
     @property
@@ -133,7 +132,7 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
         return (versions.contest(self.id), versions.event_key(self.event_id))
 
 
-class Criterion(db.Model):  # type: ignore[name-defined,misc]
+class Criterion(_OfContest, db.Model):  # type: ignore[name-defined,misc]
     """One thing judges mark (立意, 格律...), with its weight and the range of its marks."""
 
     __tablename__ = "criterion"
@@ -155,11 +154,8 @@ class Criterion(db.Model):  # type: ignore[name-defined,misc]
 
     contest: Mapped[Contest] = relationship(back_populates="criteria")
 
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.contest(self.contest_id),)
 
-
-class PrizeTier(db.Model):  # type: ignore[name-defined,misc]
+class PrizeTier(_OfContest, db.Model):  # type: ignore[name-defined,misc]
     """A prize (一等奖...), best first: a count, a share of the field or a minimum score."""
 
     __tablename__ = "prize_tier"
@@ -182,9 +178,6 @@ class PrizeTier(db.Model):  # type: ignore[name-defined,misc]
     points: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
 
     contest: Mapped[Contest] = relationship(back_populates="tiers")
-
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.contest(self.contest_id),)
 
 
 class JudgeAssignment(db.Model):  # type: ignore[name-defined,misc]
@@ -210,7 +203,7 @@ class JudgeAssignment(db.Model):  # type: ignore[name-defined,misc]
         return (versions.contest(self.contest_id), versions.person(self.judge_id))
 
 
-class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
+class ScoreSheet(_OfContest, db.Model):  # type: ignore[name-defined,misc]
     """One judge's marks for one entry; *version* rises on every save (optimistic locking)."""
 
     __tablename__ = "score_sheet"
@@ -237,10 +230,7 @@ class ScoreSheet(db.Model):  # type: ignore[name-defined,misc]
 
     registration: Mapped[Registration] = relationship()
     judge: Mapped[User] = relationship()
-    marks: Mapped[list[Mark]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
-
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.contest(self.contest_id),)
+    marks: Mapped[list[Mark]] = owned("sheet")
 
 
 class Mark(db.Model):  # type: ignore[name-defined,misc]
@@ -260,7 +250,7 @@ class Mark(db.Model):  # type: ignore[name-defined,misc]
         return (versions.contest(self.sheet.contest_id),)
 
 
-class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
+class PlacingSheet(_OfContest, db.Model):  # type: ignore[name-defined,misc]
     """One judge's placings of all couples in one dance (Skating System)."""
 
     __tablename__ = "placing_sheet"
@@ -281,12 +271,7 @@ class PlacingSheet(db.Model):  # type: ignore[name-defined,misc]
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    placements: Mapped[list[Placement]] = relationship(
-        back_populates="sheet", cascade="all, delete-orphan"
-    )
-
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.contest(self.contest_id),)
+    placements: Mapped[list[Placement]] = owned("sheet")
 
 
 class Placement(db.Model):  # type: ignore[name-defined,misc]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys import versions
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime, code_type
+from eventsys.models.types import UTCDateTime, code_type, owned
 from eventsys.timeutil import to_local, utcnow
 
 if TYPE_CHECKING:
@@ -113,11 +113,7 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
 
     venue: Mapped[Venue] = relationship()
     organizer: Mapped[User | None] = relationship()
-    occurrences: Mapped[list[Occurrence]] = relationship(
-        back_populates="event",
-        cascade="all, delete-orphan",
-        order_by="Occurrence.starts_at",
-    )
+    occurrences: Mapped[list[Occurrence]] = owned("event", order_by="Occurrence.starts_at")
 
     @property
     def weekdays(self) -> tuple[int, ...]:

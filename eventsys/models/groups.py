@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys import versions
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime, code_type
+from eventsys.models.types import UTCDateTime, code_type, owned
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ class Group(db.Model):  # type: ignore[name-defined,misc]
 
     organisation: Mapped[Organisation | None] = relationship()
     leader: Mapped[User | None] = relationship()
-    memberships: Mapped[list[GroupMember]] = relationship(
-        back_populates="group", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[GroupMember]] = owned("group")
 
     def version_keys(self) -> tuple[str, ...]:
         return (versions.NAMES,)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventsys import versions
 from eventsys.domain.places import ACTIVE_STATUSES
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime, code_type
+from eventsys.models.types import UTCDateTime, code_type, owned
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -85,10 +85,8 @@ class Registration(db.Model):  # type: ignore[name-defined,misc]
     captain: Mapped[User] = relationship(foreign_keys=[captain_id])
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     organisation: Mapped[Organisation | None] = relationship()
-    members: Mapped[list[RegistrationMember]] = relationship(
-        back_populates="registration",
-        cascade="all, delete-orphan",
-        order_by="RegistrationMember.position",
+    members: Mapped[list[RegistrationMember]] = owned(
+        "registration", order_by="RegistrationMember.position"
     )
 
     @property

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys import versions
 from eventsys.extensions import db
-from eventsys.models.types import UTCDateTime, code_type
+from eventsys.models.types import UTCDateTime, code_type, owned
 from eventsys.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -36,6 +36,13 @@ SPORTS = ("table_tennis", "gateball", "billiards", "score")
 STAGE_KINDS = ("round_robin", "double_round_robin", "groups", "knockout")
 MATCH_STATUSES = ("scheduled", "played", "walkover", "bye")
 SIDES = ("a", "b")
+
+
+class _OfTournament:
+    """A row of one tournament (by its tournament_id): writing it raises that version."""
+
+    def version_keys(self) -> tuple[str, ...]:
+        return (versions.tournament(self.tournament_id),)  # type: ignore[attr-defined]
 
 
 class Tournament(db.Model):  # type: ignore[name-defined,misc]
@@ -73,24 +80,10 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
-    courts: Mapped[list[TournamentCourt]] = relationship(
-        back_populates="tournament",
-        cascade="all, delete-orphan",
-        order_by="TournamentCourt.position",
-    )
-    entries: Mapped[list[TournamentEntry]] = relationship(
-        back_populates="tournament",
-        cascade="all, delete-orphan",
-        order_by="TournamentEntry.seed",
-    )
-    stages: Mapped[list[TournamentStage]] = relationship(
-        back_populates="tournament",
-        cascade="all, delete-orphan",
-        order_by="TournamentStage.position",
-    )
-    referees: Mapped[list[TournamentReferee]] = relationship(
-        back_populates="tournament", cascade="all, delete-orphan"
-    )
+    courts: Mapped[list[TournamentCourt]] = owned("tournament", order_by="TournamentCourt.position")
+    entries: Mapped[list[TournamentEntry]] = owned("tournament", order_by="TournamentEntry.seed")
+    stages: Mapped[list[TournamentStage]] = owned("tournament", order_by="TournamentStage.position")
+    referees: Mapped[list[TournamentReferee]] = owned("tournament")
 
     @property
     def criteria_list(self) -> list[str]:
@@ -106,7 +99,7 @@ class Tournament(db.Model):  # type: ignore[name-defined,misc]
         return keys
 
 
-class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
+class TournamentCourt(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """A court or table the tournament's matches are played on."""
 
     __tablename__ = "tournament_court"
@@ -124,11 +117,8 @@ class TournamentCourt(db.Model):  # type: ignore[name-defined,misc]
     tournament: Mapped[Tournament] = relationship(back_populates="courts")
     venue: Mapped[Venue | None] = relationship()
 
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
 
-
-class TournamentEntry(db.Model):  # type: ignore[name-defined,misc]
+class TournamentEntry(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """A registration taking part in the tournament, with its seed (1 is the strongest)."""
 
     __tablename__ = "tournament_entry"
@@ -148,11 +138,8 @@ class TournamentEntry(db.Model):  # type: ignore[name-defined,misc]
     tournament: Mapped[Tournament] = relationship(back_populates="entries")
     registration: Mapped[Registration] = relationship()
 
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
 
-
-class TournamentReferee(db.Model):  # type: ignore[name-defined,misc]
+class TournamentReferee(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """A person the organizers appointed to enter results for this tournament."""
 
     __tablename__ = "tournament_referee"
@@ -169,11 +156,8 @@ class TournamentReferee(db.Model):  # type: ignore[name-defined,misc]
     tournament: Mapped[Tournament] = relationship(back_populates="referees")
     user: Mapped[User] = relationship()
 
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
 
-
-class TournamentStage(db.Model):  # type: ignore[name-defined,misc]
+class TournamentStage(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """One phase of the tournament: a round robin, groups, or a knockout."""
 
     __tablename__ = "tournament_stage"
@@ -190,14 +174,7 @@ class TournamentStage(db.Model):  # type: ignore[name-defined,misc]
     qualifiers: Mapped[int | None] = mapped_column(Integer)
 
     tournament: Mapped[Tournament] = relationship(back_populates="stages")
-    pools: Mapped[list[TournamentPool]] = relationship(
-        back_populates="stage",
-        cascade="all, delete-orphan",
-        order_by="TournamentPool.position",
-    )
-
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
+    pools: Mapped[list[TournamentPool]] = owned("stage", order_by="TournamentPool.position")
 
 
 class TournamentPool(db.Model):  # type: ignore[name-defined,misc]
@@ -212,10 +189,8 @@ class TournamentPool(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     stage: Mapped[TournamentStage] = relationship(back_populates="pools")
-    members: Mapped[list[TournamentPoolMember]] = relationship(
-        back_populates="pool",
-        cascade="all, delete-orphan",
-        order_by="TournamentPoolMember.seed",
+    members: Mapped[list[TournamentPoolMember]] = owned(
+        "pool", order_by="TournamentPoolMember.seed"
     )
 
     def version_keys(self) -> tuple[str, ...]:
@@ -367,7 +342,7 @@ class TournamentMatch(db.Model):  # type: ignore[name-defined,misc]
         return keys
 
 
-class TournamentStanding(db.Model):  # type: ignore[name-defined,misc]
+class TournamentStanding(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """A group's stored table: how many of its matches are decided (its lines are below).
 
     Written only by eventsys.services.tournament_standings.refresh_stored, in the transaction that
@@ -384,11 +359,8 @@ class TournamentStanding(db.Model):  # type: ignore[name-defined,misc]
     played: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
 
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)
 
-
-class TournamentStandingLine(db.Model):  # type: ignore[name-defined,misc]
+class TournamentStandingLine(_OfTournament, db.Model):  # type: ignore[name-defined,misc]
     """One team's stored line in its group's table, in the order the table shows it."""
 
     __tablename__ = "tournament_standing_line"
@@ -418,6 +390,3 @@ class TournamentStandingLine(db.Model):  # type: ignore[name-defined,misc]
     rally_against: Mapped[int] = mapped_column(Integer, default=0)
     decided_by: Mapped[str | None] = mapped_column(String(60))
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    def version_keys(self) -> tuple[str, ...]:
-        return (versions.tournament(self.tournament_id),)

@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types, and the relationship builder, shared by the models."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Relationship, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -36,3 +37,9 @@ def code_type(codes: Sequence[str], *, name: str, length: int) -> Enum:
     Not a native enum (SQLite has none, and a PostgreSQL enum type is awkward to extend); the
     CHECK is named by the metadata's naming convention, ck_<table>_<name>."""
     return Enum(*codes, name=name, native_enum=False, create_constraint=True, length=length)
+
+
+def owned(back_populates: str, **options: Any) -> Relationship[Any]:
+    """The rows that belong to this one (saved and deleted with it; one taken out of the list
+    is deleted), the other side being *back_populates*."""
+    return relationship(back_populates=back_populates, cascade="all, delete-orphan", **options)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, literal_column, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventsys.domain.text import looks_like_phone, normalise, normalise_phone
@@ -25,6 +26,7 @@ from eventsys.models import (
     Venue,
 )
 from eventsys.services import audit
+from eventsys.services.registrations import door_open
 from eventsys.timeutil import to_local
 
 
@@ -164,11 +166,7 @@ def check_in_guest(
     occurrence: Occurrence, name: str, phone: str, *, by: User, now: datetime
 ) -> Attendance:
     """Record a walk-in guest who has no account (a name and a phone number) at *occurrence*."""
-    if not by.is_organizer:
-        raise Forbidden(_("Only staff may check people in."))
-    event = occurrence.event
-    if occurrence.skipped or event.status != "published":
-        raise EventsysError(_("This sitting does not take place."))
+    event = door_open(occurrence, by=by)
     if event.registration_mode != "none" and not event.walk_ins:
         raise EventsysError(
             _("This event takes registered participants only: it records no walk-ins.")
@@ -265,6 +263,26 @@ class Statistics:
         return sum(row.no_shows for row in self.sittings)
 
 
+def _present_per(
+    label: Any,
+    group: Any,
+    window: tuple[ColumnElement[bool], ...],
+    joins: Callable[[Select[Any]], Select[Any]],
+    *,
+    limit: int | None = None,
+) -> Sequence[Row[Any]]:
+    """(label, how many were present) for each *group* (a room, an event...) in the sittings
+    of *window*, most first; *joins* reaches the label from the check-ins and their sittings."""
+    query = joins(
+        select(label, func.count())
+        .select_from(Attendance)
+        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
+    )
+    return db.session.execute(
+        query.where(*window).group_by(group).order_by(func.count().desc()).limit(limit)
+    ).all()
+
+
 def statistics(start: datetime, end: datetime) -> Statistics:
     """Count the check-ins at the sittings held between *start* and *end* (UTC), in four queries.
 
@@ -312,35 +330,26 @@ def statistics(start: datetime, end: datetime) -> Statistics:
             sittings.append(
                 SittingRow(starts_at, str(title), int(people or 0), int(present_registered))
             )
-    by_venue = db.session.execute(
-        select(Venue.name, func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .join(Venue, Venue.id == Occurrence.venue_id)
-        .where(*window)
-        .group_by(Venue.name)
-        .order_by(func.count().desc())
-    ).all()
-    by_event = db.session.execute(
-        select(Event.title, func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .join(Event, Event.id == Attendance.event_id)
-        .where(*window)
-        .group_by(Event.title)
-        .order_by(func.count().desc())
-        .limit(30)
-    ).all()
-    by_org = db.session.execute(
-        select(func.coalesce(Organisation.name, "—"), func.count())
-        .select_from(Attendance)
-        .join(Occurrence, Occurrence.id == Attendance.occurrence_id)
-        .outerjoin(User, User.id == Attendance.user_id)  # walk-in guests have no account
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(*window)
-        .group_by(Organisation.name)
-        .order_by(func.count().desc())
-    ).all()
+    by_venue = _present_per(
+        Venue.name, Venue.name, window, lambda q: q.join(Venue, Venue.id == Occurrence.venue_id)
+    )
+    by_event = _present_per(
+        Event.title,
+        Event.title,
+        window,
+        lambda q: q.join(Event, Event.id == Attendance.event_id),
+        limit=30,
+    )
+    by_org = _present_per(
+        func.coalesce(Organisation.name, "—"),
+        Organisation.name,
+        window,
+        lambda q: q.outerjoin(
+            User, User.id == Attendance.user_id
+        ).outerjoin(  # walk-in guests have no account
+            Organisation, Organisation.id == User.organisation_id
+        ),
+    )
     by_day = sorted(days.items())
     return Statistics(
         total=sum(count for _day, count in by_day),

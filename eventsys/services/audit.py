@@ -44,3 +44,16 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_change(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    obj: Any,
+    fields: Iterable[str],
+    *,
+    before: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Add an audit record of *action* on *obj*: its *fields* as they are now, after *before*."""
+    return record(actor, action, object_type, obj.id, before=before, after=snapshot(obj, fields))

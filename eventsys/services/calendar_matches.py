@@ -42,18 +42,19 @@ def _query(scope: calendar.Scope):  # type: ignore[no-untyped-def]
         .outerjoin(SideA, SideA.id == TournamentMatch.side_a_id)
         .outerjoin(SideB, SideB.id == TournamentMatch.side_b_id)
         .outerjoin(TournamentCourt, TournamentCourt.id == TournamentMatch.court_id)
-        .where(
-            _scope_condition(scope),
-            TournamentMatch.starts_at.is_not(None),
-            Event.status == "published",
-            *_window(scope),
-        )
+        .where(*_shown(scope))
         .order_by(TournamentMatch.starts_at, TournamentMatch.id)
     )
 
 
-def _window(scope: calendar.Scope) -> list[ColumnElement[bool]]:
-    conditions = [TournamentMatch.starts_at >= local_midnight(scope.window.starts)]
+def _shown(scope: calendar.Scope) -> list[ColumnElement[bool]]:
+    """The matches the scope's feed shows: scheduled in its window, of a published event."""
+    conditions = [
+        _scope_condition(scope),
+        TournamentMatch.starts_at.is_not(None),
+        Event.status == "published",
+        TournamentMatch.starts_at >= local_midnight(scope.window.starts),
+    ]
     if scope.window.ends is not None:
         conditions.append(TournamentMatch.starts_at < local_midnight(scope.window.ends))
     return conditions
@@ -65,12 +66,7 @@ def matches_version(scope: calendar.Scope) -> tuple[Hashable, datetime | None]:
         select(TournamentMatch.id, TournamentMatch.version, TournamentMatch.updated_at)
         .join(Tournament, Tournament.id == TournamentMatch.tournament_id)
         .join(Event, Event.id == Tournament.event_id)
-        .where(
-            _scope_condition(scope),
-            TournamentMatch.starts_at.is_not(None),
-            Event.status == "published",
-            *_window(scope),
-        )
+        .where(*_shown(scope))
         .order_by(TournamentMatch.id)
     ).all()
     latest = max((updated for _id, _v, updated in rows), default=None)

@@ -24,7 +24,8 @@ from eventsys.labels import (
     member_role_label,
     registration_status_label,
 )
-from eventsys.models import Attendance, Event, Registration, RegistrationMember
+from eventsys.models import Attendance, Event
+from eventsys.services.registrations.queries import registrations_for_event
 from eventsys.timeutil import to_local
 
 Table = tuple[list[str], list[list[Any]]]
@@ -32,19 +33,6 @@ Table = tuple[list[str], list[list[Any]]]
 
 def _local(value: Any) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
-
-
-def _registrations(event: Event) -> Sequence[Registration]:
-    return db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(
-            selectinload(Registration.captain),
-            selectinload(Registration.organisation),
-            selectinload(Registration.members).selectinload(RegistrationMember.user),
-        )
-        .order_by(Registration.id)
-    ).all()
 
 
 def registrants(event: Event) -> Table:
@@ -69,7 +57,7 @@ def registrants(event: Event) -> Table:
             registration_status_label(r.status),
             _local(r.created_at),
         ]
-        for r in _registrations(event)
+        for r in registrations_for_event(event)
     ]
     return header, rows
 
@@ -77,7 +65,7 @@ def registrants(event: Event) -> Table:
 def rosters(event: Event) -> Table:
     header = [_("Team"), _("Organisation"), _("Status"), _("Member"), _("Role"), _("Phone")]
     rows = []
-    for r in _registrations(event):
+    for r in registrations_for_event(event):
         for m in r.members:
             rows.append(
                 [

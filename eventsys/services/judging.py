@@ -7,9 +7,10 @@ is the same UPDATE that raises the contest's results version, so it cannot race 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -153,6 +154,34 @@ def _stale() -> Conflict:
     )
 
 
+S = TypeVar("S", ScoreSheet, PlacingSheet)
+
+
+def _claim(model: type[S], sheet: S | None, version: int, new: Callable[[], S]) -> S:
+    """Take the sheet the judge opened at *version* for this save: add it (*new*) if there
+    was none, or bump its version if it is still the one opened; else refuse as stale."""
+    if sheet is None:
+        if version != 0:
+            raise _stale()
+        sheet = new()
+        try:
+            with db.session.begin_nested():
+                db.session.add(sheet)
+        except IntegrityError:
+            raise _stale() from None
+        return sheet
+    claimed = db.session.execute(
+        update(model)
+        .where(model.id == sheet.id, model.version == version)
+        .values(version=version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise _stale()
+    db.session.refresh(sheet)
+    return sheet
+
+
 def save_sheet(
     contest: Contest,
     judge: User,
@@ -185,27 +214,14 @@ def save_sheet(
         raise MarkErrors(errors)
     _lock_unpublished(contest)
     before = _marks_snapshot(sheet, criteria) if sheet is not None else None
-    if sheet is None:
-        if version != 0:
-            raise _stale()
-        sheet = ScoreSheet(
+    sheet = _claim(
+        ScoreSheet,
+        sheet,
+        version,
+        lambda: ScoreSheet(
             contest_id=contest.id, judge_id=judge.id, registration_id=entry.id, version=1
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(sheet)
-        except IntegrityError:
-            raise _stale() from None
-    else:
-        claimed = db.session.execute(
-            update(ScoreSheet)
-            .where(ScoreSheet.id == sheet.id, ScoreSheet.version == version)
-            .values(version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            raise _stale()
-        db.session.refresh(sheet)
+        ),
+    )
     by_criterion = {mark.criterion_id: mark for mark in sheet.marks}
     for criterion in criteria:
         value = values[criterion.id]
@@ -316,25 +332,12 @@ def save_placings(
         raise MarkErrors(errors)
     _lock_unpublished(contest)
     before = _places_snapshot(sheet) if sheet is not None else None
-    if sheet is None:
-        if version != 0:
-            raise _stale()
-        sheet = PlacingSheet(contest_id=contest.id, judge_id=judge.id, dance=dance, version=1)
-        try:
-            with db.session.begin_nested():
-                db.session.add(sheet)
-        except IntegrityError:
-            raise _stale() from None
-    else:
-        claimed = db.session.execute(
-            update(PlacingSheet)
-            .where(PlacingSheet.id == sheet.id, PlacingSheet.version == version)
-            .values(version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            raise _stale()
-        db.session.refresh(sheet)
+    sheet = _claim(
+        PlacingSheet,
+        sheet,
+        version,
+        lambda: PlacingSheet(contest_id=contest.id, judge_id=judge.id, dance=dance, version=1),
+    )
     existing = {p.registration_id: p for p in sheet.placements}
     for couple_id, place in places.items():
         row = existing.get(couple_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
@@ -38,32 +37,15 @@ from eventsys.models.contests import (
     ScoreSheet,
 )
 from eventsys.services import audit, standings
-from eventsys.services.contests import entries, redraw_blind_codes
+from eventsys.services.contests import PLAIN_RULES, entries, redraw_blind_codes
 from eventsys.timeutil import utcnow
 
 
-@dataclass
-class EntryResult:
-    entry: Registration
-    complete: bool = False
-    # judge id -> criterion id -> mark (submitted sheets only); judge id -> sheet total
-    marks: dict[int, dict[int, Decimal]] = field(default_factory=dict)
-    totals: dict[int, Fraction] = field(default_factory=dict)
-    excluded: set[int] = field(default_factory=set)
-    missing: set[int] = field(default_factory=set)
-    # Dropped cells: (judge, None) for a whole sheet total, (judge, criterion) for one mark.
-    dropped: set[tuple[int, int | None]] = field(default_factory=set)
-    exact: scoring.Exact | None = None
-    rounded: Decimal | None = None
-    spread: Decimal | None = None
-    place: int | None = None
-    skating_place: Decimal | None = None
-    shared: bool = False
-    decided_by: str | None = None
-    tier: str | None = None
-    # Skating System: dance -> the judges' placings in panel order, and the dance's place.
-    placings: dict[str, list[int]] = field(default_factory=dict)
-    dance_places: dict[str, Decimal] = field(default_factory=dict)
+@dataclass(slots=True)
+class EntryResult(contest_results.EntryOutcome):
+    """An entry's row of the results as the domain works it out, with its registration."""
+
+    entry: Registration = field(kw_only=True)
 
     @property
     def organisation_name(self) -> str:
@@ -107,16 +89,8 @@ class ContestResults:
 def rules_of(contest: Contest) -> contest_results.Rules:
     """The contest's settings as the domain's rules."""
     return contest_results.Rules(
-        aggregation=contest.aggregation,
-        weighting_order=contest.weighting_order,
-        drop_highest=contest.drop_highest,
-        drop_lowest=contest.drop_lowest,
-        decimals=contest.decimals,
-        rank_on_rounded=contest.rank_on_rounded,
+        **{name: getattr(contest, name) for name in PLAIN_RULES},
         tiebreaks=tuple(contest.tiebreak_list),
-        prize_mode=contest.prize_mode,
-        tie_policy=contest.tie_policy,
-        org_points_basis=contest.org_points_basis,
         place_points=tuple(Decimal(p) for p in contest.place_points.split(",") if p),
         dances=tuple(contest.dance_list),
     )
@@ -243,9 +217,12 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
         spread = standings.decimal_of(m["spread"])
         rows.append(
             EntryResult(
-                entry,
+                entry.id,
+                entry.organisation_id,
+                entry=entry,
                 complete=m["complete"],
-                totals={int(j): Fraction(t, extra["td"]) for j, t in extra.get("t", {}).items()},
+                scaled_totals={int(j): t for j, t in extra.get("t", {}).items()},
+                denominator=extra.get("td", 1),
                 excluded=set(extra.get("x", ())),
                 missing=set(extra.get("m", ())),
                 dropped={(j, c) for j, c in extra.get("d", ())},
@@ -269,8 +246,8 @@ def stored(contest: Contest, *, marks: bool = False) -> ContestResults:
             .where(ScoreSheet.contest_id == contest.id, ScoreSheet.status == "submitted")
         ):
             row = by_id.get(entry_id)
-            if row is not None and judge_id in row.totals:
-                row.marks.setdefault(judge_id, {})[criterion_id] = value
+            if row is not None and judge_id in row.scaled_totals:
+                row.marks[judge_id] = {**row.marks.get(judge_id, {}), criterion_id: value}
     names = dict(
         session.execute(
             select(Organisation.id, Organisation.name).where(
@@ -368,10 +345,13 @@ def _results(
             labels[eo.decided_by] = tiebreak_label(contest, eo.decided_by)
         rows.append(
             EntryResult(
-                entry,
+                eo.entry_id,
+                eo.organisation_id,
+                entry=entry,
                 complete=eo.complete,
                 marks={j: dict(sheet) for j, sheet in eo.marks.items()},
-                totals=eo.totals,
+                scaled_totals=eo.scaled_totals,
+                denominator=eo.denominator,
                 excluded=eo.excluded,
                 missing=eo.missing,
                 dropped=eo.dropped,

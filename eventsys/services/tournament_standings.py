@@ -39,17 +39,12 @@ RALLY_FOR = "rally_for"
 RALLY_AGAINST = "rally_against"
 
 
-@dataclass
-class StandingLine:
+@dataclass(frozen=True, kw_only=True)
+class StandingLine(engine.TeamStats):
+    """A team's line of its group's table: the domain's table columns, with its place."""
+
     place: int
     registration_id: int
-    played: int = 0
-    won: int = 0
-    drawn: int = 0
-    lost: int = 0
-    points: int = 0
-    score_for: int = 0
-    score_against: int = 0
     # Table tennis only: points won and lost in all games.
     rally_for: int = 0
     rally_against: int = 0
@@ -59,10 +54,6 @@ class StandingLine:
     @property
     def decided_by_label(self) -> str:
         return criterion_label(self.decided_by)
-
-    @property
-    def score_diff(self) -> int:
-        return self.score_for - self.score_against
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -44,35 +45,54 @@ def login() -> Any:
     form = LoginForm()
     refused: EventsysError | None = None
     if form.validate_on_submit():
-        now = utcnow()
-        # The try is counted and committed before the password is checked: at most the
-        # limit of simultaneous tries get a check, and no lock is held while it runs. A refused
-        # try is kept: it counts towards the limit.
-        reserved = perform(
-            lambda: accounts.reserve_sign_in(form.login.data, address=request.remote_addr, now=now),
-            form=form,
-            field="password",
-            keep_refused=True,
+        user, refused = _counted_try(
+            form,
+            "password",
+            lambda attempt, now: _finish_sign_in(attempt, now, password=form.password.data),
+            remember=bool(form.remember.data),
         )
-        done = (
-            None
-            if not reserved
-            else perform(
-                lambda: _finish_sign_in(reserved.value, now, password=form.password.data),
-                form=form,
-                field="password",
-                keep_refused=True,
-            )
-        )
-        refused = reserved.refusal or (done.refusal if done is not None else None)
-        if done:
-            user = done.value
-            session.clear()
-            login_user(user, remember=bool(form.remember.data))
+        if user is not None:
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_or("public.home"))
-    status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), _try_status(form, refused)
+
+
+def _counted_try(
+    form: Any,
+    field: str,
+    finish: Callable[[accounts.SignInAttempt, datetime], User],
+    *,
+    remember: bool,
+) -> tuple[User | None, EventsysError | None]:
+    """Sign in with *form* (a password, or a code from the desk), its refusals on *field*.
+
+    The try is counted and committed before anything is checked: at most the limit of
+    simultaneous tries get a check, and no lock is held while *finish* runs. A refused try is
+    kept: it counts towards the limit. Return the user now signed in (or None), and the
+    refusal."""
+    now = utcnow()
+    reserved = perform(
+        lambda: accounts.reserve_sign_in(form.login.data, address=request.remote_addr, now=now),
+        form=form,
+        field=field,
+        keep_refused=True,
+    )
+    done = (
+        None
+        if not reserved
+        else perform(lambda: finish(reserved.value, now), form=form, field=field, keep_refused=True)
+    )
+    refused = reserved.refusal or (done.refusal if done is not None else None)
+    if not done:
+        return None, refused
+    user = done.value
+    session.clear()
+    login_user(user, remember=remember)
+    return user, refused
+
+
+def _try_status(form: Any, refused: EventsysError | None) -> int:
+    return 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -123,17 +143,7 @@ def signup() -> Any:
         now = utcnow()
 
         def sign_up() -> User:
-            user = accounts.sign_up(
-                accounts.NewUser(
-                    name=form.name.data,
-                    login=form.login.data,
-                    password=form.password.data,
-                    phone=form.phone.data or None,
-                    organisation_id=form.organisation_id.data,
-                ),
-                address=request.remote_addr,
-                now=now,
-            )
+            user = accounts.sign_up(form.new_user(), address=request.remote_addr, now=now)
             accounts.start_session(user, device=accounts.device_name(_user_agent()), now=now)
             return user
 
@@ -180,35 +190,19 @@ def reset_password() -> Any:
     form = PasswordResetForm()
     refused: EventsysError | None = None
     if form.validate_on_submit():
-        now = utcnow()
         # Counted (and kept, if refused) before the code is looked at, as a sign-in is.
-        reserved = perform(
-            lambda: accounts.reserve_sign_in(form.login.data, address=request.remote_addr, now=now),
-            form=form,
-            field="code",
-            keep_refused=True,
+        user, refused = _counted_try(
+            form,
+            "code",
+            lambda attempt, now: _finish_reset(
+                attempt, now, code=form.code.data, new_password=form.new_password.data
+            ),
+            remember=False,
         )
-        done = (
-            None
-            if not reserved
-            else perform(
-                lambda: _finish_reset(
-                    reserved.value, now, code=form.code.data, new_password=form.new_password.data
-                ),
-                form=form,
-                field="code",
-                keep_refused=True,
-            )
-        )
-        refused = reserved.refusal or (done.refusal if done is not None else None)
-        if done:
-            user = done.value
-            session.clear()
-            login_user(user, remember=False)
+        if user is not None:
             flash(_("Your new password is set and you are signed in."), "success")
             return redirect(url_for("public.home"))
-    status = 429 if isinstance(refused, TooManyAttempts) else 422 if form.errors else 200
-    return render_template("auth/reset_password.html", form=form), status
+    return render_template("auth/reset_password.html", form=form), _try_status(form, refused)
 
 
 def _finish_sign_in(attempt: accounts.SignInAttempt, now: datetime, *, password: str) -> User:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -57,7 +58,7 @@ from eventsys.timeutil import local_today, utcnow
 from eventsys.web import caching
 from eventsys.web.actions import perform
 from eventsys.web.forms import NormalisingForm
-from eventsys.web.util import button_action, viewer
+from eventsys.web.util import button_action, get_or_404, viewer
 
 bp = Blueprint("calendar", __name__)
 
@@ -240,37 +241,36 @@ def _bad_feed_request(error: BadFeedRequest) -> Any:
 @caching.cached(caching.event_page)
 def event_ics(event_id: int) -> Response:
     """One event, with all its sittings, to download or subscribe to."""
-    event = _visible_event(event_id)
-    scope = _scope("event", event.id, include_drafts=event.status == "draft")
-    meta = feeds.FeedMeta(
-        name=event.title,
-        url=url_for("public.event_detail", event_id=event.id, _external=True),
-        source=request.base_url,
-    )
-    return _send_feed(scope, meta, f"event-{event.id}.ics")
+    return _event_feed(event_id, "event", lambda event: event.title)
 
 
 @bp.route("/calendar/contests/<int:event_id>.ics")
 @caching.cached(caching.event_schedule)
 def contest_ics(event_id: int) -> Response:
     """A contest's or tournament's schedule: its sessions and every scheduled match."""
+    return _event_feed(
+        event_id, "contest", lambda event: _("%(title)s: schedule", title=event.title)
+    )
+
+
+def _event_feed(event_id: int, kind: str, name: Callable[[Event], str]) -> Response:
+    """The feed of one event (*kind* "event": its sittings; "contest": its whole schedule),
+    named *name* (event), in the file ``<kind>-<id>.ics``."""
     event = _visible_event(event_id)
-    scope = _scope("contest", event.id, include_drafts=event.status == "draft")
+    scope = _scope(kind, event.id, include_drafts=event.status == "draft")
     meta = feeds.FeedMeta(
-        name=_("%(title)s: schedule", title=event.title),
+        name=name(event),
         url=url_for("public.event_detail", event_id=event.id, _external=True),
         source=request.base_url,
     )
-    return _send_feed(scope, meta, f"contest-{event.id}.ics")
+    return _send_feed(scope, meta, f"{kind}-{event.id}.ics")
 
 
 @bp.route("/venues/<int:venue_id>.ics")
 @caching.cached(caching.room_feed)
 def venue_ics(venue_id: int) -> Response:
     """A room's or court's bookings."""
-    venue = db.session.get(Venue, venue_id)
-    if venue is None:
-        abort(404)
+    venue = get_or_404(Venue, venue_id)
     scope = _scope("venue", venue.id, window=_window(), kinds=_kinds())
     meta = feeds.FeedMeta(
         name=f"{current_app.config['CENTRE_NAME']} · {venue.name}",
@@ -334,9 +334,7 @@ def index() -> Any:
 @bp.route("/calendar/venues/<int:venue_id>")
 @caching.cached(caching.room)
 def venue_page(venue_id: int) -> Any:
-    venue = db.session.get(Venue, venue_id)
-    if venue is None:
-        abort(404)
+    venue = get_or_404(Venue, venue_id)
     return render_template(
         "calendar/subscribe.html",
         heading=_("Bookings of %(venue)s in your calendar", venue=venue.name),

@@ -6,9 +6,11 @@ an entrant or an organisation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -35,7 +37,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from eventsys.domain import scoring
-from eventsys.domain.text import normalise, normalise_number
+from eventsys.domain.text import letters, normalise, normalise_number
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 from eventsys.labels import (
@@ -323,18 +325,7 @@ def _pad(rows: Any, count: int) -> None:
 
 
 def _fill(form: SetupForm, contest: Contest) -> None:
-    for name in (
-        "aggregation",
-        "weighting_order",
-        "drop_highest",
-        "drop_lowest",
-        "decimals",
-        "rank_on_rounded",
-        "prize_mode",
-        "tie_policy",
-        "org_points_basis",
-        "blind",
-    ):
+    for name in (*contest_service.PLAIN_RULES, "blind"):
         getattr(form, name).data = getattr(contest, name)
     form.place_points.data = ", ".join(p for p in contest.place_points.split(",") if p)
     form.dances.data = ", ".join(contest.dance_list)
@@ -562,26 +553,28 @@ def _exact_text(value: Any) -> str:
     return judging._plain(value)
 
 
+def _results_button(contest_id: int, change: Callable[..., Any], done: str) -> Any:
+    """Publish or withdraw the contest's results (*change*) from its overview's button."""
+    contest = _contest_or_404(contest_id)
+    return button_action(
+        lambda: change(contest, actor=current_user),
+        done=done,
+        back=url_for("contests.overview", contest_id=contest_id),
+    )
+
+
 @bp.route("/contests/<int:contest_id>/publish", methods=["POST"])
 @role_required("organizer")
 def publish(contest_id: int) -> Any:
-    contest = _contest_or_404(contest_id)
-    return button_action(
-        lambda: results.publish(contest, actor=current_user),
-        done=_("The results are published and the marks are locked."),
-        back=url_for("contests.overview", contest_id=contest_id),
-    )
+    done = _("The results are published and the marks are locked.")
+    return _results_button(contest_id, results.publish, done)
 
 
 @bp.route("/contests/<int:contest_id>/unpublish", methods=["POST"])
 @role_required("organizer")
 def unpublish(contest_id: int) -> Any:
-    contest = _contest_or_404(contest_id)
-    return button_action(
-        lambda: results.unpublish(contest, actor=current_user),
-        done=_("The results are withdrawn; judges can correct their sheets."),
-        back=url_for("contests.overview", contest_id=contest_id),
-    )
+    done = _("The results are withdrawn; judges can correct their sheets.")
+    return _results_button(contest_id, results.unpublish, done)
 
 
 @bp.route("/contests/<int:contest_id>/export/<what>.<fmt>")
@@ -638,12 +631,7 @@ def public_results(contest_id: int) -> Any:
 
 def _judge_letter(index: int) -> str:
     """Judges of a Skating System final are lettered A, B, C... as on a scrutineer's sheet."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return letters(index)
 
 
 @bp.route("/contests/<int:contest_id>/skating")
@@ -744,6 +732,24 @@ def _version(form: SheetForm) -> int:
     return int(text) if text.isdigit() and len(text) < 9 else -1
 
 
+def _judge_post(form: SheetForm, contest: Contest) -> bool | None:
+    """What a judge's request on a sheet may do: None for a GET, True to save, False once the
+    results are published (the sheet is read-only). A POST failing its check is a 400."""
+    if request.method != "POST":
+        return None
+    if not form.validate_on_submit():
+        abort(400)
+    return not contest.is_published
+
+
+def _save_typed(save: Callable[..., Any], typed: dict[int, str], form: SheetForm) -> Any:
+    """Save what the judge typed with *save* (a score or a placing sheet), as a draft or
+    submitted as the button pressed says; return what perform says, and whether it submitted."""
+    submit = request.form.get("action") == "submit"
+    done = perform(lambda: save(typed, version=_version(form), submit=submit), quiet=True)
+    return done, submit
+
+
 @bp.route("/judging/<int:contest_id>/entries/<int:registration_id>", methods=["GET", "POST"])
 @role_required("judge")
 def sheet(contest_id: int, registration_id: int) -> Any:
@@ -764,22 +770,15 @@ def sheet(contest_id: int, registration_id: int) -> Any:
     errors: dict[str, str] = {}
     conflict = None
     status = 200
-    if request.method == "POST" and contest.is_published:
-        if not form.validate_on_submit():
-            abort(400)
+    posted = _judge_post(form, contest)
+    if posted is False:
         status = 409  # the read-only sheet below says why, once
-    elif request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    elif posted:
         typed = {
             c.id: str(request.form.get(judging.mark_field(c), ""))[:20] for c in contest.criteria
         }
-        submit = request.form.get("action") == "submit"
-        done = perform(
-            lambda: judging.save_sheet(
-                contest, current_user, entry, typed, version=_version(form), submit=submit
-            ),
-            quiet=True,
+        done, submit = _save_typed(
+            partial(judging.save_sheet, contest, current_user, entry), typed, form
         )
         if done:
             return _after_saving(contest, entry, submit=submit)
@@ -877,20 +876,13 @@ def placings(contest_id: int, dance_index: int) -> Any:
     typed: dict[int, str] = {}
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST" and contest.is_published:
-        if not form.validate_on_submit():
-            abort(400)
+    posted = _judge_post(form, contest)
+    if posted is False:
         status = 409  # the read-only sheet below says why, once
-    elif request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    elif posted:
         typed = {c.id: str(request.form.get(f"place_{c.id}", ""))[:10] for c in couples}
-        submit = request.form.get("action") == "submit"
-        done = perform(
-            lambda: judging.save_placings(
-                contest, current_user, dance, typed, version=_version(form), submit=submit
-            ),
-            quiet=True,
+        done, submit = _save_typed(
+            partial(judging.save_placings, contest, current_user, dance), typed, form
         )
         if isinstance(done.refusal, judging.MarkErrors):
             errors = done.refusal.errors

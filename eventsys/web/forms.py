@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -46,6 +47,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.domain.text import normalise, normalise_number
 from eventsys.extensions import csrf
+from eventsys.services import accounts
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -236,10 +238,24 @@ class SignupForm(NormalisingForm):
     )
     submit = SubmitField(_l("Create my account"))
 
+    def new_user(self) -> accounts.NewUser:
+        """The account the form asks for (a sign-up's: a participant)."""
+        return accounts.NewUser(
+            name=self.name.data,
+            login=self.login.data,
+            password=self.password.data,
+            phone=self.phone.data or None,
+            organisation_id=self.organisation_id.data,
+        )
+
 
 class UserForm(SignupForm):
     roles = MultiCheckboxField(_l("Roles"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Create account"))
+
+    def new_user(self) -> accounts.NewUser:
+        """The account the organizer creates, with the roles ticked."""
+        return replace(super().new_user(), roles=tuple(self.roles.data))
 
 
 class RolesForm(NormalisingForm):
@@ -296,10 +312,13 @@ class GroupForm(NormalisingForm):
     submit = SubmitField(_l("Save group"))
 
 
+def member_field(label: Any) -> Any:
+    """A member named by login name or phone number (found with the member lookup)."""
+    return StringField(label, validators=[DataRequired(), Length(max=64)])
+
+
 class MemberForm(NormalisingForm):
-    person = StringField(
-        _l("Login name or phone number of the member"), validators=[DataRequired(), Length(max=64)]
-    )
+    person = member_field(_l("Login name or phone number of the member"))
     submit = SubmitField(_l("Add member"))
 
 
@@ -467,10 +486,7 @@ class TeamForm(NormalisingForm):
 
 
 class OnBehalfForm(NormalisingForm):
-    person = StringField(
-        _l("Register a member who called: login name or phone number"),
-        validators=[DataRequired(), Length(max=64)],
-    )
+    person = member_field(_l("Register a member who called: login name or phone number"))
     submit = SubmitField(_l("Register this member"))
 
 

@@ -232,25 +232,35 @@ def _flash_room_taken(event: Event, form: EventForm) -> None:
         )
 
 
+def _save_event(form: Any, event: Event | None) -> tuple[Any, _Attempt]:
+    """Save the event form (a new event when *event* is None), kept only if nothing needs an
+    answer first; return what perform says and the attempt's warnings and clashes."""
+    done = perform(lambda: _try_saving(form, event), commit_if=lambda a: _keep(a, form))
+    return done, done.value if done.refusal is None else _Attempt()
+
+
+def _event_page(form: Any, event: Event | None, attempt: _Attempt) -> Any:
+    return render_template(
+        "manage/event_form.html",
+        form=form,
+        event=event,
+        warnings=attempt.warnings,
+        clashes=attempt.clashes,
+    ), _status(form)
+
+
 @bp.route("/events/new", methods=["GET", "POST"])
 @keeps_input
 def event_new() -> Any:
     form = _event_form(None)
     attempt = _Attempt()
     if form.validate_on_submit():
-        done = perform(lambda: _try_saving(form, None), commit_if=lambda a: _keep(a, form))
-        attempt = done.value if done.refusal is None else _Attempt()
+        done, attempt = _save_event(form, None)
         if done and attempt.event is not None:
             event_id = attempt.event.id
             flash(_("The event is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("public.event_detail", event_id=event_id))
-    return render_template(
-        "manage/event_form.html",
-        form=form,
-        event=None,
-        warnings=attempt.warnings,
-        clashes=attempt.clashes,
-    ), _status(form)
+    return _event_page(form, None, attempt)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -260,19 +270,12 @@ def event_edit(event_id: int) -> Any:
     form = _event_form(event)
     attempt = _Attempt()
     if form.validate_on_submit():
-        done = perform(lambda: _try_saving(form, event), commit_if=lambda a: _keep(a, form))
-        attempt = done.value if done.refusal is None else _Attempt()
+        done, attempt = _save_event(form, event)
         if done:
             flash(_("The event is saved."), "success")
             return redirect(url_for("public.event_detail", event_id=event_id))
         event = get_or_404(Event, event_id)
-    return render_template(
-        "manage/event_form.html",
-        form=form,
-        event=event,
-        warnings=attempt.warnings,
-        clashes=attempt.clashes,
-    ), _status(form)
+    return _event_page(form, event, attempt)
 
 
 @bp.route("/events/<int:event_id>/status/<status>", methods=["POST"])
@@ -541,17 +544,7 @@ def person_new() -> Any:
     if request.method == "GET":
         form.roles.data = ["judge"]
     if form.validate_on_submit() and perform(
-        lambda: accounts.create_user(
-            accounts.NewUser(
-                name=form.name.data,
-                login=form.login.data,
-                password=form.password.data,
-                phone=form.phone.data or None,
-                organisation_id=form.organisation_id.data,
-                roles=tuple(form.roles.data),
-            ),
-            actor=current_user,
-        ),
+        lambda: accounts.create_user(form.new_user(), actor=current_user),
         form=form,
     ):
         flash(

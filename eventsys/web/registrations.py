@@ -27,6 +27,7 @@ from eventsys.web.actions import perform
 from eventsys.web.forms import EntryForm, TeamForm, keeps_input
 from eventsys.web.util import (
     button_action,
+    check_button,
     get_or_404,
     role_required,
     send_download,
@@ -64,17 +65,7 @@ def register(event_id: int) -> Any:
     if existing is not None:
         return redirect(url_for("registrations.mine_detail", registration_id=existing.id))
     if form.validate_on_submit():
-        done = perform(
-            lambda: service.register(
-                event,
-                current_user,
-                by=current_user,
-                now=utcnow(),
-                title=form.title.data,
-                text=form.text.data,
-            ),
-            form=form,
-        )
+        done = perform(lambda: _register_one(event, current_user, form), form=form)
         if done:
             return redirect(url_for("registrations.mine_detail", registration_id=done.value.id))
     return render_template(
@@ -292,15 +283,13 @@ def leave(registration_id: int) -> Any:
 @login_required
 def cancel(registration_id: int) -> Any:
     """Ask first (a place given up may go to the waiting list at once), then cancel."""
-    from eventsys.web.forms import ActionForm
 
     registration = _visible_registration(registration_id)
     if request.method == "GET":
         if not service.can_cancel(registration, current_user, utcnow()):
             return redirect(url_for("registrations.mine_detail", registration_id=registration.id))
         return render_template("registrations/cancel.html", registration=registration)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button()
     if perform(lambda: service.cancel(registration, by=current_user, now=utcnow())):
         flash(_("The registration is cancelled."), "success")
     if current_user.is_organizer and request.args.get("back") == "list":
@@ -349,16 +338,21 @@ def manage_list(event_id: int) -> Any:
     ), 422 if form.errors else 200
 
 
+def _register_one(event: Event, person: User, form: Any) -> Registration:
+    """Register *person* (by the signed-in user) with the entry's title and text of *form*."""
+    return service.register(
+        event,
+        person,
+        by=current_user,
+        now=utcnow(),
+        title=form.title.data,
+        text=form.text.data,
+    )
+
+
 def _register_on_behalf(event: Event, person: User, form: Any) -> Registration:
     if event.registration_mode != "team":
-        return service.register(
-            event,
-            person,
-            by=current_user,
-            now=utcnow(),
-            title=form.title.data,
-            text=form.text.data,
-        )
+        return _register_one(event, person, form)
     entry = service.TeamEntry(
         team_name=form.team_name.data,
         player_ids=_people_from_logins(form.players.data or "", "players"),
@@ -457,8 +451,7 @@ def checkin_guest(event_id: int) -> Any:
 def checkin_undo(event_id: int) -> Any:
     """Take back a mistaken check-in (the door list offers it next to each one)."""
     event = get_or_404(Event, event_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button()
     wanted = request.form.get("attendance_id", type=int)
     attendance = db.session.get(Attendance, wanted) if wanted and 0 < wanted <= MAX_ID else None
     if attendance is None or attendance.event_id != event.id:
@@ -483,10 +476,7 @@ def checkin_undo(event_id: int) -> Any:
 def checkin(event_id: int) -> Any:
     event, sittings, sitting = _door(event_id)
     if request.method == "POST":
-        from eventsys.web.forms import ActionForm
-
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        check_button()
         person = get_or_404(User, request.form.get("user_id", type=int))
         method = "walk_in" if request.form.get("walk_in") else "list"
         if perform(
@@ -523,10 +513,7 @@ def scan(token: str) -> Any:
     today_start = local_midnight(local_today())
     sitting = event_queries.next_sitting_held(event, since=today_start)
     if request.method == "POST" and sitting is not None:
-        from eventsys.web.forms import ActionForm
-
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        check_button()
         if perform(
             lambda: service.check_in_registration(
                 sitting, registration, by=current_user, method="qr", now=utcnow()

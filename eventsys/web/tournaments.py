@@ -54,9 +54,17 @@ from eventsys.web.forms import (
     RowList,
     coerce_optional_int,
     keeps_input,
+    member_field,
     options,
 )
-from eventsys.web.util import attach_error, button_action, get_or_404, role_required, viewer
+from eventsys.web.util import (
+    attach_error,
+    button_action,
+    check_button,
+    get_or_404,
+    role_required,
+    viewer,
+)
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
@@ -141,10 +149,7 @@ class CourtForm(NormalisingForm):
 
 
 class RefereeForm(NormalisingForm):
-    person = StringField(
-        _l("Login name or phone number of the referee"),
-        validators=[DataRequired(), Length(max=64)],
-    )
+    person = member_field(_l("Login name or phone number of the referee"))
     submit = SubmitField(_l("Appoint referee"))
 
 
@@ -649,8 +654,7 @@ def referee_add(tournament_id: int) -> Any:
 def referee_delete(referee_id: int) -> Any:
     referee = get_or_404(TournamentReferee, referee_id)
     tournament_id = referee.tournament_id
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button()
     if perform(lambda: service.remove_referee(referee, actor=current_user)):
         flash(_("The referee is removed."), "success")
     return redirect(url_for("tournaments.manage", tournament_id=tournament_id))
@@ -705,8 +709,7 @@ def draw_delete(tournament_id: int) -> Any:
 @role_required("organizer")
 def schedule_make(tournament_id: int) -> Any:
     tournament = get_or_404(Tournament, tournament_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button()
     done = perform(lambda: service.make_schedule(tournament, actor=current_user))
     if not done:
         return redirect(url_for("tournaments.manage", tournament_id=tournament_id))

@@ -82,6 +82,14 @@ def get_or_404(model: Any, ident: Any) -> Any:
     return obj
 
 
+def check_button() -> None:
+    """Refuse a one-button form (an ActionForm) without its CSRF token: 400."""
+    from eventsys.web.forms import ActionForm
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
 def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
     """A one-button form (publish, remove, cancel...): refuse it without its CSRF token (400),
     run *action* (one service call), then commit and say *done*, or roll back and show the
@@ -89,10 +97,8 @@ def button_action(action: Callable[[], object], *, done: str, back: str) -> Any:
     from flask import flash, redirect
 
     from eventsys.web.actions import perform
-    from eventsys.web.forms import ActionForm
 
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button()
     if perform(action):
         flash(done, "success")
     return redirect(back)

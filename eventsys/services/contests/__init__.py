@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -41,17 +42,22 @@ from eventsys.services import audit
 
 # Tie-breaks other than "criterion:<n>" (the n-th criterion's own aggregated score).
 GENERIC_TIEBREAKS = ("untrimmed_mean", "median", "lower_spread")
-SETTINGS_FIELDS = (
+# The rules a contest stores as they are, each in its column of the same name (the domain's
+# contest_results.Rules fields, but for the lists, which are stored joined).
+PLAIN_RULES = (
     "aggregation",
     "weighting_order",
     "drop_highest",
     "drop_lowest",
     "decimals",
     "rank_on_rounded",
-    "tiebreaks",
     "prize_mode",
     "tie_policy",
     "org_points_basis",
+)
+SETTINGS_FIELDS = (
+    *PLAIN_RULES,
+    "tiebreaks",
     "place_points",
     "dances",
     "blind",
@@ -89,19 +95,9 @@ class TierData:
 
 
 @dataclass(frozen=True)
-class ContestSettings:
-    aggregation: str = "trimmed_mean"
-    weighting_order: str = "per_judge_total_then_trim"
-    drop_highest: int = 1
-    drop_lowest: int = 1
-    decimals: int = 2
-    rank_on_rounded: bool = True
-    tiebreaks: tuple[str, ...] = ()
-    prize_mode: str = "count"
-    tie_policy: str = "competition_rank"
-    org_points_basis: str = "tier"
-    place_points: tuple[Decimal, ...] = ()
-    dances: tuple[str, ...] = ()
+class ContestSettings(contest_results.Rules):
+    """What the set-up form gives: the domain's rules (with their defaults), and the rest."""
+
     blind: bool = False
     criteria: tuple[CriterionData, ...] = ()
     tiers: tuple[TierData, ...] = field(default_factory=tuple)
@@ -356,14 +352,30 @@ def check_settings(settings: ContestSettings, *, n_entries: int) -> None:
         )
 
 
+# The rows of the set-up form that are named: a row without a name, two rows of one name.
+_NAME_PROBLEMS = {
+    "criteria": (
+        _l("Every criterion needs a name."),
+        _l("Each criterion may be named only once."),
+    ),
+    "tiers": (_l("Every prize needs a name."), _l("Each prize may be named only once.")),
+}
+
+
+def _check_names(rows: Sequence[CriterionData | TierData], field: str) -> None:
+    """Refuse rows of *field* (criteria, prize tiers) without a name or named twice."""
+    unnamed, twice = _NAME_PROBLEMS[field]
+    names = [row.name for row in rows]
+    if any(not name for name in names):
+        raise EventsysError(str(unnamed), field=field)
+    if len(set(names)) != len(names):
+        raise EventsysError(str(twice), field=field)
+
+
 def _check_criteria(criteria: Sequence[CriterionData]) -> None:
     if not criteria:
         raise EventsysError(_("Give at least one criterion."), field="criteria")
-    names = [c.name for c in criteria]
-    if any(not name for name in names):
-        raise EventsysError(_("Every criterion needs a name."), field="criteria")
-    if len(set(names)) != len(names):
-        raise EventsysError(_("Each criterion may be named only once."), field="criteria")
+    _check_names(criteria, "criteria")
     for criterion in criteria:
         for value in (criterion.weight, criterion.max_mark, criterion.min_mark):
             _check_decimal(value, "criteria", criterion.name)
@@ -427,11 +439,7 @@ def _check_tiebreaks(settings: ContestSettings) -> None:
 
 def _check_tiers(settings: ContestSettings, *, n_entries: int) -> None:
     tiers = settings.tiers
-    names = [tier.name for tier in tiers]
-    if any(not name for name in names):
-        raise EventsysError(_("Every prize needs a name."), field="tiers")
-    if len(set(names)) != len(names):
-        raise EventsysError(_("Each prize may be named only once."), field="tiers")
+    _check_names(tiers, "tiers")
     for tier in tiers:
         _check_decimal(tier.points, "tiers", tier.name)
         if tier.points < 0:
@@ -527,16 +535,9 @@ def set_up_contest(event: Event, settings: ContestSettings, *, actor: User) -> C
         db.session.add(contest)
     elif has_marks(contest):
         _refuse_scheme_change(contest, settings)
-    contest.aggregation = settings.aggregation
-    contest.weighting_order = settings.weighting_order
-    contest.drop_highest = settings.drop_highest
-    contest.drop_lowest = settings.drop_lowest
-    contest.decimals = settings.decimals
-    contest.rank_on_rounded = settings.rank_on_rounded
+    for name in PLAIN_RULES:
+        setattr(contest, name, getattr(settings, name))
     contest.tiebreaks = ",".join(settings.tiebreaks)
-    contest.prize_mode = settings.prize_mode
-    contest.tie_policy = settings.tie_policy
-    contest.org_points_basis = settings.org_points_basis
     contest.place_points = ",".join(str(p) for p in settings.place_points)
     contest.dances = ",".join(d for d in settings.dances if d)
     _choose_running_results(contest, settings, created=created)

@@ -301,9 +301,7 @@ def create_event(data: EventData, *, organizer: User, skip_clashes: bool = False
     db.session.flush()
     _replace_occurrences(event, sittings, keep_changes=False, room_taken=taken)
     _flush_bookings()
-    audit.record(
-        organizer, "event.create", "event", event.id, after=audit.snapshot(event, EVENT_FIELDS)
-    )
+    audit.record_change(organizer, "event.create", "event", event, EVENT_FIELDS)
     return event
 
 
@@ -327,9 +325,7 @@ def update_event(
     if schedule_changed:
         venue = lock_venue(data.venue_id)
         sittings = _sittings(data)
-        taken = _check_clashes(
-            venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes
-        )
+        taken = _check_clashes(venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes)
     _apply(event, data)
     if schedule_changed:
         _replace_occurrences(event, sittings, keep_changes=True, room_taken=taken)
@@ -344,14 +340,7 @@ def update_event(
         registration_service.promote(
             registration_service.lock_event(event.id), now=utcnow(), by=actor
         )
-    audit.record(
-        actor,
-        "event.update",
-        "event",
-        event.id,
-        before=before,
-        after=audit.snapshot(event, EVENT_FIELDS),
-    )
+    audit.record_change(actor, "event.update", "event", event, EVENT_FIELDS, before=before)
     return event
 
 

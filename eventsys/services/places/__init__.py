@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from eventsys.services import audit
 
 VENUE_FIELDS = ("name", "kind", "capacity", "location", "description", "active")
 GROUP_FIELDS = ("name", "kind", "description", "organisation_id", "leader_id")
+T = TypeVar("T", Venue, Group)
 
 
 def _name_taken(
@@ -41,22 +43,22 @@ def save_venue(data: VenueData, *, actor: User, venue: Venue | None = None) -> V
         raise EventsysError(_("Capacity cannot be below zero."), field="capacity")
     if _name_taken(Venue, data.name, venue.id if venue else None):
         raise Conflict(_("Another venue already has this name."), field="name")
-    before = audit.snapshot(venue, VENUE_FIELDS) if venue else None
-    if venue is None:
-        venue = Venue()
-        db.session.add(venue)
-    for name in VENUE_FIELDS:
-        setattr(venue, name, getattr(data, name))
-    db.session.flush()
-    audit.record(
-        actor,
-        "venue.save",
-        "venue",
-        venue.id,
-        before=before,
-        after=audit.snapshot(venue, VENUE_FIELDS),
-    )
+    venue, before = _upsert(Venue, venue, data, VENUE_FIELDS)
+    audit.record_change(actor, "venue.save", "venue", venue, VENUE_FIELDS, before=before)
     return venue
+
+
+def _upsert(model: type[T], obj: T | None, data: object, fields: tuple[str, ...]) -> tuple[T, Any]:
+    """Create *obj* (a *model*) if it is None, copy *fields* from *data* onto it and flush;
+    return it with its audit snapshot from before (None for a new one)."""
+    before = audit.snapshot(obj, fields) if obj is not None else None
+    if obj is None:
+        obj = model()
+        db.session.add(obj)
+    for name in fields:
+        setattr(obj, name, getattr(data, name))
+    db.session.flush()
+    return obj, before
 
 
 def save_organisation(
@@ -120,23 +122,10 @@ def save_group(data: GroupData, *, actor: User, group: Group | None = None) -> G
         raise NotFound(_("Choose an organisation from the list."), field="organisation_id")
     if data.leader_id is not None and db.session.get(User, data.leader_id) is None:
         raise NotFound(_("Choose a leader from the list."), field="leader_id")
-    before = audit.snapshot(group, GROUP_FIELDS) if group else None
-    if group is None:
-        group = Group()
-        db.session.add(group)
-    for name in GROUP_FIELDS:
-        setattr(group, name, getattr(data, name))
-    db.session.flush()
+    group, before = _upsert(Group, group, data, GROUP_FIELDS)
     if data.leader_id is not None:
         _ensure_member(group, data.leader_id)
-    audit.record(
-        actor,
-        "group.save",
-        "group",
-        group.id,
-        before=before,
-        after=audit.snapshot(group, GROUP_FIELDS),
-    )
+    audit.record_change(actor, "group.save", "group", group, GROUP_FIELDS, before=before)
     return group
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import selectinload
@@ -39,17 +40,17 @@ def organisation_names() -> Sequence[Row[int, str]]:
     ).all()
 
 
+def _counts(column: Any) -> dict[Any, int]:
+    """How many rows there are for each value of *column* (people per organisation...)."""
+    return dict(db.session.execute(select(column, func.count()).group_by(column)).all())
+
+
 def organisations_with_counts() -> tuple[Sequence[Organisation], dict[int | None, int]]:
     """Every organisation with its parent, and how many people belong to each."""
     rows = db.session.scalars(
         select(Organisation).options(selectinload(Organisation.parent)).order_by(Organisation.name)
     ).all()
-    counts = dict(
-        db.session.execute(
-            select(User.organisation_id, func.count()).group_by(User.organisation_id)
-        ).all()
-    )
-    return rows, counts
+    return rows, _counts(User.organisation_id)
 
 
 def groups_with_counts() -> tuple[Sequence[Group], dict[int, int]]:
@@ -59,12 +60,7 @@ def groups_with_counts() -> tuple[Sequence[Group], dict[int, int]]:
         .options(selectinload(Group.organisation), selectinload(Group.leader))
         .order_by(Group.name)
     ).all()
-    counts = dict(
-        db.session.execute(
-            select(GroupMember.group_id, func.count()).group_by(GroupMember.group_id)
-        ).all()
-    )
-    return rows, counts
+    return rows, _counts(GroupMember.group_id)
 
 
 def group_members(group: Group) -> Sequence[User]:

@@ -464,15 +464,22 @@ def decide(
 # ---- check-in and attendance ------------------------------------------------------------------
 
 
-def check_in(
-    occurrence: Occurrence, person: User, *, by: User, method: str, now: datetime
-) -> Attendance:
-    """Record *person* as present at *occurrence* (staff at the door; organizers only)."""
+def door_open(occurrence: Occurrence, *, by: User) -> Event:
+    """Return the event of *occurrence* if *by* may check people in to it now: staff only, at a
+    sitting that takes place."""
     if not by.is_organizer:
         raise Forbidden(_("Only staff may check people in."))
     event = occurrence.event
     if occurrence.skipped or event.status != "published":
         raise EventsysError(_("This sitting does not take place."))
+    return event
+
+
+def check_in(
+    occurrence: Occurrence, person: User, *, by: User, method: str, now: datetime
+) -> Attendance:
+    """Record *person* as present at *occurrence* (staff at the door; organizers only)."""
+    event = door_open(occurrence, by=by)
     registration_id = db.session.scalar(
         select(RegistrationMember.registration_id)
         .join(Registration, Registration.id == RegistrationMember.registration_id)

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsys.domain import bracket, draws
+from eventsys.domain import bracket, draws, text
 from eventsys.domain.standings import CRITERIA, PROGRESSION_CRITERIA, PointsScheme
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
@@ -37,8 +37,8 @@ from eventsys.services import audit
 
 FORMATS = ("round_robin", "double_round_robin", "groups_knockout", "knockout")
 TABLE_TENNIS_LENGTHS = (3, 5, 7)
-SETTINGS_FIELDS = (
-    "sport",
+#: The settings whose value comes from the sport's defaults until the organizer changes it.
+DEFAULTED_FIELDS = (
     "best_of",
     "race_to",
     "points_win",
@@ -46,6 +46,10 @@ SETTINGS_FIELDS = (
     "points_loss",
     "points_walkover_loss",
     "criteria",
+)
+SETTINGS_FIELDS = (
+    "sport",
+    *DEFAULTED_FIELDS,
     "min_rest_slots",
     "slot_minutes",
     "first_slot_at",
@@ -108,18 +112,6 @@ class TournamentSettings:
         values: dict[str, object] = dict(SPORT_DEFAULTS.get(sport, {}))
         values.update(overrides)
         return cls(sport=sport, **values)  # type: ignore[arg-type]
-
-
-#: The settings whose value comes from the sport's defaults until the organizer changes it.
-DEFAULTED_FIELDS = (
-    "best_of",
-    "race_to",
-    "points_win",
-    "points_draw",
-    "points_loss",
-    "points_walkover_loss",
-    "criteria",
-)
 
 
 def apply_sport_defaults(
@@ -231,13 +223,7 @@ def create_tournament(event: Event, data: TournamentSettings, *, actor: User) ->
     _apply_settings(tournament, data, event)
     db.session.add(tournament)
     db.session.flush()
-    audit.record(
-        actor,
-        "tournament.create",
-        "tournament",
-        tournament.id,
-        after=audit.snapshot(tournament, SETTINGS_FIELDS),
-    )
+    audit.record_change(actor, "tournament.create", "tournament", tournament, SETTINGS_FIELDS)
     return tournament
 
 
@@ -295,13 +281,8 @@ def update_settings(tournament: Tournament, data: TournamentSettings, *, actor: 
         _retime(tournament)
         db.session.flush()
         _refuse_outside_booking(tournament, field="first_slot_at")
-    audit.record(
-        actor,
-        "tournament.update",
-        "tournament",
-        tournament.id,
-        before=before,
-        after=audit.snapshot(tournament, SETTINGS_FIELDS),
+    audit.record_change(
+        actor, "tournament.update", "tournament", tournament, SETTINGS_FIELDS, before=before
     )
     db.session.flush()
 
@@ -459,12 +440,7 @@ def remove_referee(referee: TournamentReferee, *, actor: User) -> None:
 
 def pool_name(position: int) -> str:
     """Return the letter of group *position* (0 -> A, 25 -> Z, 26 -> AA)."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return text.letters(position)
 
 
 def delete_draw(tournament: Tournament, *, actor: User) -> None:
@@ -532,10 +508,7 @@ def make_draw(
 def _round_robin(tournament: Tournament, seeded: list[int], *, double: bool) -> TournamentStage:
     stage = TournamentStage(kind="double_round_robin" if double else "round_robin", position=0)
     tournament.stages.append(stage)
-    pool = TournamentPool(name="A", position=0)
-    stage.pools.append(pool)
-    for seed, registration_id in enumerate(seeded, start=1):
-        pool.members.append(TournamentPoolMember(registration_id=registration_id, seed=seed))
+    pool = _new_pool(stage, 0, seeded)
     db.session.flush()
     rounds = draws.double_round_robin(len(seeded)) if double else draws.berger_rounds(len(seeded))
     for round_index, pairs in enumerate(rounds):
@@ -543,21 +516,37 @@ def _round_robin(tournament: Tournament, seeded: list[int], *, double: bool) -> 
         for home, away in pairs:
             if away is None:
                 continue  # a bye in an odd-sized round robin is no match
-            db.session.add(
-                TournamentMatch(
-                    tournament_id=tournament.id,
-                    stage_id=stage.id,
-                    pool_id=pool.id,
-                    round_index=round_index,
-                    match_index=index,
-                    side_a_id=seeded[home - 1],
-                    side_b_id=seeded[away - 1],
-                    status="scheduled",
-                    version=1,
-                )
-            )
+            _add_pool_match(pool, round_index, index, seeded[home - 1], seeded[away - 1])
             index += 1
     return stage
+
+
+def _new_pool(stage: TournamentStage, position: int, members: list[int]) -> TournamentPool:
+    """Add group *position* (named A, B, ...) to *stage* with *members*, seeded in that order."""
+    pool = TournamentPool(name=pool_name(position), position=position)
+    stage.pools.append(pool)
+    for seed, registration_id in enumerate(members, start=1):
+        pool.members.append(TournamentPoolMember(registration_id=registration_id, seed=seed))
+    return pool
+
+
+def _add_pool_match(
+    pool: TournamentPool, round_index: int, index: int, side_a: int, side_b: int
+) -> None:
+    """Add a scheduled match of *pool* (flushed) between two of its members."""
+    db.session.add(
+        TournamentMatch(
+            tournament_id=pool.stage.tournament_id,
+            stage_id=pool.stage_id,
+            pool_id=pool.id,
+            round_index=round_index,
+            match_index=index,
+            side_a_id=side_a,
+            side_b_id=side_b,
+            status="scheduled",
+            version=1,
+        )
+    )
 
 
 def _groups_then_knockout(
@@ -589,11 +578,7 @@ def _groups_then_knockout(
     tournament.stages.append(group_stage)
     pools: list[TournamentPool] = []
     for position, seeds in enumerate(dealt):
-        pool = TournamentPool(name=pool_name(position), position=position)
-        group_stage.pools.append(pool)
-        for number, seed in enumerate(seeds, start=1):
-            pool.members.append(TournamentPoolMember(registration_id=seeded[seed - 1], seed=number))
-        pools.append(pool)
+        pools.append(_new_pool(group_stage, position, [seeded[seed - 1] for seed in seeds]))
     db.session.flush()
     index_in_round: dict[int, int] = {}
     for pool, seeds in zip(pools, dealt, strict=True):
@@ -603,19 +588,7 @@ def _groups_then_knockout(
             for home, away in pairs:
                 index = index_in_round.get(round_index, 0)
                 index_in_round[round_index] = index + 1
-                db.session.add(
-                    TournamentMatch(
-                        tournament_id=tournament.id,
-                        stage_id=group_stage.id,
-                        pool_id=pool.id,
-                        round_index=round_index,
-                        match_index=index,
-                        side_a_id=members[home - 1],
-                        side_b_id=members[away - 1],
-                        status="scheduled",
-                        version=1,
-                    )
-                )
+                _add_pool_match(pool, round_index, index, members[home - 1], members[away - 1])
     knockout = TournamentStage(kind="knockout", position=1)
     tournament.stages.append(knockout)
     db.session.flush()
