@@ -140,7 +140,8 @@ def _lock_unpublished(contest: Contest) -> None:
     ).rowcount
     if changed != 1:
         raise EventsysError(_("The results are published, so the marks are locked."))
-    versions.touch(db.session, versions.contest(contest.id))
+    # The counter is the contest's own (no result depends on it): the sheets say what changed.
+    versions.touch(db.session, versions.contest(contest.id), inputs_changed=False)
 
 
 def _stale() -> Conflict:
