@@ -475,9 +475,12 @@ def _rank_and_award(
 ) -> None:
     by_id = {row.entry_id: row for row in scored}
     plain = _whole({row.entry_id: row.keys[0] for row in scored})
+    values = [
+        _whole({row.entry_id: row.keys[n] for row in scored}) for n in range(1, len(breaks) + 1)
+    ]
     tiebreaks = [
-        TieBreak(key, _whole({row.entry_id: row.keys[n] for row in scored}), higher)
-        for n, (key, higher, _criterion) in enumerate(breaks, start=1)
+        TieBreak(key, whole, higher)
+        for (key, higher, _criterion), whole in zip(breaks, values, strict=True)
     ]
     for placing in rank(plain, tiebreaks):
         row = by_id[placing.entry]
@@ -485,13 +488,11 @@ def _rank_and_award(
         row.shared = placing.shared
         row.decided_by = placing.decided_by
     # Composite keys: the score, then each tie-break (oriented so that higher is better).
-    secondary = {
-        entry_id: tuple(
-            tb.value_of(entry_id) if tb.higher_is_better else -tb.value_of(entry_id)  # type: ignore[operator]
-            for tb in tiebreaks
-        )
-        for entry_id in plain
-    }
+    oriented = [
+        whole if higher else {e: -v for e, v in whole.items()}
+        for (_key, higher, _criterion), whole in zip(breaks, values, strict=True)
+    ]
+    secondary = {entry_id: tuple(v[entry_id] for v in oriented) for entry_id in plain}
     composite = {entry_id: (plain[entry_id], *secondary[entry_id]) for entry_id in plain}
     _award(inputs, outcome, by_id, composite, secondary, plain)
 

@@ -253,7 +253,10 @@ def row_values(position: int, row: contest_results.EntryOutcome) -> dict[str, An
     }
 
 
-_PLACED = ("place", "shared", "decided_by", "tier")  # what placing an entry again decides
+# What placing an entry again decides: (its index among _ROW_COLUMNS, its name).
+_PLACED_AT = tuple(
+    (_ROW_COLUMNS.index(name), name) for name in ("place", "shared", "decided_by", "tier")
+)
 
 
 def _stored_rows(session: Session, contest_id: int) -> dict[int, tuple[Any, ...]]:
@@ -286,9 +289,11 @@ def _store_rows(
         was = stored.get(row.entry_id)
         if fresh is None or row.entry_id in fresh or was is None:
             values = row_values(position, row)
+        elif all(was[at] == getattr(row, name) for at, name in _PLACED_AT):
+            continue  # placed where it was: nothing to write
         else:
             values = dict(zip(_ROW_COLUMNS, was, strict=True))
-            values.update((name, getattr(row, name)) for name in _PLACED)
+            values.update((name, getattr(row, name)) for _at, name in _PLACED_AT)
         if was != tuple(values.values()):
             changed.append({"contest_id": contest_id, "registration_id": row.entry_id, **values})
     gone = [entry_id for entry_id in stored if entry_id not in seen]
