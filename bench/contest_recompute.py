@@ -23,6 +23,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -144,6 +145,7 @@ def service(entries: int, repeat: int) -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
             "SECRET_KEY": "bench-only",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SESSION_COOKIE_SECURE": False,  # the test client speaks http (route)
         }
     )
     data = build(entries)
@@ -261,8 +263,53 @@ def service(entries: int, repeat: int) -> None:
         ):
             wall, cpu = timed(3, fn)
             print(f"        {what:<20} CPU {cpu * 1000:7.1f} ms, wall {wall * 1000:7.1f} ms")
-        print(f"        load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         session.rollback()
+        route(app, contest_id, [j.login for j in judges], entries, repeat)
+        print(f"        load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+
+
+def route(app: Any, contest_id: int, logins: list[str], entries: int, repeat: int) -> None:
+    """The judge's POST through the real route (test client, no server): its CPU."""
+    import re
+
+    from day import post_form  # the form as the day's judges read it
+
+    from eventsys.extensions import db
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None
+    answer = client.post(
+        "/login",
+        data={
+            "csrf_token": token.group(1),
+            "login": logins[0],
+            "password": "bench-" + logins[0] * 3,
+        },
+    )
+    assert answer.status_code == 302, answer.status_code
+    cpus = []
+    for attempt in range(repeat * 2):
+        path = f"/judging/{contest_id}/entries/{1_000_000 + 1 + (attempt * 53) % entries}"
+        form = post_form(client.get(path).get_data(as_text=True), path)
+        form.update(
+            {name: "7.5" if attempt % 2 else "8.5" for name in form if name.startswith("mark_")}
+        )
+        form["action"] = "submit"
+        app.config["WTF_CSRF_ENABLED"] = False  # the token check is not what is measured
+        started = time.process_time()
+        answer = client.post(path, data=form)
+        cpus.append(time.process_time() - started)
+        app.config["WTF_CSRF_ENABLED"] = True
+        assert answer.status_code == 302, answer.status_code
+    with app.app_context():
+        db.session.remove()
+    cpus.sort()
+    print(
+        f"route   the judge's POST (test client: CSRF, the save, the commit's update, the "
+        f"redirect): median CPU {cpus[len(cpus) // 2] * 1000:.1f} ms"
+    )
 
 
 def main() -> None:

@@ -782,7 +782,7 @@ def sheet(contest_id: int, registration_id: int) -> Any:
             quiet=True,
         )
         if done:
-            return _after_saving(contest, entry, submit=submit)
+            return _after_saving(contest, entry, done.value, submit=submit)
         if isinstance(done.refusal, judging.MarkErrors):
             errors = done.refusal.errors
             flash(str(done.refusal), "error")
@@ -829,12 +829,10 @@ def _weighted_total(contest: Contest, sheet: Any) -> str | None:
     )
 
 
-def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
+def _after_saving(contest: Contest, entry: Any, saved: Any, *, submit: bool) -> Any:
     """Say what was saved, then open the judge's next entry still to score (in the order of
     their list, after this one, coming round to the top); at the end, the list: all done."""
-    rows = judging.sheets_of(contest, current_user)
-    saved = next((row.sheet for row in rows if row.entry.id == entry.id), None)
-    marks = {m.criterion_id: m.value for m in saved.marks} if saved is not None else {}
+    marks = {m.criterion_id: m.value for m in saved.marks}
     summary = " · ".join(
         f"{c.name} {judging._plain(marks[c.id])}" for c in contest.criteria if c.id in marks
     )
@@ -849,16 +847,10 @@ def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
     else:
         message = _("Your draft for %(entry)s is saved: %(marks)s.", entry=label, marks=summary)
     flash(message, "success")
-    here = next((i for i, row in enumerate(rows) if row.entry.id == entry.id), -1)
-    after = rows[here + 1 :] + rows[: max(here, 0)]
-    for row in after:
-        if not row.excluded and (row.sheet is None or row.sheet.status != "submitted"):
-            return redirect(
-                url_for("contests.sheet", contest_id=contest.id, registration_id=row.entry.id)
-            )
-    if all(
-        row.excluded or (row.sheet is not None and row.sheet.status == "submitted") for row in rows
-    ):
+    following = judging.next_to_score(contest, current_user, entry)
+    if following is not None:
+        return redirect(url_for("contests.sheet", contest_id=contest.id, registration_id=following))
+    if saved.status == "submitted":
         flash(_("All your sheets are submitted. Thank you!"), "success")
     return redirect(url_for("contests.judging_list", contest_id=contest.id))
 
