@@ -3,11 +3,14 @@
 Every write that touches a contest (a mark, a sheet, a placing, a criterion, a tier, the panel,
 the contest's settings) raises the version ``contest:<id>``; every change of a registration
 raises ``event:<id>``. Just before those counters are raised, :func:`refresh_touched` (hooked
-in with :func:`eventsys.versions.before_bump`) recomputes the touched contests with the one
-domain call :func:`eventsys.domain.contest_results.compute` and writes only the rows that
-changed: nothing can change a contest's results without its stored rows following in the same
-commit, and a refresh that fails takes the whole commit down with it (the rows stay as they
-were).
+in with :func:`eventsys.versions.before_bump`) brings the touched contests up to date and
+writes only the rows that changed. A judge's saved sheet (nothing but score sheets and marks
+changed) is :func:`update`: the changed entries are worked out from their sheets and every
+other entry placed again from its stored row (:func:`eventsys.domain.contest_results.update`,
+the same rows as a whole recompute, a few milliseconds instead of reading every sheet); any
+other change is :func:`refresh`, the whole :func:`eventsys.domain.contest_results.compute`.
+Nothing can change a contest's results without its stored rows following in the same commit,
+and a refresh that fails takes the whole commit down with it (the rows stay as they were).
 
 Published results are frozen: :func:`store` writes them when they are published, and no
 refresh touches them until they are withdrawn. The pages read them back with
