@@ -776,13 +776,15 @@ def sheet(contest_id: int, registration_id: int) -> Any:
         }
         submit = request.form.get("action") == "submit"
         done = perform(
-            lambda: judging.save_sheet(
-                contest, current_user, entry, typed, version=_version(form), submit=submit
+            lambda: _as_saved(
+                judging.save_sheet(
+                    contest, current_user, entry, typed, version=_version(form), submit=submit
+                )
             ),
             quiet=True,
         )
         if done:
-            return _after_saving(contest, entry, done.value, submit=submit)
+            return _after_saving(contest, entry, *done.value, submit=submit)
         if isinstance(done.refusal, judging.MarkErrors):
             errors = done.refusal.errors
             flash(str(done.refusal), "error")
@@ -821,22 +823,35 @@ def sheet(contest_id: int, registration_id: int) -> Any:
 
 def _weighted_total(contest: Contest, sheet: Any) -> str | None:
     """A saved sheet's total (sum of weight × mark), for the read-only sheet and the notice."""
-    if sheet is None or not sheet.marks:
+    if sheet is None:
+        return None
+    return _total_of(contest, {m.criterion_id: m.value for m in sheet.marks})
+
+
+def _total_of(contest: Contest, marks: dict[int, Decimal]) -> str | None:
+    if not marks:
         return None
     weights = {c.id: c.weight for c in contest.criteria}
     return judging._plain(
-        sum((weights.get(m.criterion_id, Decimal(0)) * m.value for m in sheet.marks), Decimal(0))
+        sum((weights.get(c, Decimal(0)) * value for c, value in marks.items()), Decimal(0))
     )
 
 
-def _after_saving(contest: Contest, entry: Any, saved: Any, *, submit: bool) -> Any:
+def _as_saved(sheet: Any) -> tuple[dict[int, Decimal], bool]:
+    """What the answer to a save says of its sheet, read before the commit expires it: the
+    marks by criterion, and whether it is submitted."""
+    return {m.criterion_id: m.value for m in sheet.marks}, sheet.status == "submitted"
+
+
+def _after_saving(
+    contest: Contest, entry: Any, marks: dict[int, Decimal], submitted: bool, *, submit: bool
+) -> Any:
     """Say what was saved, then open the judge's next entry still to score (in the order of
     their list, after this one, coming round to the top); at the end, the list: all done."""
-    marks = {m.criterion_id: m.value for m in saved.marks}
     summary = " · ".join(
         f"{c.name} {judging._plain(marks[c.id])}" for c in contest.criteria if c.id in marks
     )
-    total = _weighted_total(contest, saved)
+    total = _total_of(contest, marks)
     if total is not None:
         summary += " · " + _("total %(total)s", total=total)
     label = contest_service.entry_label(contest, entry, for_judge=True)
@@ -850,7 +865,7 @@ def _after_saving(contest: Contest, entry: Any, saved: Any, *, submit: bool) -> 
     following = judging.next_to_score(contest, current_user, entry)
     if following is not None:
         return redirect(url_for("contests.sheet", contest_id=contest.id, registration_id=following))
-    if saved.status == "submitted":
+    if submitted:
         flash(_("All your sheets are submitted. Thank you!"), "success")
     return redirect(url_for("contests.judging_list", contest_id=contest.id))
 
