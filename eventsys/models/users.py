@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventsys import versions
@@ -101,10 +101,23 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.login}>"
 
     def version_keys(self) -> tuple[str, ...]:
-        """Their own feed and pages; their name wherever it is shown (results, rosters)."""
+        """Their own feed and pages; their name wherever it is shown (results, rosters); and
+        the contests they judge when their organisation changes (a judge stands aside for the
+        entries of their own organisation, so those contests' results change with it)."""
         keys = [versions.person(self.id)]
-        if not versions.is_new(self) and versions.changed(self, "name", "active"):
+        if versions.is_new(self):
+            return tuple(keys)
+        if versions.changed(self, "name", "active"):
             keys.append(versions.NAMES)
+        if versions.changed(self, "organisation_id"):
+            from eventsys.models.contests import JudgeAssignment  # contests import users
+
+            session = object_session(self)
+            if session is not None:
+                judged = session.scalars(
+                    select(JudgeAssignment.contest_id).where(JudgeAssignment.judge_id == self.id)
+                )
+                keys.extend(versions.contest(contest_id) for contest_id in judged)
         return tuple(keys)
 
 

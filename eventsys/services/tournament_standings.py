@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -123,6 +123,22 @@ class DecidedMatch(Protocol):
     def score_b(self) -> int | None: ...
     @property
     def detail(self) -> Any: ...
+
+
+class MatchColumns(NamedTuple):
+    """One match's columns as compute_tables loads them (the order of _MATCH_COLUMNS).
+
+    A plain tuple: reading a field is several times cheaper than reading a SQLAlchemy Row's
+    attribute, which was most of a 64-team league's recompute (bench/tournament_standings.py)."""
+
+    pool_id: int | None
+    side_a_id: int | None
+    side_b_id: int | None
+    status: str
+    winner_id: int | None
+    score_a: int | None
+    score_b: int | None
+    detail: Any
 
 
 #: The columns of TournamentMatch the standings read (compute_tables loads only these).
@@ -290,12 +306,15 @@ def compute_tables(tournament: Tournament, *, session: Session | None = None) ->
     session = session or db.session()
     # Rows of the columns read, not entities: a 64-team league's 2,016 matches load in a
     # fraction of the time (bench/tournament_standings.py).
-    matches: Sequence[DecidedMatch] = session.execute(
-        select(*_MATCH_COLUMNS).where(
-            TournamentMatch.tournament_id == tournament.id,
-            TournamentMatch.pool_id.is_not(None),
+    matches: Sequence[DecidedMatch] = [
+        MatchColumns._make(row)
+        for row in session.execute(
+            select(*_MATCH_COLUMNS).where(
+                TournamentMatch.tournament_id == tournament.id,
+                TournamentMatch.pool_id.is_not(None),
+            )
         )
-    ).all()
+    ]
     tables: list[PoolTable] = []
     for _stage, pools in load_pools(tournament, session=session):
         for pool in pools:

@@ -266,6 +266,26 @@ def test_a_new_entry_appears_in_the_stored_results_as_missing_its_sheets(
     assert results.sheets_progress(stored) == (0, 4)
 
 
+def test_a_judge_moving_organisation_refreshes_the_contests_they_judge(
+    world: Callable[..., World],
+) -> None:
+    w = world(entries=4, judges=2, judge_orgs={0: 1})  # judge 1 stands aside for entry 2
+    contest = set_up(w, tiers=TIERS)
+    for e, entry_id in enumerate(w.entry_ids):
+        for j, judge_id in enumerate(w.judge_ids):
+            if not (j == 0 and e % 4 == 1):  # as in the first test: judge 1 skips entry 2
+                score(contest, judge_id, entry_id, [20, 20, 15, 15])
+    before = results.stored(contest, marks=True)
+    assert before.missing_sheets == 0
+    assert any(r.excluded for r in before.rows)
+    user(w.judge_ids[0]).organisation_id = None  # the desk corrects the judge's unit
+    db.session.commit()
+    after = results.stored(contest, marks=True)
+    assert facts(after) == facts(results.compute(contest))
+    assert not any(r.excluded for r in after.rows)
+    assert after.missing_sheets == 1  # the sheet they never had to mark is now wanted
+
+
 def stored_rows(contest_id: int) -> Any:
     """Every stored value of the contest: its entries' rows and its own row."""
     columns = [c for c in ContestStanding.__table__.c if c.name != "contest_id"]
