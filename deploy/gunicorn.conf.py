@@ -10,6 +10,11 @@ would hold more streams per worker but needs monkey-patching of psycopg, SQLite 
 (and their C parts), which this app does not use; a separate stream process adds a second
 service to run. Threads waiting on a stream cost a few kB of memory each, not a core.
 
+Of the threads serving pages, at most EVENTSYS_READ_LANE (default 4) build a read (GET, HEAD)
+at once per worker; the others wait asleep, and writes (a judge's save, a registration) never
+wait (eventsys.web.lanes): one process computes one request at a time anyway (the GIL), and a
+save that held the database's write lock used to share the core with a hundred polls.
+
 Set EVENTSYS_STREAM_CAP and GUNICORN_THREADS together (threads are raised to cap + 16 if
 given lower); GUNICORN_WORKERS defaults to the number of cores. Behind nginx, keep
 `proxy_buffering off` for /contests/*/stream and /tournaments/*/stream (the app also sends

@@ -38,7 +38,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def wrap_wsgi(app: Flask) -> None:
-    """Put the trusted proxies' headers in front of Flask."""
+    """Put the read lane (eventsys.web.lanes) and the trusted proxies' headers in front of
+    Flask."""
+    slots = int(app.config.get("READ_LANE", 0))
+    if slots > 0:
+        from eventsys.web.lanes import ReadLane
+
+        app.wsgi_app = ReadLane(app.wsgi_app, slots)  # type: ignore[method-assign]
     proxies = int(app.config.get("PROXY_COUNT", 0))
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -62,6 +62,10 @@ class Defaults:
     # below gunicorn's threads per worker (gunicorn.conf.py: 100 threads, 80 streams), so the
     # rest of the site keeps answering; beyond it 503 with Retry-After and the pages poll.
     STREAM_CAP = 80
+    # Page reads (GET, HEAD; not streams) one process builds at once; the rest wait asleep and
+    # writes never wait, so a judge's save shares the core with at most this many reads
+    # (eventsys.web.lanes). 0: no lane.
+    READ_LANE = 4
     STREAM_RETRY_AFTER_SECONDS = 30
     STREAM_HEARTBEAT_SECONDS = 15
     # A stream ends after this long; the browser reconnects with its Last-Event-ID.

@@ -34,6 +34,7 @@ from eventsys.models.versions import AggregateVersion
 
 _TOUCHED = "eventsys.touched_versions"
 _BUMPED = "eventsys.bumped_versions"
+_ROWS = "eventsys.changed_rows"  # key -> the flushed rows that said it; None: a bulk touch
 
 Listener = Callable[[Mapping[str, int]], None]
 InTransaction = Callable[[Session, Mapping[str, int]], None]
@@ -86,15 +87,42 @@ Rare changes; every cached page keys on it, so a rename shows everywhere at once
 # ---- writing ---------------------------------------------------------------------------------
 
 
-def touch(session: Session | scoped_session[Session], *keys: str) -> None:
+def touch(
+    session: Session | scoped_session[Session], *keys: str, inputs_changed: bool = True
+) -> None:
     """Raise the versions of *keys* when the session's transaction commits (none if it rolls
-    back: the keys belong to the transaction, begun here if none is)."""
+    back: the keys belong to the transaction, begun here if none is).
+
+    *inputs_changed* False says that the caller's statement changed nothing a refresher works
+    from (it only raised a counter of its own, as a judge's save does): :func:`changed_rows`
+    then still answers with the rows that were flushed."""
     if isinstance(session, scoped_session):
         session = session()
+    _touch(session, keys)
+    rows: dict[str, list[Any] | None] = session.info.setdefault(_ROWS, {})
+    for key in keys:
+        if inputs_changed:
+            rows[key] = None  # said without rows: anything may have changed
+        else:
+            rows.setdefault(key, [])
+
+
+def _touch(session: Session, keys: Iterable[str]) -> None:
     if not session.in_transaction():
         session.begin()
     touched: set[str] = session.info.setdefault(_TOUCHED, set())
     touched.update(keys)
+
+
+def changed_rows(session: Session, key: str) -> list[Any] | None:
+    """The rows (new, changed or deleted) this transaction's flushes changed that said *key*,
+    or None when *key* was also touched by :func:`touch` (a bulk statement, anything may have
+    changed). A refresher that can bring an aggregate up to date from a few rows asks this."""
+    rows = session.info.get(_ROWS, {})
+    if key not in rows:
+        return []
+    found = rows[key]
+    return None if found is None else list(found)
 
 
 def before_and_now(obj: Any, attribute: str) -> tuple[Any, ...]:
@@ -127,15 +155,16 @@ def _keys_of(obj: Any) -> Iterable[str]:
 
 def _after_flush(session: Session, _flush_context: UOWTransaction) -> None:
     keys: set[str] = set()
-    for obj in session.new:
-        keys.update(_keys_of(obj))
-    for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            keys.update(_keys_of(obj))
-    for obj in session.deleted:
-        keys.update(_keys_of(obj))
+    rows: dict[str, list[Any] | None] = session.info.setdefault(_ROWS, {})
+    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in (*session.new, *dirty, *session.deleted):
+        for key in _keys_of(obj):
+            keys.add(key)
+            said = rows.setdefault(key, [])
+            if said is not None:
+                said.append(obj)
     if keys:
-        touch(session, *keys)
+        _touch(session, keys)
 
 
 def _before_commit(session: Session) -> None:
@@ -188,6 +217,7 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost one: a savepoint's keys stay (harmless)
         session.info.pop(_TOUCHED, None)
         session.info.pop(_BUMPED, None)
+        session.info.pop(_ROWS, None)
 
 
 def on_commit(listener: Listener) -> Listener:

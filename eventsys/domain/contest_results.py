@@ -152,6 +152,10 @@ class EntryOutcome:
     # Skating System: dance -> the judges' placings in panel order, and the dance's place.
     placings: dict[str, list[int]] = field(default_factory=dict)
     dance_places: dict[str, Decimal] = field(default_factory=dict)
+    # What places a scored entry: its score, then each tie-break's value (in the rules' order,
+    # those that apply), as reduced ratios (numerator, denominator). Stored with the row, so
+    # that :func:`update` can place it again without its sheets.
+    keys: tuple[tuple[int, int], ...] = ()
 
     @property
     def totals(self) -> dict[int, Fraction]:
@@ -177,6 +181,23 @@ class Outcome:
     missing_sheets: int
     problem: Problem | None = None
     skating_explanation: skating.MultiDanceExplanation[int, str] | None = None
+    expected_sheets: int = 0  # sheets expected (judges who do not stand aside, per entry)
+    # The entries whose rows are worked out whole; None: all of them. From :func:`update`,
+    # the other rows carry only what placing them decides (place, shared, decided_by, tier).
+    fresh: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What an entry's stored row says, enough to place it again without reading its sheets
+    (:func:`update`): whether it is scored, its rounded score and its ranking keys, and how
+    many of its sheets are missing and how many judges stand aside."""
+
+    complete: bool
+    rounded: Decimal | None
+    keys: tuple[tuple[int, int], ...]
+    missing: int
+    excluded: int
 
 
 # ---- the pipeline ----------------------------------------------------------------------------
@@ -192,34 +213,66 @@ def stands_aside(judge: Judge, entry: Entry, on_its_roster: bool = False) -> boo
 
 def compute(inputs: Inputs) -> Outcome:
     """Work out the results of a contest from its rules and its submitted sheets."""
-    rows = [EntryOutcome(e.id, e.organisation_id) for e in inputs.entries]
     if inputs.rules.aggregation == SKATING:
-        return _skating(inputs, rows)
+        return _skating(inputs, [EntryOutcome(e.id, e.organisation_id) for e in inputs.entries])
+    return _scored_outcome(inputs, {})
+
+
+def update(inputs: Inputs, kept: Mapping[int, Kept]) -> Outcome:
+    """The results after some entries' sheets changed and nothing else did: the same rows as
+    :func:`compute` would give, without reading every sheet.
+
+    *inputs* holds every entry but only the sheets of the changed entries (those not in
+    *kept*); each entry of *kept* is placed again from what its stored row says. The rows of
+    the changed entries are whole (``Outcome.fresh``); the kept ones carry their place,
+    shared, decided_by and tier. A Skating System final is placed as a whole: refused."""
+    if inputs.rules.aggregation == SKATING:
+        raise ValueError("a Skating System final has no per-entry update: compute it whole")
+    outcome = _scored_outcome(inputs, kept)
+    outcome.fresh = frozenset(e.id for e in inputs.entries if e.id not in kept)
+    return outcome
+
+
+def _scored_outcome(inputs: Inputs, kept: Mapping[int, Kept]) -> Outcome:
     rules = inputs.rules
     judges = inputs.judges
-    criteria = inputs.criteria
-    weights = {c.id: c.weight for c in criteria}
     sheets = inputs.sheets
+    weights = {c.id: c.weight for c in inputs.criteria}
     scale = _Scale(weights, sheets.values())
-    missing_sheets = 0
-    scored: list[_Scored] = []
-    for entry, row in zip(inputs.entries, rows, strict=True):
-        marked: list[int] = []
-        for judge in judges:
-            if stands_aside(judge, entry):
-                row.excluded.add(judge.id)
-            elif (judge.id, row.entry_id) in sheets:
-                row.marks[judge.id] = sheets[(judge.id, row.entry_id)]
-                marked.append(judge.id)
-            else:
-                row.missing.add(judge.id)
-        missing_sheets += len(row.missing)
-        row.complete = bool(judges) and not row.missing and bool(row.marks)
+    breaks = _applicable_breaks(rules, inputs.criteria)
+    missing_sheets = expected_sheets = 0
+    rows: list[EntryOutcome] = []
+    scored: list[EntryOutcome] = []
+    for entry in inputs.entries:
+        was = kept.get(entry.id)
+        if was is not None:
+            row = EntryOutcome(
+                entry.id, entry.organisation_id, was.complete, rounded=was.rounded, keys=was.keys
+            )
+            missing_sheets += was.missing
+            expected_sheets += len(judges) - was.excluded
+        else:
+            row = EntryOutcome(entry.id, entry.organisation_id)
+            marked: list[int] = []
+            for judge in judges:
+                if stands_aside(judge, entry):
+                    row.excluded.add(judge.id)
+                elif (judge.id, entry.id) in sheets:
+                    row.marks[judge.id] = sheets[(judge.id, entry.id)]
+                    marked.append(judge.id)
+                else:
+                    row.missing.add(judge.id)
+            missing_sheets += len(row.missing)
+            expected_sheets += len(row.marks) + len(row.missing)
+            row.complete = bool(judges) and not row.missing and bool(row.marks)
+            if row.complete:
+                _score(rules, row, marked, scale, breaks)
+        rows.append(row)
         if row.complete:
-            scored.append(_score(rules, row, marked, scale))
-    outcome = Outcome(rows, [], missing_sheets)
+            scored.append(row)
+    outcome = Outcome(rows, [], missing_sheets, expected_sheets=expected_sheets)
     if scored:
-        _rank_and_award(inputs, outcome, scored, scale)
+        _rank_and_award(inputs, outcome, scored, breaks)
     return outcome
 
 
@@ -283,27 +336,30 @@ def _scaled(value: Fraction, denominator: int) -> int:
     return exact.numerator // exact.denominator
 
 
-@dataclass(slots=True)
-class _Scored:
-    row: EntryOutcome
-    judges: list[int]  # the judges who marked it, in panel order
-    totals: list[int]  # their scaled sheet totals, same order
-    exact: tuple[int, int] = (0, 1)  # the score as numerator and denominator
+def _reduced(numerator: int, denominator: int) -> tuple[int, int]:
+    common = math.gcd(numerator, denominator)
+    return numerator // common, denominator // common
 
 
-def _score(rules: Rules, row: EntryOutcome, judges: list[int], scale: _Scale) -> _Scored:
+def _score(
+    rules: Rules,
+    row: EntryOutcome,
+    judges: list[int],
+    scale: _Scale,
+    breaks: list[tuple[str, bool, int | None]],
+) -> None:
     weights = list(scale.weight.items())
     marks = scale.mark
     sheets = [row.marks[j] for j in judges]
     totals = [scale.total(sheet) for sheet in sheets]
-    row.scaled_totals = dict(zip(judges, totals, strict=True))
-    row.denominator = scale.denominator
     n = len(totals)
     d = scale.denominator
+    # Stored in lowest terms: the same whole numbers whatever marks the rest of the contest has.
+    common = math.gcd(d, *totals)
+    row.scaled_totals = {j: t // common for j, t in zip(judges, totals, strict=True)}
+    row.denominator = d // common
     if rules.aggregation == MEDIAN:
-        ordered = sorted(totals)
-        middle = n // 2
-        exact = (ordered[middle], d) if n % 2 else (ordered[middle - 1] + ordered[middle], 2 * d)
+        exact = _median(totals, d)
     else:
         high, low = (
             (rules.drop_highest, rules.drop_lowest) if rules.aggregation == TRIMMED_MEAN else (0, 0)
@@ -333,7 +389,16 @@ def _score(rules: Rules, row: EntryOutcome, judges: list[int], scale: _Scale) ->
     row.exact = value if scale.any_fraction else scoring.exact_result(value, ())
     row.rounded = scoring.round_ratio_half_up(value.numerator, value.denominator, rules.decimals)
     row.spread = scoring.root_ratio_half_up(*_variance(totals, d), rules.decimals)
-    return _Scored(row, judges, totals, (value.numerator, value.denominator))
+    if rules.rank_on_rounded:
+        # The published figure: whole numbers at its shown places.
+        places = 10**rules.decimals
+        primary = _reduced(int(row.rounded * places), places)
+    else:
+        primary = (value.numerator, value.denominator)
+    row.keys = (
+        primary,
+        *(_break_value(rules, key, c, totals, sheets, scale) for key, _h, c in breaks),
+    )
 
 
 def _variance(totals: list[int], denominator: int) -> tuple[int, int]:
@@ -346,48 +411,52 @@ def _variance(totals: list[int], denominator: int) -> tuple[int, int]:
 def _whole(ratios: Mapping[int, tuple[int, int]]) -> dict[int, int]:
     """Exact ratios as whole numbers at their common scale: the same order, the same ties,
     compared at the speed of integers (a ranking compares each value many times)."""
-    common = math.lcm(*(den for _num, den in ratios.values())) if ratios else 1
+    common = math.lcm(*{den for _num, den in ratios.values()}) if ratios else 1
     return {key: num * (common // den) for key, (num, den) in ratios.items()}
 
 
-def _tiebreaks(inputs: Inputs, scored: list[_Scored], scale: _Scale) -> list[TieBreak[int]]:
-    rules = inputs.rules
-    d = scale.denominator
-    breaks: list[TieBreak[int]] = []
+def _applicable_breaks(
+    rules: Rules, criteria: Sequence[Criterion]
+) -> list[tuple[str, bool, int | None]]:
+    """The tie-breaks that apply: (key, higher is better, the criterion id of criterion:<n>)."""
+    breaks: list[tuple[str, bool, int | None]] = []
     for key in rules.tiebreaks:
-        values: dict[int, tuple[int, int]] = {}
-        higher_is_better = True
-        if key == "untrimmed_mean":
-            for s in scored:
-                values[s.row.entry_id] = (sum(s.totals), len(s.totals) * d)
-        elif key == "median":
-            for s in scored:
-                values[s.row.entry_id] = _median(s.totals, d)
+        if key in ("untrimmed_mean", "median"):
+            breaks.append((key, True, None))
         elif key == "lower_spread":
-            higher_is_better = False
-            for s in scored:
-                values[s.row.entry_id] = _variance(s.totals, d)
+            breaks.append((key, False, None))
         elif key.startswith("criterion:"):
             number = int(key.split(":", 1)[1])
-            if not 1 <= number <= len(inputs.criteria):
-                continue
-            criterion = inputs.criteria[number - 1].id
-            marks = scale.mark
-            md = scale.mark_denominator
-            high, low = rules.drop_highest, rules.drop_lowest
-            for s in scored:
-                column = [marks[s.row.marks[j][criterion]] for j in s.judges]
-                if rules.aggregation == MEDIAN:
-                    values[s.row.entry_id] = _median(column, md)
-                else:
-                    if rules.aggregation == TRIMMED_MEAN:
-                        dropped = scoring.dropped_marks(column, high, low).indexes
-                        column = [v for i, v in enumerate(column) if i not in dropped]
-                    values[s.row.entry_id] = (sum(column), len(column) * md)
-        else:
-            continue
-        breaks.append(TieBreak(key, _whole(values), higher_is_better))
+            if 1 <= number <= len(criteria):
+                breaks.append((key, True, criteria[number - 1].id))
     return breaks
+
+
+def _break_value(
+    rules: Rules,
+    key: str,
+    criterion: int | None,
+    totals: list[int],
+    sheets: list[Mapping[int, Any]],
+    scale: _Scale,
+) -> tuple[int, int]:
+    """One entry's value for tie-break *key*, in lowest terms."""
+    d = scale.denominator
+    if key == "untrimmed_mean":
+        return _reduced(sum(totals), len(totals) * d)
+    if key == "median":
+        return _reduced(*_median(totals, d))
+    if key == "lower_spread":
+        return _reduced(*_variance(totals, d))
+    marks = scale.mark
+    md = scale.mark_denominator
+    column = [marks[sheet[criterion]] for sheet in sheets]
+    if rules.aggregation == MEDIAN:
+        return _reduced(*_median(column, md))
+    if rules.aggregation == TRIMMED_MEAN:
+        dropped = scoring.dropped_marks(column, rules.drop_highest, rules.drop_lowest).indexes
+        column = [v for i, v in enumerate(column) if i not in dropped]
+    return _reduced(sum(column), len(column) * md)
 
 
 def _median(values: list[int], denominator: int) -> tuple[int, int]:
@@ -398,30 +467,32 @@ def _median(values: list[int], denominator: int) -> tuple[int, int]:
     return ordered[middle - 1] + ordered[middle], 2 * denominator
 
 
-def _rank_and_award(inputs: Inputs, outcome: Outcome, scored: list[_Scored], scale: _Scale) -> None:
-    rules = inputs.rules
-    by_id = {s.row.entry_id: s.row for s in scored}
-    if rules.rank_on_rounded:
-        # The published figure: whole numbers at its shown places.
-        places = 10**rules.decimals
-        keys = {s.row.entry_id: (int((s.row.rounded or Decimal(0)) * places), 1) for s in scored}
-    else:
-        keys = {s.row.entry_id: s.exact for s in scored}
-    plain = _whole(keys)
-    breaks = _tiebreaks(inputs, scored, scale)
-    for placing in rank(plain, breaks):
+def _rank_and_award(
+    inputs: Inputs,
+    outcome: Outcome,
+    scored: list[EntryOutcome],
+    breaks: list[tuple[str, bool, int | None]],
+) -> None:
+    by_id = {row.entry_id: row for row in scored}
+    plain = _whole({row.entry_id: row.keys[0] for row in scored})
+    values = [
+        _whole({row.entry_id: row.keys[n] for row in scored}) for n in range(1, len(breaks) + 1)
+    ]
+    tiebreaks = [
+        TieBreak(key, whole, higher)
+        for (key, higher, _criterion), whole in zip(breaks, values, strict=True)
+    ]
+    for placing in rank(plain, tiebreaks):
         row = by_id[placing.entry]
         row.place = placing.place
         row.shared = placing.shared
         row.decided_by = placing.decided_by
     # Composite keys: the score, then each tie-break (oriented so that higher is better).
-    secondary = {
-        entry_id: tuple(
-            tb.value_of(entry_id) if tb.higher_is_better else -tb.value_of(entry_id)  # type: ignore[operator]
-            for tb in breaks
-        )
-        for entry_id in plain
-    }
+    oriented = [
+        whole if higher else {e: -v for e, v in whole.items()}
+        for (_key, higher, _criterion), whole in zip(breaks, values, strict=True)
+    ]
+    secondary = {entry_id: tuple(v[entry_id] for v in oriented) for entry_id in plain}
     composite = {entry_id: (plain[entry_id], *secondary[entry_id]) for entry_id in plain}
     _award(inputs, outcome, by_id, composite, secondary, plain)
 

@@ -97,6 +97,9 @@ def rank(
         raise ValueError(f"tie-break names must be distinct: {names}")
     placings: list[Placing[E]] = []
     for group in _split(scores, scores.__getitem__, higher_is_better):
+        if len(group) == 1:  # nothing to break (and its tie-break values may be missing)
+            placings.append(Placing(group[0], len(placings) + 1, False, None))
+            continue
         decided: dict[E, str | None] = dict.fromkeys(group)
         pending = [group]
         for tiebreak in tiebreaks:

@@ -10,6 +10,7 @@ domain's codes here: a tie-break's key, a problem's code, in the reader's langua
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -96,8 +97,11 @@ def rules_of(contest: Contest) -> contest_results.Rules:
     )
 
 
-def inputs_of(contest: Contest, session: Session | None = None) -> contest_results.Inputs:
-    """Load what the contest's results depend on, in a fixed number of queries."""
+def inputs_of(
+    contest: Contest, session: Session | None = None, *, only: Collection[int] | None = None
+) -> contest_results.Inputs:
+    """Load what the contest's results depend on, in a fixed number of queries; with *only*,
+    the score sheets of those entries only (what :func:`contest_results.update` is given)."""
     session = session if session is not None else db.session()
     # Plain rows through the session's connection (in its transaction): no ORM row handling.
     connection = session.connection()
@@ -165,11 +169,14 @@ def inputs_of(contest: Contest, session: Session | None = None) -> contest_resul
         return contest_results.Inputs(rules, entries_, judges, criteria, tiers, placings=placings)
     # Submitted sheets with their marks, in one query (a sheet with no marks yet is a row too).
     sheets: dict[tuple[int, int], dict[int, Decimal]] = {}
-    for judge_id, entry_id, criterion_id, value in connection.execute(
+    submitted = (
         select(ScoreSheet.judge_id, ScoreSheet.registration_id, Mark.criterion_id, Mark.value)
         .outerjoin(Mark, Mark.sheet_id == ScoreSheet.id)
         .where(ScoreSheet.contest_id == cid, ScoreSheet.status == "submitted")
-    ):
+    )
+    if only is not None:
+        submitted = submitted.where(ScoreSheet.registration_id.in_(sorted(only)))
+    for judge_id, entry_id, criterion_id, value in connection.execute(submitted):
         sheet = sheets.setdefault((judge_id, entry_id), {})
         if criterion_id is not None:
             sheet[criterion_id] = value

@@ -3,11 +3,14 @@
 Every write that touches a contest (a mark, a sheet, a placing, a criterion, a tier, the panel,
 the contest's settings) raises the version ``contest:<id>``; every change of a registration
 raises ``event:<id>``. Just before those counters are raised, :func:`refresh_touched` (hooked
-in with :func:`eventsys.versions.before_bump`) recomputes the touched contests with the one
-domain call :func:`eventsys.domain.contest_results.compute` and writes only the rows that
-changed: nothing can change a contest's results without its stored rows following in the same
-commit, and a refresh that fails takes the whole commit down with it (the rows stay as they
-were).
+in with :func:`eventsys.versions.before_bump`) brings the touched contests up to date and
+writes only the rows that changed. A judge's saved sheet (nothing but score sheets and marks
+changed) is :func:`update`: the changed entries are worked out from their sheets and every
+other entry placed again from its stored row (:func:`eventsys.domain.contest_results.update`,
+the same rows as a whole recompute, a few milliseconds instead of reading every sheet); any
+other change is :func:`refresh`, the whole :func:`eventsys.domain.contest_results.compute`.
+Nothing can change a contest's results without its stored rows following in the same commit,
+and a refresh that fails takes the whole commit down with it (the rows stay as they were).
 
 Published results are frozen: :func:`store` writes them when they are published, and no
 refresh touches them until they are withdrawn. The pages read them back with
@@ -34,6 +37,8 @@ from eventsys.models.contests import (
     Contest,
     ContestOutcome,
     ContestStanding,
+    Mark,
+    ScoreSheet,
 )
 
 STANDING = ContestStanding.__table__
@@ -78,7 +83,11 @@ def decimal_of(text: str | None) -> Decimal | None:
 
 @versions.before_bump
 def refresh_touched(session: Session, keys: frozenset[str]) -> None:
-    """Bring the stored results of every contest among *keys* up to date (in the commit)."""
+    """Bring the stored results of every contest among *keys* up to date (in the commit).
+
+    A contest whose only changes are score sheets and marks is updated from the entries whose
+    sheets changed (:func:`update`); any other change (a registration, a rule, the panel, a
+    criterion, a tier, a bulk statement) recomputes it whole."""
     contest_ids: set[int] = set()
     event_ids: list[int] = []
     for key in keys:
@@ -90,15 +99,16 @@ def refresh_touched(session: Session, keys: frozenset[str]) -> None:
     # An entry is a registration of the contest's event: its changes say event:<id>. An event
     # the session holds and that is no judged kind has no contest (no query for it).
     event_ids = [e for e in event_ids if _may_have_a_contest(session, e)]
+    whole: set[int] = set()
     if event_ids:
-        contest_ids.update(
-            session.scalars(select(Contest.id).where(Contest.event_id.in_(event_ids)))
-        )
-    for contest_id in sorted(contest_ids):
+        whole.update(session.scalars(select(Contest.id).where(Contest.event_id.in_(event_ids))))
+    for contest_id in sorted(contest_ids | whole):
         contest = session.get(Contest, contest_id)
         if contest is None or contest.is_published:
             continue  # gone (its rows went with it), or frozen until withdrawn
-        refresh(session, contest)
+        changed = None if contest_id in whole else _changed_entries(session, contest_id)
+        if changed is None or not update(session, contest, changed):
+            refresh(session, contest)
 
 
 def _may_have_a_contest(session: Session, event_id: int) -> bool:
@@ -108,6 +118,21 @@ def _may_have_a_contest(session: Session, event_id: int) -> bool:
     return held.kind in JUDGED_KINDS
 
 
+def _changed_entries(session: Session, contest_id: int) -> set[int] | None:
+    """The entries whose score sheets or marks this transaction changed, when nothing else of
+    the contest changed; None otherwise (the contest is recomputed whole)."""
+    rows = versions.changed_rows(session, versions.contest(contest_id))
+    if rows is None:
+        return None
+    entries: set[int] = set()
+    for row in rows:
+        sheet = row.__dict__.get("sheet") if isinstance(row, Mark) else row
+        if not isinstance(sheet, ScoreSheet) or sheet.__dict__.get("registration_id") is None:
+            return None
+        entries.add(sheet.__dict__["registration_id"])
+    return entries
+
+
 def refresh(session: Session, contest: Contest) -> contest_results.Outcome:
     """Recompute *contest*'s results and store what changed; return the outcome."""
     from eventsys.services.results import inputs_of  # the loader lives with the readers
@@ -115,6 +140,42 @@ def refresh(session: Session, contest: Contest) -> contest_results.Outcome:
     outcome = contest_results.compute(inputs_of(contest, session))
     store(session, contest.id, outcome)
     return outcome
+
+
+def update(session: Session, contest: Contest, changed: set[int]) -> bool:
+    """Store *contest*'s results after the sheets of the *changed* entries changed: those
+    entries are worked out from their sheets, every other entry placed again from its stored
+    row (:func:`eventsys.domain.contest_results.update`), and only the rows whose values
+    changed are written. Return False, writing nothing, when the stored rows cannot say it
+    (none yet, another set of entries, rows stored before they kept their ranking keys, a
+    Skating System final): the caller recomputes the contest whole."""
+    from eventsys.services.results import inputs_of  # the loader lives with the readers
+
+    if contest.is_skating or session.get(ContestOutcome, contest.id) is None:
+        return False
+    stored = _stored_rows(session, contest.id)
+    kept: dict[int, contest_results.Kept] = {}
+    for entry_id, line in stored.items():
+        if entry_id in changed:
+            continue
+        values = dict(zip(_ROW_COLUMNS, line, strict=True))
+        detail = values["detail"] or {}
+        if values["complete"] and "k" not in detail:
+            return False
+        kept[entry_id] = contest_results.Kept(
+            complete=values["complete"],
+            rounded=decimal_of(values["rounded"]),
+            keys=tuple((num, den) for num, den in detail.get("k", ())),
+            missing=len(detail.get("m", ())),
+            excluded=len(detail.get("x", ())),
+        )
+    inputs = inputs_of(contest, session, only=changed)
+    if {entry.id for entry in inputs.entries} != stored.keys():
+        return False  # an entry came or went without saying so: recompute whole
+    outcome = contest_results.update(inputs, kept)
+    _store_rows(session, contest.id, outcome.rows, stored, outcome.fresh)
+    _store_outcome(session, contest.id, outcome)
+    return True
 
 
 def store(session: Session, contest_id: int, outcome: contest_results.Outcome) -> None:
@@ -142,7 +203,7 @@ def outcome_values(outcome: contest_results.Outcome) -> dict[str, Any]:
     problem = outcome.problem
     return {
         "missing_sheets": outcome.missing_sheets,
-        "expected_sheets": sum(len(row.marks) + len(row.missing) for row in outcome.rows),
+        "expected_sheets": outcome.expected_sheets,
         "problem_code": problem.code if problem else None,
         "problem_params": dict(problem.params) if problem else None,
         "orgs": [
@@ -175,6 +236,8 @@ def row_values(position: int, row: contest_results.EntryOutcome) -> dict[str, An
         detail["d"] = sorted(
             ([j, c] for j, c in row.dropped), key=lambda cell: (cell[0], cell[1] or 0)
         )
+    if row.keys:
+        detail["k"] = [list(key) for key in row.keys]
     if row.placings:
         detail["p"] = row.placings
         detail["dp"] = {dance: str(place) for dance, place in row.dance_places.items()}
@@ -193,10 +256,15 @@ def row_values(position: int, row: contest_results.EntryOutcome) -> dict[str, An
     }
 
 
-def _store_rows(
-    session: Session, contest_id: int, rows: Iterable[contest_results.EntryOutcome]
-) -> None:
-    stored = {
+# What placing an entry again decides: (its index among _ROW_COLUMNS, its name).
+_PLACED_AT = tuple(
+    (_ROW_COLUMNS.index(name), name) for name in ("place", "shared", "decided_by", "tier")
+)
+
+
+def _stored_rows(session: Session, contest_id: int) -> dict[int, tuple[Any, ...]]:
+    """The contest's stored rows: entry id -> the values of _ROW_COLUMNS."""
+    return {
         line[0]: tuple(line[1:])
         for line in session.connection().execute(
             select(STANDING.c.registration_id, *(STANDING.c[name] for name in _ROW_COLUMNS)).where(
@@ -204,12 +272,32 @@ def _store_rows(
             )
         )
     }
+
+
+def _store_rows(
+    session: Session,
+    contest_id: int,
+    rows: Iterable[contest_results.EntryOutcome],
+    stored: dict[int, tuple[Any, ...]] | None = None,
+    fresh: frozenset[int] | None = None,
+) -> None:
+    """Write the rows that differ from *stored* (read here if not given); a row not among
+    *fresh* (None: all are) keeps its stored values but for what placing it decides."""
+    if stored is None:
+        stored = _stored_rows(session, contest_id)
     changed: list[dict[str, Any]] = []
     seen: set[int] = set()
     for position, row in enumerate(rows):
-        values = row_values(position, row)
         seen.add(row.entry_id)
-        if stored.get(row.entry_id) != tuple(values.values()):
+        was = stored.get(row.entry_id)
+        if fresh is None or row.entry_id in fresh or was is None:
+            values = row_values(position, row)
+        elif all(was[at] == getattr(row, name) for at, name in _PLACED_AT):
+            continue  # placed where it was: nothing to write
+        else:
+            values = dict(zip(_ROW_COLUMNS, was, strict=True))
+            values.update((name, getattr(row, name)) for _at, name in _PLACED_AT)
+        if was != tuple(values.values()):
             changed.append({"contest_id": contest_id, "registration_id": row.entry_id, **values})
     gone = [entry_id for entry_id in stored if entry_id not in seen]
     if gone:

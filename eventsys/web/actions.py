@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from flask import flash
+from flask import flash, has_request_context
 from flask_wtf import FlaskForm
 
+from eventsys.database import write_intent
 from eventsys.errors import EventsysError
 from eventsys.extensions import db
 
@@ -81,6 +82,12 @@ def perform(
     the outcome is false with no refusal."""
     refusal: EventsysError | None = None
     value: Any = None
+    in_request = has_request_context()
+    if in_request and not write_intent.get():
+        # An earlier perform of this request ended its write transaction; what ran since read
+        # in a deferred one. This command's work begins a write transaction again.
+        db.session.rollback()
+        write_intent.set(True)
     try:
         value = command()
     except EventsysError as error:
@@ -92,6 +99,11 @@ def perform(
         db.session.commit()  # the one commit of a request under eventsys/web
     else:
         db.session.rollback()
+    if in_request:
+        # What the request does next (the redirect's choice, the form shown again) only reads:
+        # on SQLite it must not take the write lock again (BEGIN IMMEDIATE) and keep it until
+        # the request ends, while the next judge's save waits for it.
+        write_intent.set(False)
     if refusal is not None and not quiet and not attach_refusal(form, refusal, field=field):
         flash(str(refusal), "error")
     return Outcome(value, committed=keep and refusal is None, refusal=refusal)

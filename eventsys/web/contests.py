@@ -778,10 +778,14 @@ def sheet(contest_id: int, registration_id: int) -> Any:
             c.id: str(request.form.get(judging.mark_field(c), ""))[:20] for c in contest.criteria
         }
         done, submit = _save_typed(
-            partial(judging.save_sheet, contest, current_user, entry), typed, form
+            lambda typed, **how: _as_saved(
+                judging.save_sheet(contest, current_user, entry, typed, **how)
+            ),
+            typed,
+            form,
         )
         if done:
-            return _after_saving(contest, entry, submit=submit)
+            return _after_saving(contest, entry, *done.value, submit=submit)
         if isinstance(done.refusal, judging.MarkErrors):
             errors = done.refusal.errors
             flash(str(done.refusal), "error")
@@ -820,24 +824,35 @@ def sheet(contest_id: int, registration_id: int) -> Any:
 
 def _weighted_total(contest: Contest, sheet: Any) -> str | None:
     """A saved sheet's total (sum of weight × mark), for the read-only sheet and the notice."""
-    if sheet is None or not sheet.marks:
+    if sheet is None:
+        return None
+    return _total_of(contest, {m.criterion_id: m.value for m in sheet.marks})
+
+
+def _total_of(contest: Contest, marks: dict[int, Decimal]) -> str | None:
+    if not marks:
         return None
     weights = {c.id: c.weight for c in contest.criteria}
     return judging._plain(
-        sum((weights.get(m.criterion_id, Decimal(0)) * m.value for m in sheet.marks), Decimal(0))
+        sum((weights.get(c, Decimal(0)) * value for c, value in marks.items()), Decimal(0))
     )
 
 
-def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
+def _as_saved(sheet: Any) -> tuple[dict[int, Decimal], bool]:
+    """What the answer to a save says of its sheet, read before the commit expires it: the
+    marks by criterion, and whether it is submitted."""
+    return {m.criterion_id: m.value for m in sheet.marks}, sheet.status == "submitted"
+
+
+def _after_saving(
+    contest: Contest, entry: Any, marks: dict[int, Decimal], submitted: bool, *, submit: bool
+) -> Any:
     """Say what was saved, then open the judge's next entry still to score (in the order of
     their list, after this one, coming round to the top); at the end, the list: all done."""
-    rows = judging.sheets_of(contest, current_user)
-    saved = next((row.sheet for row in rows if row.entry.id == entry.id), None)
-    marks = {m.criterion_id: m.value for m in saved.marks} if saved is not None else {}
     summary = " · ".join(
         f"{c.name} {judging._plain(marks[c.id])}" for c in contest.criteria if c.id in marks
     )
-    total = _weighted_total(contest, saved)
+    total = _total_of(contest, marks)
     if total is not None:
         summary += " · " + _("total %(total)s", total=total)
     label = contest_service.entry_label(contest, entry, for_judge=True)
@@ -848,16 +863,10 @@ def _after_saving(contest: Contest, entry: Any, *, submit: bool) -> Any:
     else:
         message = _("Your draft for %(entry)s is saved: %(marks)s.", entry=label, marks=summary)
     flash(message, "success")
-    here = next((i for i, row in enumerate(rows) if row.entry.id == entry.id), -1)
-    after = rows[here + 1 :] + rows[: max(here, 0)]
-    for row in after:
-        if not row.excluded and (row.sheet is None or row.sheet.status != "submitted"):
-            return redirect(
-                url_for("contests.sheet", contest_id=contest.id, registration_id=row.entry.id)
-            )
-    if all(
-        row.excluded or (row.sheet is not None and row.sheet.status == "submitted") for row in rows
-    ):
+    following = judging.next_to_score(contest, current_user, entry)
+    if following is not None:
+        return redirect(url_for("contests.sheet", contest_id=contest.id, registration_id=following))
+    if submitted:
         flash(_("All your sheets are submitted. Thank you!"), "success")
     return redirect(url_for("contests.judging_list", contest_id=contest.id))
 

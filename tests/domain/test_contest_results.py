@@ -323,3 +323,118 @@ def test_a_judge_stands_aside_for_their_organisation_or_a_roster_they_are_on() -
     assert not cr.stands_aside(judge, cr.Entry(2, 8))
     assert cr.stands_aside(judge, cr.Entry(2, 8), on_its_roster=True)
     assert not cr.stands_aside(cr.Judge(102), cr.Entry(3))  # no organisation is no conflict
+
+
+# ---- one sheet at a time (update) ------------------------------------------------------------
+
+
+def kept_of(outcome: cr.Outcome, *changed: int) -> dict[int, cr.Kept]:
+    """What the stored rows keep of every entry but the *changed* ones."""
+    return {
+        r.entry_id: cr.Kept(r.complete, r.rounded, r.keys, len(r.missing), len(r.excluded))
+        for r in outcome.rows
+        if r.entry_id not in changed
+    }
+
+
+def updated(before: cr.Inputs, after: cr.Inputs, *changed: int) -> cr.Outcome:
+    """update() after the sheets of *changed* went from *before*'s to *after*'s."""
+    own = {key: sheet for key, sheet in after.sheets.items() if key[1] in changed}
+    inputs = cr.Inputs(after.rules, after.entries, after.judges, after.criteria, after.tiers, own)
+    return cr.update(inputs, kept_of(cr.compute(before), *changed))
+
+
+PLACED = ("entry_id", "place", "shared", "decided_by", "tier")
+
+
+def assert_same(outcome: cr.Outcome, whole: cr.Outcome) -> None:
+    """The rows update() works out whole equal compute()'s; the others are placed the same."""
+    assert outcome.fresh is not None
+    for mine, theirs in zip(outcome.rows, whole.rows, strict=True):
+        if mine.entry_id in outcome.fresh:
+            assert mine == theirs
+        assert [getattr(mine, n) for n in PLACED] == [getattr(theirs, n) for n in PLACED]
+    assert outcome.orgs == whole.orgs
+    assert (outcome.missing_sheets, outcome.expected_sheets, outcome.problem) == (
+        whole.missing_sheets,
+        whole.expected_sheets,
+        whole.problem,
+    )
+
+
+def test_a_corrected_sheet_breaks_a_tie_and_moves_the_dropped_mark() -> None:
+    # One criterion of weight 1, three judges, the highest and lowest total dropped; ties on
+    # the score go to the mean of all three totals.
+    one = (cr.Criterion(C1, D(1)),)
+    rules = cr.Rules(tiebreaks=("untrimmed_mean",))
+    tiers = (cr.Tier("一等奖", quota=1, points=D(3)),)
+    entries = [cr.Entry(1, 7), cr.Entry(2, 8), cr.Entry(3, 7)]
+
+    def contest(marks: dict[int, tuple[str, str, str]]) -> cr.Inputs:
+        sheets = {
+            (100 + j, e): {C1: D(m)}
+            for e, line in marks.items()
+            for j, m in enumerate(line, start=1)
+        }
+        return cr.Inputs(rules, entries, judges(3), one, tiers, sheets=sheets)
+
+    # Every entry scores 8 (the middle total); the means are 8, 8 and 22/3.
+    before = contest({1: ("7", "8", "9"), 2: ("6", "8", "10"), 3: ("5", "8", "9")})
+    placed = cr.compute(before)
+    assert [(r.place, r.shared, r.decided_by, r.tier) for r in placed.rows] == [
+        (1, True, "untrimmed_mean", "一等奖"),
+        (1, True, "untrimmed_mean", "一等奖"),
+        (3, False, "untrimmed_mean", None),
+    ]
+    # Judge 103 corrects entry 2 from 10 to 9: still 8, but its mean is 23/3 and the dropped
+    # high total is now judge 103's 9 (the first of the two 9s, panel order).
+    after = contest({1: ("7", "8", "9"), 2: ("6", "8", "9"), 3: ("5", "8", "9")})
+    outcome = updated(before, after, 2)
+    assert [(r.place, r.shared, r.decided_by, r.tier) for r in outcome.rows] == [
+        (1, False, "untrimmed_mean", "一等奖"),
+        (2, False, "untrimmed_mean", None),
+        (3, False, "untrimmed_mean", None),
+    ]
+    corrected = row(outcome, 2)
+    assert corrected.exact == D(8) and corrected.dropped == {(101, None), (103, None)}
+    assert [(o.organisation_id, o.points, o.place) for o in outcome.orgs] == [
+        (7, Fraction(3), 1),
+        (8, Fraction(0), 2),
+    ]
+    assert_same(outcome, cr.compute(after))
+
+
+@pytest.mark.parametrize(
+    "policy", ["competition_rank", "quota_extends", "exact_quota_secondary_key"]
+)
+def test_one_sheet_at_a_time_gives_the_whole_computation_over_random_changes(
+    policy: str,
+) -> None:
+    rng = random.Random(1217)
+    entries = [cr.Entry(e, 200 + e % 3) for e in range(1, 13)]
+    panel = judges(5, {101: 201})
+    tiers = (cr.Tier("一等奖", quota=2, points=D(5)), cr.Tier("二等奖", quota=3, points=D(2)))
+    for aggregation in ("trimmed_mean", "mean", "median"):
+        rules = cr.Rules(
+            aggregation=aggregation,
+            tiebreaks=("criterion:2", "lower_spread", "median"),
+            tie_policy=policy,
+            rank_on_rounded=aggregation != "mean",
+        )
+        sheets: dict[tuple[int, int], dict[int, D]] = {}
+        inputs = cr.Inputs(rules, entries, panel, CRITERIA, tiers, sheets=dict(sheets))
+        for _step in range(60):
+            judge = rng.choice(panel)
+            entry = rng.choice(entries)
+            if judge.organisation_id == entry.organisation_id:
+                continue  # stands aside
+            if (judge.id, entry.id) in sheets and rng.random() < 0.15:
+                del sheets[(judge.id, entry.id)]  # taken back to a draft
+            else:
+                sheets[(judge.id, entry.id)] = {
+                    C1: D(rng.choice(("7", "8", "8.5", "9"))),
+                    C2: D(rng.choice(("6", "8", "10"))),
+                }
+            after = cr.Inputs(rules, entries, panel, CRITERIA, tiers, sheets=dict(sheets))
+            assert_same(updated(inputs, after, entry.id), cr.compute(after))
+            inputs = after

@@ -16,7 +16,7 @@ from eventsys.domain import contest_results
 from eventsys.extensions import db
 from eventsys.models import Registration
 from eventsys.models.contests import ContestOutcome, ContestStanding, ScoreSheet
-from eventsys.services import contests, results, standings
+from eventsys.services import contests, judging, results, standings
 from tests.services.test_contests import World, build_world, entry, score, set_up, user
 
 D = Decimal
@@ -179,8 +179,9 @@ def test_a_refresh_that_fails_takes_the_whole_commit_down_and_leaves_the_rows(
     assert db.session.scalar(select(func.count()).select_from(ScoreSheet)) == 1  # the save too
 
 
+@pytest.mark.parametrize("step", ["compute", "update"])  # the whole recompute, one sheet's
 def test_a_recompute_that_raises_changes_nothing(
-    world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+    world: Callable[..., World], monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     w = world(entries=2, judges=1)
     contest = set_up(w, tiers=())
@@ -188,12 +189,16 @@ def test_a_recompute_that_raises_changes_nothing(
     rows = select(ContestStanding.registration_id, ContestStanding.exact)
     before = db.session.execute(rows).all()
 
-    def broken(_inputs: contest_results.Inputs) -> contest_results.Outcome:
+    def broken(*_args: Any) -> contest_results.Outcome:
         raise ArithmeticError("no")
 
-    monkeypatch.setattr(contest_results, "compute", broken)
+    monkeypatch.setattr(contest_results, step, broken)
     with pytest.raises(ArithmeticError):
-        score(contest, w.judge_ids[0], w.entry_ids[0], [30, 30, 20, 20])
+        if step == "compute":  # a rule change recomputes the contest whole
+            contest.decimals = 1
+            db.session.commit()
+        else:  # a corrected sheet updates its entry
+            score(contest, w.judge_ids[0], w.entry_ids[0], [30, 30, 20, 20])
     db.session.rollback()
     monkeypatch.undo()
     assert db.session.execute(rows).all() == before
@@ -279,3 +284,74 @@ def test_a_judge_moving_organisation_refreshes_the_contests_they_judge(
     assert facts(after) == facts(results.compute(contest))
     assert not any(r.excluded for r in after.rows)
     assert after.missing_sheets == 1  # the sheet they never had to mark is now wanted
+
+
+def stored_rows(contest_id: int) -> Any:
+    """Every stored value of the contest: its entries' rows and its own row."""
+    columns = [c for c in ContestStanding.__table__.c if c.name != "contest_id"]
+    rows = db.session.execute(
+        select(*columns)
+        .where(ContestStanding.contest_id == contest_id)
+        .order_by(ContestStanding.registration_id)
+    ).all()
+    own = db.session.execute(
+        select(ContestOutcome.__table__).where(ContestOutcome.contest_id == contest_id)
+    ).one()
+    return [tuple(row) for row in rows], tuple(own)
+
+
+def test_a_sheet_at_a_time_stores_exactly_what_a_whole_recompute_stores(
+    world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random saves, corrections, drafts and withdrawals (fixed seed): after each commit the
+    stored rows are those a whole recompute stores, and the sheet saves took the one-sheet
+    path (contest_results.update), the withdrawals the whole one."""
+    import random
+
+    rng = random.Random(17)
+    w = world(entries=7, judges=4, judge_orgs={0: 1})  # judge 1 stands aside for entries 2, 6
+    contest = set_up(
+        w,
+        tiers=(
+            contests.TierData("一等奖", D(7), quota=1),
+            contests.TierData("二等奖", D(5), quota=2),
+        ),
+        tiebreaks=("criterion:1", "lower_spread"),
+    )
+    updates: list[int] = []
+    real_update = contest_results.update
+
+    def counted(*args: Any) -> contest_results.Outcome:
+        updates.append(1)
+        return real_update(*args)
+
+    monkeypatch.setattr(contest_results, "update", counted)
+    live = list(w.entry_ids)
+    saves = 0
+    tied = dropped = False
+    for step in range(45):
+        if step in (20, 35):  # a withdrawal: the whole recompute
+            gone = live.pop(rng.randrange(len(live)))
+            entry(gone).status = "cancelled"
+            db.session.commit()
+        else:
+            judge_id = rng.choice(w.judge_ids[1:] if rng.random() < 0.3 else w.judge_ids)
+            entry_id = rng.choice(live)
+            if judge_id == w.judge_ids[0] and entry(entry_id).organisation_id == w.org_ids[1]:
+                continue  # stands aside
+            marks = [rng.choice((10, 15, 20)) for _ in range(4)]
+            sheet = judging.sheet_for(contest, user(judge_id), entry(entry_id))
+            submit = (sheet is not None and sheet.status == "submitted") or rng.random() < 0.8
+            score(contest, judge_id, entry_id, marks, submit=submit)
+            saves += 1
+        db.session.expire_all()
+        incremental = stored_rows(contest.id)
+        standings.refresh(db.session(), contest)  # the whole recompute, rolled back
+        whole = stored_rows(contest.id)
+        db.session.rollback()
+        assert incremental == whole, f"step {step}"
+        rows = results.stored(contest, marks=True).rows
+        tied |= any(r.shared or r.decided_by for r in rows)
+        dropped |= any(r.dropped for r in rows)
+    assert len(updates) == saves > 30
+    assert tied and dropped  # ties happened and were placed, marks were dropped
