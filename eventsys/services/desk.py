@@ -174,8 +174,8 @@ def set_active(person: User, active: bool, *, actor: User, now: datetime) -> boo
     """Switch *person*'s account off (or on again), audited; False if it already was.
 
     Switched off, the account signs in nowhere: every signed-in device is signed out, its
-    calendar address and any one-time code stop working at once (the feed and the code check
-    the account; the code is deleted as well), and it cannot be registered for anything.
+    calendar address is retired and any one-time code deleted, and it cannot be registered
+    for anything.
     Switching it on again brings none of them back: the member signs in anew, and the desk
     gives a new code if the password is forgotten."""
     if person.active == active:
@@ -186,6 +186,7 @@ def set_active(person: User, active: bool, *, actor: User, now: datetime) -> boo
         accounts.check_not_last_organizer(person)
         end_sessions(person, now)
         db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.user_id == person.id))
+        person.calendar_secret = None
     elif person.merged_into_id is not None:
         raise EventsysError(
             _("This record was merged into another one and stays switched off."), field="active"

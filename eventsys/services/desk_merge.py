@@ -87,7 +87,7 @@ class _Loaded:
                     RegistrationMember.user_id.in_(people),
                     Registration.status.in_(ACTIVE_STATUSES),
                 )
-            ).tuples()
+            )
         ]
         self.groups: list[GroupMember] = _rows(GroupMember, GroupMember.user_id, people)
         self.attendance: list[Attendance] = _rows(Attendance, Attendance.user_id, people)
@@ -104,11 +104,12 @@ class _Loaded:
         self.placings: list[PlacingSheet] = _rows(PlacingSheet, PlacingSheet.judge_id, people)
         judging: list[Any] = [*self.panels, *self.sheets, *self.placings]
         judged = {row.contest_id for row in judging}
-        self.contest_events: dict[int, int] = dict(
-            db.session.execute(
+        self.contest_events: dict[int, int] = {
+            contest_id: event_id
+            for contest_id, event_id in db.session.execute(
                 select(Contest.id, Contest.event_id).where(Contest.id.in_(judged))
-            ).tuples()
-        )
+            )
+        }
 
     def person(self, user: User) -> rules.Person:
         def judged(rows: list[Any]) -> set[int]:
