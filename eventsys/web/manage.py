@@ -746,9 +746,11 @@ def person_unlock(user_id: int) -> Any:
     )
 
 
-@bp.route("/people/<int:user_id>/active/<any(off, on):state>", methods=["POST"])
+@bp.route("/people/<int:user_id>/active/<state>", methods=["POST"])
 def person_active(user_id: int, state: str) -> Any:
     """Switch an account off (signed out everywhere, no feed, no code) or on again (audited)."""
+    if state not in ("off", "on"):
+        abort(404)
     user = get_or_404(User, user_id)
     on = state == "on"
     return button_action(

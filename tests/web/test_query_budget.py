@@ -124,7 +124,10 @@ BUDGET: dict[str, int] = {
     "GET /manage/organisations/<int:organisation_id>/edit": 3,
     "GET /manage/organisations/new": 2,
     "GET /manage/people": 3,
-    "GET /manage/people/<int:user_id>": 4,  # with the desk: paused sign-in, unused code
+    # with the desk: paused sign-in, unused code; the file: entries (+ events, rooms), ended
+    # ones (+ events, rooms), groups, attendance, notices, records merged into this one
+    "GET /manage/people/<int:user_id>": 15,
+    "GET /manage/people/<int:user_id>/merge": 1,
     "GET /manage/people/<int:user_id>/record": 3,
     "GET /manage/people/<int:user_id>/reset-slip": 2,
     "GET /manage/people/new": 2,
