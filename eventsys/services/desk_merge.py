@@ -126,29 +126,20 @@ class _Loaded:
                 for m, r, size in self.members
                 if m.user_id == user.id
             ),
-            groups=tuple(
-                rules.Keyed(row.group_id, row.group_id)
-                for row in self.groups
-                if row.user_id == user.id
-            ),
-            attendance=tuple(
-                rules.Keyed(row.id, row.occurrence_id)
-                for row in self.attendance
-                if row.user_id == user.id
-            ),
-            invitations=tuple(
-                rules.Keyed(row.id, row.registration_id)
-                for row in self.invitations
-                if row.user_id == user.id
-            ),
-            referees=tuple(
-                rules.Keyed(row.id, row.tournament_id)
-                for row in self.referees
-                if row.user_id == user.id
-            ),
+            groups=_keyed(self.groups, user, lambda row: (row.group_id, row.group_id)),
+            attendance=_keyed(self.attendance, user, lambda row: (row.id, row.occurrence_id)),
+            invitations=_keyed(self.invitations, user, lambda row: (row.id, row.registration_id)),
+            referees=_keyed(self.referees, user, lambda row: (row.id, row.tournament_id)),
             judged_contests=tuple(sorted(contests)),
             judged_events=tuple(sorted(self.contest_events[c] for c in contests)),
         )
+
+
+def _keyed(
+    rows: list[Any], user: User, row_and_key: Callable[[Any], tuple[int, int]]
+) -> tuple[rules.Keyed, ...]:
+    """*user*'s rows among *rows*, each as its row id and the key it is unique by."""
+    return tuple(rules.Keyed(*row_and_key(row)) for row in rows if row.user_id == user.id)
 
 
 def plan_merge(kept: User, duplicate: User) -> rules.Plan:

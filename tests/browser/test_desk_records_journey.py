@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.browser.checks import check_page
-from tests.browser.world import ORGANIZER
+from tests.browser.world import ORGANIZER, new_member
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -18,25 +18,16 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
-def _member(live_server: Any) -> int:
-    from eventsys.extensions import db
-    from eventsys.services import accounts
-
-    with live_server.app.app_context():
-        user = accounts.create_user(
-            accounts.NewUser(
-                name="曾秀兰", login="zengxiulan", phone="13522223333", password="old-password-1"
-            ),
-            actor=None,
-        )
-        db.session.commit()
-        return user.id
-
-
 def test_the_desk_finds_a_member_by_initials_corrects_the_phone_and_switches_them_off(
     open_page: Callable[..., Page], expect: Any, live_server: Any
 ) -> None:
-    member = _member(live_server)
+    member = new_member(
+        live_server,
+        name="曾秀兰",
+        login="zengxiulan",
+        phone="13522223333",
+        password="old-password-1",
+    )
     desk = open_page("desktop", "zh-CN", ORGANIZER)
     desk.goto("/manage/people")
     desk.get_by_label("按姓名、拼音、首字母、电话或单位查找").fill("zxl")
