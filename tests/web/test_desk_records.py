@@ -28,7 +28,7 @@ from eventsys.models import (
     RegistrationMember,
     User,
 )
-from eventsys.services import accounts, desk
+from eventsys.services import accounts, desk, desk_merge
 from eventsys.services import attendance as attendance_service
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
@@ -355,3 +355,56 @@ def test_a_record_is_not_merged_into_itself_and_an_unknown_one_is_a_form_error(
     assert status == 422
     status, page = _post(staff, url, url, duplicate="")
     assert status == 422
+
+
+def test_merging_two_records_on_one_team_keeps_one_roster_row_with_the_captaincy(
+    app: Flask, make_user: Callable[..., int], make_venue: Callable[..., int]
+) -> None:
+    organizer_id = make_user(roles=("organizer",))
+    captain, mate, duplicate = make_user(), make_user(), make_user()
+    with app.app_context():
+        organizer = db.session.get(User, organizer_id)
+        start = utcnow() + timedelta(days=5)
+        event = event_service.create_event(
+            event_service.EventData(
+                kind="activity",
+                title="门球赛",
+                venue_id=make_venue(),
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                registration_mode="team",
+                roster_min=1,
+                roster_max=5,
+            ),
+            organizer=organizer,
+        )
+        event_service.set_status(event, "published", actor=organizer)
+        # The duplicate captains the team; the kept record (mate) is invited, and accepts.
+        team = registration_service.register_team(
+            event,
+            db.session.get(User, duplicate),
+            registration_service.TeamEntry(team_name="夕阳红", player_ids=(mate, captain)),
+            by=organizer,
+            now=utcnow(),
+        )
+        for invitation in registration_service.invitations_of(team):
+            registration_service.accept_invitation(
+                invitation.id, by=db.session.get(User, invitation.user_id), now=utcnow()
+            )
+        db.session.commit()
+        assert team.size == 3
+        desk_merge.merge_records(
+            db.session.get(User, mate),
+            db.session.get(User, duplicate),
+            actor=organizer,
+            now=utcnow(),
+        )
+        db.session.commit()
+        roster = db.session.execute(
+            select(RegistrationMember.user_id, RegistrationMember.role)
+            .where(RegistrationMember.registration_id == team.id)
+            .order_by(RegistrationMember.user_id)
+        ).all()
+        assert sorted(roster) == sorted([(captain, "player"), (mate, "captain")])
+        team = db.session.get(Registration, team.id)
+        assert (team.captain_id, team.size, team.status) == (mate, 2, "confirmed")

@@ -127,7 +127,7 @@ BUDGET: dict[str, int] = {
     # with the desk: paused sign-in, unused code; the file: entries (+ events, rooms), ended
     # ones (+ events, rooms), groups, attendance, notices, records merged into this one
     "GET /manage/people/<int:user_id>": 15,
-    "GET /manage/people/<int:user_id>/merge": 1,
+    "GET /manage/people/<int:user_id>/merge": 2,
     "GET /manage/people/<int:user_id>/record": 3,
     "GET /manage/people/<int:user_id>/reset-slip": 2,
     "GET /manage/people/new": 2,
@@ -215,6 +215,7 @@ SAME_SIZE = {
     "GET /manage/events/<int:event_id>/cancel",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
+    "GET /manage/people/<int:user_id>/merge",
     # The import's upload form and its template: the same whatever is on record.
     "GET /manage/people/import/",
     "GET /manage/people/import/template.xlsx",
