@@ -305,6 +305,10 @@ AUDIT_ACTION_LABELS = {
     "user.password": _l("changed the password"),
     "user.profile": _l("changed the personal details"),
     "user.roles": _l("changed the roles"),
+    "user.disable": _l("switched the account off"),
+    "user.enable": _l("switched the account on again"),
+    "user.merge": _l("merged a duplicate record into this one"),
+    "user.merged": _l("merged this record into another one"),
     "user.sign_out_everywhere": _l("signed out on every device"),
     "venue.save": _l("saved the room"),
 }
@@ -353,6 +357,9 @@ def audit_field_label(name: str) -> str:
         "skipped": pgettext("audit field", "Called off"),
         "member_number": pgettext("audit field", "Member number"),
         "groups": pgettext("audit field", "Interest groups"),
+        "active": pgettext("audit field", "Account switched on"),
+        "merged_into": pgettext("audit field", "Merged into record"),
+        "merged_from": pgettext("audit field", "Merged from record"),
     }
     return str(fields.get(name, name.replace("_", " ")))
 

@@ -51,9 +51,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # end through their LoginSession rows.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the desk merged this record into another record of the same person (it is then
+    # disabled; services.desk.merge_records moved what it held).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
+    merged_into: Mapped[User | None] = relationship(remote_side=[id])
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of *password* (scrypt unless configured otherwise)."""

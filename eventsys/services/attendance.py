@@ -64,7 +64,7 @@ def find_members(query: str, limit: int = 20) -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(person_matches(query))
+            .where(person_matches(query), User.active.is_(True))
             .options(selectinload(User.organisation))
             .order_by(User.name_pinyin)
             .limit(limit)

@@ -96,7 +96,7 @@ def issue_reset_code(person: User, *, actor: User, now: datetime) -> str:
             expires_at=now + CODE_VALID,
         )
     )
-    _sign_out_everywhere(person, now)
+    end_sessions(person, now)
     audit.record(
         actor,
         "user.reset_code",
@@ -108,7 +108,7 @@ def issue_reset_code(person: User, *, actor: User, now: datetime) -> str:
     return code
 
 
-def _sign_out_everywhere(person: User, now: datetime) -> None:
+def end_sessions(person: User, now: datetime) -> None:
     """End every signed-in device of *person* (the caller's audit record says why)."""
     db.session.execute(
         update(LoginSession)
@@ -161,7 +161,44 @@ def reset_password(
     person = accounts.complete_sign_in(attempt, True)
     db.session.delete(row)
     person.set_password(new_password)
-    _sign_out_everywhere(person, now)
+    end_sessions(person, now)
     audit.record(person, "user.password_reset", "user", person.id)
     db.session.flush()
     return person
+
+
+# ---- switching an account off and on ---------------------------------------------------------
+
+
+def set_active(person: User, active: bool, *, actor: User, now: datetime) -> bool:
+    """Switch *person*'s account off (or on again), audited; False if it already was.
+
+    Switched off, the account signs in nowhere: every signed-in device is signed out, its
+    calendar address is retired and any one-time code deleted, and it cannot be registered
+    for anything.
+    Switching it on again brings none of them back: the member signs in anew, and the desk
+    gives a new code if the password is forgotten."""
+    if person.active == active:
+        return False
+    if not active:
+        if person.id == actor.id:
+            raise EventsysError(_("You cannot switch off your own account."), field="active")
+        accounts.check_not_last_organizer(person)
+        end_sessions(person, now)
+        db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.user_id == person.id))
+        person.calendar_secret = None
+    elif person.merged_into_id is not None:
+        raise EventsysError(
+            _("This record was merged into another one and stays switched off."), field="active"
+        )
+    person.active = active
+    audit.record(
+        actor,
+        "user.enable" if active else "user.disable",
+        "user",
+        person.id,
+        before={"active": not active},
+        after={"active": active},
+    )
+    db.session.flush()
+    return True

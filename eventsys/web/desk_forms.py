@@ -27,6 +27,18 @@ class PersonRecordForm(NormalisingForm):
     submit = SubmitField(_l("Save the corrections"))
 
 
+class MergeForm(NormalisingForm):
+    duplicate = StringField(
+        _l("The other record: its login name, phone number or member number"),
+        validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "off"},
+    )
+    confirmed = BooleanField(
+        _l("I have checked that both records are the same person. Merge them.")
+    )
+    submit = SubmitField(_l("Show what the merge does"))
+
+
 class ResetCodeForm(NormalisingForm):
     checked = BooleanField(
         _l(

@@ -39,8 +39,7 @@ from eventsys.models import (
     User,
     Venue,
 )
-from eventsys.services import accounts, desk, places
-from eventsys.services import attendance as attendance_service
+from eventsys.services import accounts, desk, desk_merge, places
 from eventsys.services import audit_log as audit_log_service
 from eventsys.services import events as event_service
 from eventsys.services.accounts import queries as account_queries
@@ -51,7 +50,7 @@ from eventsys.services.registrations import queries as registration_queries
 from eventsys.timeutil import local_to_utc, to_local, utcnow
 from eventsys.web.actions import perform
 from eventsys.web.auth import organisation_choices
-from eventsys.web.desk_forms import PersonRecordForm, ResetCodeForm
+from eventsys.web.desk_forms import MergeForm, PersonRecordForm, ResetCodeForm
 from eventsys.web.forms import (
     ActionForm,
     CancelEventForm,
@@ -525,10 +524,11 @@ def group_member_remove(group_id: int, user_id: int) -> Any:
 @bp.route("/people")
 def people() -> Any:
     search = normalise(request.args.get("q", ""))[:64]
-    rows = account_queries.people(
-        attendance_service.person_matches(search) if search else None, limit=200
-    )
-    return render_template("manage/people.html", people=rows, q=search)
+    page = request.args.get("page", 1, type=int)
+    if not 0 < page <= 100_000:
+        abort(400)
+    found = account_queries.people_page(search, page=page)
+    return render_template("manage/people.html", found=found, people=found.people, q=search)
 
 
 def _role_choices() -> list[SelectChoice]:
@@ -571,7 +571,11 @@ def person(user_id: int) -> Any:
             return redirect(url_for("manage.person", user_id=user_id))
         user = get_or_404(User, user_id)
     return render_template(
-        "manage/person.html", person=user, form=form, desk=_desk_facts(user)
+        "manage/person.html",
+        person=user,
+        form=form,
+        desk=_desk_facts(user),
+        file=account_queries.member_file(user),
     ), _status(form)
 
 
@@ -664,6 +668,7 @@ def _desk_facts(user: User) -> dict[str, Any]:
         "paused_until": accounts.sign_in_paused_until(user, now=now),
         "code_expires_at": desk.active_code_expiry(user, now=now),
         "reset_form": ResetCodeForm(formdata=None),
+        "action_form": ActionForm(formdata=None),
     }
 
 
@@ -737,3 +742,49 @@ def person_unlock(user_id: int) -> Any:
         done=_("Sign-in is unlocked: the member can sign in again now."),
         back=url_for("manage.person", user_id=user_id),
     )
+
+
+@bp.route("/people/<int:user_id>/active/<state>", methods=["POST"])
+def person_active(user_id: int, state: str) -> Any:
+    """Switch an account off (signed out everywhere, no feed, no code) or on again (audited)."""
+    if state not in ("off", "on"):
+        abort(404)
+    user = get_or_404(User, user_id)
+    on = state == "on"
+    return button_action(
+        lambda: desk.set_active(user, on, actor=current_user, now=utcnow()),
+        done=_("The account is switched on again.")
+        if on
+        else _("The account is switched off: it is signed out everywhere."),
+        back=url_for("manage.person", user_id=user_id),
+    )
+
+
+@bp.route("/people/<int:user_id>/merge", methods=["GET", "POST"])
+@keeps_input
+def person_merge(user_id: int) -> Any:
+    """Merge another record of the same person into this one: first what it would do, then,
+    once confirmed, the merge (audited on both records)."""
+    user = get_or_404(User, user_id)
+    form = MergeForm()
+    other, plan = None, None
+    if form.validate_on_submit():
+        try:
+            other = desk_merge.find_duplicate(form.duplicate.data)
+            plan = desk_merge.plan_merge(user, other)  # a read: what the merge would do
+        except EventsysError as refusal:
+            _refused(form, refusal)
+            other, plan = None, None
+        if plan is not None and form.confirmed.data:
+            done = perform(
+                lambda: desk_merge.merge_records(user, other, actor=current_user, now=utcnow()),
+                form=form,
+            )
+            if done:
+                flash(_("The records are merged. The other record is switched off."), "success")
+                return redirect(url_for("manage.person", user_id=user_id))
+            user = get_or_404(User, user_id)
+            other, plan = None, None
+    return render_template(
+        "manage/person_merge.html", person=user, form=form, other=other, plan=plan
+    ), _status(form)

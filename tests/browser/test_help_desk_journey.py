@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.browser.checks import check_page
-from tests.browser.world import ORGANIZER
+from tests.browser.world import ORGANIZER, new_member
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -19,25 +19,16 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
-def _new_member(live_server: Any) -> int:
-    from eventsys.extensions import db
-    from eventsys.services import accounts
-
-    with live_server.app.app_context():
-        user = accounts.create_user(
-            accounts.NewUser(
-                name="郭秀兰", login="guoxiulan", phone="13611112222", password="old-password-1"
-            ),
-            actor=None,
-        )
-        db.session.commit()
-        return user.id
-
-
 def test_the_desk_gives_a_code_and_the_member_sets_a_new_password(
     open_page: Callable[..., Page], expect: Any, live_server: Any
 ) -> None:
-    member = _new_member(live_server)
+    member = new_member(
+        live_server,
+        name="郭秀兰",
+        login="guoxiulan",
+        phone="13611112222",
+        password="old-password-1",
+    )
     desk = open_page("desktop", "zh-CN", ORGANIZER)
     desk.goto(f"/manage/people/{member}")
     check_page(desk, lang="zh-CN", screenshot="desk-person-zh-desktop")

@@ -457,3 +457,13 @@ def _registrations_contests_tournaments(
     # Journey (e): a tournament with its teams and courts, not yet drawn.
     league = add("league", "ball_game", "门球联赛", "门球场", _at(today + timedelta(days=19), 8), 9)
     world.ids["league"] = _tournament(league, _teams(league, CUP_TEAMS[:4], "league"), organizer).id
+
+
+def new_member(live_server: Any, *, name: str, login: str, phone: str, password: str) -> int:
+    """Make a member's account through the service, as a desk journey starts with one."""
+    with live_server.app.app_context():
+        user = accounts.create_user(
+            accounts.NewUser(name=name, login=login, phone=phone, password=password), actor=None
+        )
+        db.session.commit()
+        return user.id

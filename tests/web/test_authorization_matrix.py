@@ -107,6 +107,8 @@ ACCESS: dict[str, str] = {
     "manage.organisations": "organizer",
     "manage.people": "organizer",
     "manage.person": "organizer",
+    "manage.person_active": "organizer",
+    "manage.person_merge": "organizer",
     "manage.person_new": "organizer",
     "manage.person_record": "organizer",
     "manage.person_reset_code": "organizer",
@@ -170,6 +172,7 @@ FIXED = {
     "fmt": "csv",
     "answer": "accept",
     "invitation_id": 1,
+    "state": "on",  # switching an account on that is on: changes nothing for the other roles
 }
 ROLES = ("anonymous", "owner", "stranger", "judge", "outside_judge", "organizer")
 DENIED = (403, 404)

@@ -63,6 +63,8 @@ POST_ENDPOINTS = (
     "manage.occurrence_skip",
     "manage.organisation_form",
     "manage.person",
+    "manage.person_active",
+    "manage.person_merge",
     "manage.person_new",
     "manage.person_record",
     "manage.person_reset_code",

@@ -138,7 +138,10 @@ BUDGET: dict[str, int] = {
     "GET /manage/organisations/<int:organisation_id>/edit": 3,
     "GET /manage/organisations/new": 2,
     "GET /manage/people": 3,
-    "GET /manage/people/<int:user_id>": 4,  # with the desk: paused sign-in, unused code
+    # with the desk: paused sign-in, unused code; the file: entries (+ events, rooms), ended
+    # ones (+ events, rooms), groups, attendance, notices, records merged into this one
+    "GET /manage/people/<int:user_id>": 15,
+    "GET /manage/people/<int:user_id>/merge": 2,
     "GET /manage/people/<int:user_id>/record": 3,
     "GET /manage/people/<int:user_id>/reset-slip": 2,
     "GET /manage/people/new": 2,
@@ -228,6 +231,7 @@ SAME_SIZE = {
     "GET /manage/people/<int:user_id>/reset-slip",
     # The same certificate photo.
     "GET /honours/<int:honour_id>/photo",
+    "GET /manage/people/<int:user_id>/merge",
     # The import's upload form and its template: the same whatever is on record.
     "GET /manage/people/import/",
     "GET /manage/people/import/template.xlsx",

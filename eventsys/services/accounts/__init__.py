@@ -353,8 +353,13 @@ def complete_sign_in(attempt: SignInAttempt, ok: bool) -> User:
     for this person (its delays included); the address's and the person's counts of the
     other failures stay."""
     user = db.session.get(User, attempt.user_id) if attempt.user_id is not None else None
-    if not ok or user is None or not user.active:
+    if not ok or user is None:
         raise EventsysError(_("The login name or password is not right. Please try again."))
+    if not user.active:
+        # Said only to someone who knows the password: it tells nothing to a guesser.
+        raise EventsysError(
+            _("This account is switched off. Please call the centre, we will help you.")
+        )
     for row in _locked_rows(list(attempt.keys)):
         # Any wait on these keys was set by this very try (a key already waiting refuses it).
         row.blocked_until = None
@@ -454,12 +459,29 @@ def set_roles(user: User, roles: tuple[str, ...], *, actor: User) -> None:
         raise EventsysError(_("Choose at least one known role."), field="roles")
     if user.id == actor.id and "organizer" not in roles:
         raise EventsysError(_("You cannot remove your own organizer role."), field="roles")
+    if "organizer" not in roles:
+        check_not_last_organizer(user, field="roles")
     before = {"roles": list(user.roles)}
     user.is_organizer = "organizer" in roles
     user.is_judge = "judge" in roles
     user.is_participant = "participant" in roles
     audit.record(actor, "user.roles", "user", user.id, before=before, after={"roles": list(roles)})
     db.session.flush()
+
+
+def check_not_last_organizer(user: User, *, field: str = "active") -> None:
+    """Refuse to take away the last active organizer (nobody could manage the centre then)."""
+    if not (user.is_organizer and user.active):
+        return
+    others = db.session.scalar(
+        select(func.count()).where(
+            User.is_organizer.is_(True), User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise EventsysError(
+            _("This is the last organizer: make someone else an organizer first."), field=field
+        )
 
 
 # ---- signed-in devices --------------------------------------------------------------------------

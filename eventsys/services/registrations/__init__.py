@@ -146,6 +146,8 @@ def register(
     if event.registration_mode != "individual":
         raise EventsysError(_("This event takes team entries: register a team instead."))
     _check_entry_texts(event, title, text)
+    if not person.active:
+        raise EventsysError(_("This member's account is switched off."))
     if _already_registered(event.id, [person.id]) is not None:
         raise Conflict(_("%(name)s is already registered for this event.", name=person.name))
     contest_rules.check_not_judging(event, [person.id], field=None)
@@ -228,7 +230,9 @@ def register_team(
             _("A team may have at most %(count)d substitutes.", count=event.substitutes_max),
             field="substitutes",
         )
-    known = set(db.session.scalars(select(User.id).where(User.id.in_(everyone))))
+    known = set(
+        db.session.scalars(select(User.id).where(User.id.in_(everyone), User.active.is_(True)))
+    )
     if known != set(everyone):
         raise NotFound(_("Some people on the roster are not members."), field="players")
     name = entry.team_name.strip()
