@@ -3,7 +3,7 @@ one pending per member and group), the honours board (honour), the group an even
 (event.group_id) and the group a notice is about (notice.group_id).
 
 Revision ID: 0009g
-Revises: 0008t
+Revises: 0009a
 Create Date: 2026-12-04 19:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009g'
-down_revision = '0008t'
+down_revision = '0009a'
 branch_labels = None
 depends_on = None
 
