@@ -6,9 +6,10 @@ An individual registration is an entry with one member, so capacity, waiting lis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -189,9 +190,7 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("occurrence_id", "user_id", name="uq_attendance_occurrence_user"),
         Index("ix_attendance_event_at", "event_id", "checked_in_at"),
         # A walk-in guest without an account is a name and a phone number instead of a person.
-        CheckConstraint(
-            "(user_id IS NULL) <> (guest_name IS NULL)", name="member_or_guest"
-        ),
+        CheckConstraint("(user_id IS NULL) <> (guest_name IS NULL)", name="member_or_guest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -239,6 +238,9 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the sentence names besides the event (eventsys.services.notices.sentence): a
+    # sitting's old and new time, a reason, a team-mate, staff's own words, a group's name.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     event: Mapped[Event | None] = relationship()
 

@@ -25,8 +25,8 @@ from eventsys.models import (
     User,
     Venue,
 )
-from eventsys.services import audit
-from eventsys.timeutil import LOCAL_TZ, to_local
+from eventsys.services import audit, notices
+from eventsys.timeutil import LOCAL_TZ, to_local, utcnow
 
 EVENT_FIELDS = (
     "kind",
@@ -322,9 +322,7 @@ def update_event(
     if schedule_changed:
         venue = lock_venue(data.venue_id)
         sittings = _sittings(data)
-        taken = _check_clashes(
-            venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes
-        )
+        taken = _check_clashes(venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes)
     _apply(event, data)
     if schedule_changed:
         _replace_occurrences(event, sittings, keep_changes=True, room_taken=taken)
@@ -334,11 +332,15 @@ def update_event(
         # A raised capacity, approval switched off or places counted per entry may free places:
         # they go to the waiting list, in order, in this transaction (before any newcomer).
         from eventsys.services import registrations as registration_service
-        from eventsys.timeutil import utcnow
 
         registration_service.promote(
             registration_service.lock_event(event.id), now=utcnow(), by=actor
         )
+    moved = (
+        before["starts_at"] != event.starts_at.isoformat() or before["venue_id"] != event.venue_id
+    )
+    if schedule_changed and moved and event.status == "published":
+        notices.notify_registrants(event, "event_moved", now=utcnow(), params={"room": venue.name})
     audit.record(
         actor,
         "event.update",
@@ -432,7 +434,6 @@ def set_status(
             update(Occurrence).where(Occurrence.event_id == event.id).values(blocks_venue=False)
         )
         from eventsys.services.registrations import notify_event_cancelled
-        from eventsys.timeutil import utcnow
 
         event.cancelled_at = now or utcnow()
         event.cancel_reason = (reason or "").strip() or None
@@ -457,11 +458,20 @@ def skip_occurrence(
         _check_clashes(
             venue, [Sitting(occurrence.starts_at, occurrence.ends_at)], ignore_event=event.id
         )
+    was_skipped = occurrence.skipped
     occurrence.skipped = skip
     occurrence.blocks_venue = not skip
     occurrence.skip_reason = ((reason or "").strip()[:200] or None) if skip else None
     event.sequence += 1
     _flush_bookings()
+    if event.status == "published" and skip != was_skipped:
+        notices.notify_registrants(
+            event,
+            "sitting_skipped" if skip else "sitting_restored",
+            now=utcnow(),
+            params={"at": notices.moment(occurrence.starts_at)}
+            | ({"reason": occurrence.skip_reason} if occurrence.skip_reason else {}),
+        )
     audit.record(
         actor,
         "occurrence.skip" if skip else "occurrence.restore",
@@ -495,9 +505,17 @@ def move_occurrence(
         "starts_at": occurrence.starts_at.isoformat(),
         "ends_at": occurrence.ends_at.isoformat(),
     }
+    old_start = occurrence.starts_at
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     event.sequence += 1
     _flush_bookings()
+    if event.status == "published" and starts_at != old_start:
+        notices.notify_registrants(
+            event,
+            "sitting_moved",
+            now=utcnow(),
+            params={"from": notices.moment(old_start), "at": notices.moment(starts_at)},
+        )
     audit.record(
         actor,
         "occurrence.move",
