@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, union
 
 from eventsys import versions
 from eventsys.domain.places import ACTIVE_STATUSES
@@ -70,7 +70,7 @@ def notify(
         db.session.execute(insert(Notice), rows)
         return len(people)
     written = db.session.execute(insert(Notice).returning(Notice.user_id, Notice.id), rows)
-    _queue_sms(dict(written.tuples().all()), kind, event, values, now=now)
+    _queue_sms({user_id: notice_id for user_id, notice_id in written}, kind, event, values, now=now)
     return len(people)
 
 
@@ -147,14 +147,16 @@ def moment(value: datetime) -> str:
 
 
 def registrant_ids(event_id: int, statuses: Sequence[str] = ACTIVE_STATUSES) -> list[int]:
-    """Everyone on a registration of the event in one of *statuses* (one statement)."""
-    return list(
-        db.session.scalars(
-            select(RegistrationMember.user_id)
-            .join(Registration, Registration.id == RegistrationMember.registration_id)
-            .where(Registration.event_id == event_id, Registration.status.in_(statuses))
-        )
+    """Everyone on a registration of the event in one of *statuses*, and its captain (one
+    statement)."""
+    held = (Registration.event_id == event_id, Registration.status.in_(statuses))
+    members = (
+        select(RegistrationMember.user_id)
+        .join(Registration, Registration.id == RegistrationMember.registration_id)
+        .where(*held)
     )
+    captains = select(Registration.captain_id).where(*held)
+    return list(db.session.scalars(union(members, captains)))
 
 
 def notify_registrants(

@@ -201,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
         desk_import,
         manage,
         me,
+        notices,
         public,
         registrations,
         streams,
@@ -213,3 +214,4 @@ def register_blueprints(app: Flask) -> None:
     for module in (*blueprints, streams):
         app.register_blueprint(module.bp)
     app.register_blueprint(desk_import.bp)
+    app.register_blueprint(notices.bp)

@@ -119,6 +119,8 @@ BUDGET: dict[str, int] = {
     "GET /manage/events/new": 2,
     "GET /manage/groups": 5,
     "GET /manage/groups/<int:group_id>": 5,
+    "GET /manage/groups/<int:group_id>/notice": 2,
+    "GET /manage/events/<int:event_id>/notice": 2,
     "GET /manage/groups/new": 3,
     "GET /manage/organisations": 4,
     "GET /manage/organisations/<int:organisation_id>/edit": 3,
@@ -210,6 +212,8 @@ SAME_SIZE = {
     "GET /forgot-password",
     "GET /login",
     "GET /manage/events/<int:event_id>/cancel",
+    "GET /manage/events/<int:event_id>/notice",
+    "GET /manage/groups/<int:group_id>/notice",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
     # The import's upload form and its template: the same whatever is on record.
