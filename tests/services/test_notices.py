@@ -43,6 +43,15 @@ def sentences(user: User) -> list[str]:
 
 
 @pytest.fixture
+def registered(make_open_event, people):  # type: ignore[no-untyped-def]
+    """An open event with one member registered: (event, member, its organizer)."""
+    event = make_open_event()
+    (member,) = people(1)
+    service.register(event, member, by=member, now=OPEN)
+    return event, member, db.session.get(User, event.organizer_id)
+
+
+@pytest.fixture
 def sms(ctx: Flask) -> Iterator[None]:
     """The gateway configured for one test (the worker is not run: nothing is sent)."""
     ctx.config["SMS_URL"] = "http://127.0.0.1:9/sms"
@@ -79,13 +88,8 @@ def test_a_notice_raises_the_persons_version_so_their_cached_pages_are_rebuilt( 
     assert after[versions.person(a.id)] == before[versions.person(a.id)] + 1
 
 
-def test_moving_and_skipping_a_sitting_tell_the_registrants_when(  # type: ignore[no-untyped-def]
-    make_open_event, people
-) -> None:
-    event = make_open_event()
-    (a,) = people(1)
-    service.register(event, a, by=a, now=OPEN)
-    organizer = db.session.get(User, event.organizer_id)
+def test_moving_and_skipping_a_sitting_tell_the_registrants_when(registered) -> None:  # type: ignore[no-untyped-def]
+    event, a, organizer = registered
     (sitting,) = event.occurrences
     event_service.move_occurrence(sitting, at(11, 15), at(11, 17), actor=organizer)
     event_service.skip_occurrence(sitting, True, actor=organizer, reason="节日")
@@ -98,13 +102,8 @@ def test_moving_and_skipping_a_sitting_tell_the_registrants_when(  # type: ignor
     ]
 
 
-def test_changing_an_events_time_tells_the_registrants_the_new_time_and_room(  # type: ignore[no-untyped-def]
-    make_open_event, people
-) -> None:
-    event = make_open_event()
-    (a,) = people(1)
-    service.register(event, a, by=a, now=OPEN)
-    organizer = db.session.get(User, event.organizer_id)
+def test_changing_an_events_time_tells_the_registrants_the_new_time_and_room(registered) -> None:  # type: ignore[no-untyped-def]
+    event, a, organizer = registered
     data = event_service.EventData(
         kind=event.kind,
         title=event.title,
@@ -224,11 +223,8 @@ def test_staff_write_to_a_groups_members(make_open_event, people) -> None:  # ty
     assert sentences(a) == ["To the members of 金秋艺术团: 周三排练改到下午"]
 
 
-def test_a_notice_too_long_blank_or_from_a_member_is_refused(make_open_event, people) -> None:  # type: ignore[no-untyped-def]
-    event = make_open_event()
-    (a,) = people(1)
-    service.register(event, a, by=a, now=OPEN)
-    organizer = db.session.get(User, event.organizer_id)
+def test_a_notice_too_long_blank_or_from_a_member_is_refused(registered) -> None:  # type: ignore[no-untyped-def]
+    event, a, organizer = registered
     with pytest.raises(EventsysError, match="300") as long:
         notices.send_message("长" * 301, by=organizer, now=LATER, event=event)
     assert long.value.field == "text"
