@@ -26,22 +26,32 @@ def upgrade():
             sa.Column('sms_opt_out', sa.Boolean(), nullable=False, server_default=sa.false())
         )
 
-    op.create_table('outbound_message',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('notice_id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=8), nullable=False),
-    sa.Column('to', sa.String(length=20), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
-    sa.Column('last_error', sa.String(length=300), nullable=True),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("channel IN ('sms')", name=op.f('ck_outbound_message_channel_known')),
-    sa.CheckConstraint("status IN ('queued', 'sent', 'failed')", name=op.f('ck_outbound_message_status_known')),
-    sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], name=op.f('fk_outbound_message_notice_id_notice'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_message'))
+    # One text message of one notice: what goes where, its tries, and when it went.
+    op.create_table(
+        'outbound_message',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column(
+            'notice_id',
+            sa.Integer(),
+            sa.ForeignKey(
+                'notice.id', name=op.f('fk_outbound_message_notice_id_notice'), ondelete='CASCADE'
+            ),
+            nullable=False,
+        ),
+        sa.Column('channel', sa.String(length=8), nullable=False),  # CHANNELS: sms
+        sa.Column('to', sa.String(length=20), nullable=False),  # the member's phone
+        sa.Column('text', sa.Text(), nullable=False),  # in the member's language
+        sa.Column('status', sa.String(length=8), nullable=False),  # queued, sent, failed
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('next_attempt_at', sa.DateTime(), nullable=False),  # domain.backoff
+        sa.Column('last_error', sa.String(length=300), nullable=True),
+        sa.Column('sent_at', sa.DateTime(), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.CheckConstraint("channel IN ('sms')", name=op.f('ck_outbound_message_channel_known')),
+        sa.CheckConstraint(
+            "status IN ('queued', 'sent', 'failed')", name=op.f('ck_outbound_message_status_known')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_message')),
     )
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.create_index('ix_outbound_message_due', ['status', 'next_attempt_at'], unique=False)
