@@ -183,3 +183,40 @@ def test_without_a_gateway_the_worker_says_so(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["send-messages", "--once"])
     assert result.exit_code != 0
     assert "EVENTSYS_SMS_URL is not set" in result.output
+
+
+def test_two_workers_on_postgresql_never_send_a_message_twice(
+    app: Flask, gateway: Gateway, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> None:
+    """Each row is claimed FOR UPDATE SKIP LOCKED and its lock held until it is marked."""
+    from eventsys.cli import send_due_messages
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite runs one worker only (README, Notices): there is nothing to race")
+    event_id = make_event(title="门球友谊赛")
+    members = [make_user(phone=f"139001390{n:02d}") for n in range(30)]
+    with app.app_context():
+        notices.notify(
+            members, "sitting_skipped", now=utcnow(), event=db.session.get(Event, event_id)
+        )
+        db.session.commit()
+    gateway.delay = 0.02
+    counts: list[dict[str, int]] = []
+
+    def worker() -> None:
+        with app.app_context():
+            counts.append(send_due_messages(app))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(c["sent"] for c in counts) == 30
+    assert sorted(body["to"] for body in gateway.received) == sorted(
+        f"139001390{n:02d}" for n in range(30)
+    )
+    with app.app_context():
+        rows = db.session.scalars(select(OutboundMessage)).all()
+        assert {(row.status, row.attempts) for row in rows} == {("sent", 1)}
