@@ -190,7 +190,9 @@ class Attendance(db.Model):  # type: ignore[name-defined,misc]
         UniqueConstraint("occurrence_id", "user_id", name="uq_attendance_occurrence_user"),
         Index("ix_attendance_event_at", "event_id", "checked_in_at"),
         # A walk-in guest without an account is a name and a phone number instead of a person.
-        CheckConstraint("(user_id IS NULL) <> (guest_name IS NULL)", name="member_or_guest"),
+        CheckConstraint(
+            "(user_id IS NULL) <> (guest_name IS NULL)", name="member_or_guest"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

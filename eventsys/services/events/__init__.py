@@ -322,7 +322,9 @@ def update_event(
     if schedule_changed:
         venue = lock_venue(data.venue_id)
         sittings = _sittings(data)
-        taken = _check_clashes(venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes)
+        taken = _check_clashes(
+            venue, sittings, ignore_event=event.id, skip_clashes=skip_clashes
+        )
     _apply(event, data)
     if schedule_changed:
         _replace_occurrences(event, sittings, keep_changes=True, room_taken=taken)
