@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, union
+from sqlalchemy import insert, select, union, update
 
 from eventsys import versions
 from eventsys.domain.places import ACTIVE_STATUSES
@@ -72,6 +72,26 @@ def notify(
     written = db.session.execute(insert(Notice).returning(Notice.user_id, Notice.id), rows)
     _queue_sms({user_id: notice_id for user_id, notice_id in written}, kind, event, values, now=now)
     return len(people)
+
+
+def settle(user_ids: Iterable[int], kind: str, *, event_id: int, now: datetime) -> None:
+    """Mark as read the unread notices of *kind* about the event that *user_ids* have dealt
+    with otherwise (an invitation answered or withdrawn), in one statement."""
+    people = sorted(set(user_ids))
+    if not people:
+        return
+    db.session.execute(
+        update(Notice)
+        .where(
+            Notice.user_id.in_(people),
+            Notice.kind == kind,
+            Notice.event_id == event_id,
+            Notice.seen_at.is_(None),
+        )
+        .values(seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    versions.touch(db.session, *(versions.person(user_id) for user_id in people))
 
 
 def _queue_sms(

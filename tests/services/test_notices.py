@@ -145,6 +145,12 @@ def test_a_named_team_mate_is_told_who_named_them(make_open_event, people) -> No
     assert told("invited") == [mate.id]
     (sentence,) = sentences(mate)
     assert captain.name in sentence and "银发队" in sentence and "舞蹈排练" in sentence
+    # Answered, the invitation's notice is read: it no longer counts or shows.
+    (invitation,) = service.open_invitations(mate)
+    service.accept_invitation(invitation.id, by=mate, now=LATER)
+    db.session.commit()
+    seen = db.session.scalars(select(Notice.seen_at).where(Notice.user_id == mate.id)).all()
+    assert seen == [LATER]
 
 
 def test_published_results_tell_the_contestants(ctx: Flask, make_event, make_user) -> None:  # type: ignore[no-untyped-def]

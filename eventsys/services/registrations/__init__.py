@@ -659,6 +659,7 @@ def accept_invitation(invitation_id: int, *, by: User, now: datetime) -> Registr
     registration.version += 1
     db.session.delete(invitation)
     _flush_members()
+    notices.settle([by.id], "invited", event_id=event.id, now=now)
     audit.record(
         by,
         "registration.member.accept",
@@ -677,6 +678,7 @@ def decline_invitation(invitation_id: int, *, by: User, now: datetime) -> list[R
     _shrink(registration, event, now=now)
     db.session.delete(invitation)
     db.session.flush()
+    notices.settle([by.id], "invited", event_id=event.id, now=now)
     audit.record(
         by,
         "registration.member.decline",
@@ -734,6 +736,7 @@ def _withdraw_invitations(
         _shrink(invitation.registration, event, now=now)
         db.session.delete(invitation)
     db.session.flush()
+    notices.settle([i.user_id for i in invitations], "invited", event_id=event.id, now=now)
     promote(event, now=now, by=by)
 
 
