@@ -51,6 +51,24 @@ def register_commands(app: Flask) -> None:
         for login, password in passwords.items():
             click.echo(f"  {login:12} {password}")
 
+    @app.cli.command("send-messages")
+    @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+    def send_messages(once: bool) -> None:
+        """Send the queued text messages (SMS) through EVENTSYS_SMS_URL, with retries."""
+        import time
+
+        if not app.config.get("SMS_URL"):
+            raise click.ClickException(
+                "EVENTSYS_SMS_URL is not set: notices stay in the app and nothing is queued."
+            )
+        while True:
+            counts = send_due_messages(app)
+            if once or any(counts.values()):
+                click.echo("sent {sent}, to try again {queued}, given up {failed}".format(**counts))
+            if once:
+                return
+            time.sleep(float(app.config["SMS_POLL_SECONDS"]))
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
     def backup_command(path: str) -> None:
@@ -88,3 +106,39 @@ def register_commands(app: Flask) -> None:
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Database restored from {path} (schema revision {revision}).")
+
+
+def send_due_messages(app: Flask) -> dict[str, int]:
+    """Send every message due now, each in its own unit of work (claim, send, mark, commit:
+    eventsys.services.outbound explains why a message is never sent twice); return how many
+    were sent, left for a later try, or given up. Run inside *app*'s context."""
+    from eventsys.database import write_intent
+    from eventsys.services import outbound
+    from eventsys.timeutil import utcnow
+
+    postgresql = db.engine.dialect.name == "postgresql"
+    started = utcnow()
+    handled: set[int] = set()
+    counts = {"sent": 0, "queued": 0, "failed": 0}
+    while True:
+        # SQLite: read the due row without the write lock and end that read before sending,
+        # so that no page waits for the gateway (one worker only on SQLite).
+        token = None if postgresql else write_intent.set(False)
+        try:
+            due = outbound.claim(started, skip=handled)
+        finally:
+            if token is not None:
+                db.session.rollback()
+                write_intent.reset(token)
+        if due is None:
+            db.session.rollback()
+            return counts
+        handled.add(due.id)
+        try:
+            error = outbound.deliver(due, app.config)
+            status = outbound.record(due, error, now=utcnow(), config=app.config)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        counts[status] += 1

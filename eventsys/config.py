@@ -87,6 +87,17 @@ class Defaults:
     # Set to https://… behind a TLS proxy so that feed addresses are built with it.
     CALENDAR_BASE_URL: str | None = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Text messages (eventsys.services.outbound): notices go out by SMS through an HTTP
+    # gateway at SMS_URL (EVENTSYS_SMS_URL; JSON POST {"to", "text"}, any 2xx is sent);
+    # without it notices stay in the app. `flask --app wsgi send-messages` sends the queue,
+    # trying again after SMS_FIRST_RETRY_SECONDS, doubling up to SMS_MAX_RETRY_SECONDS, at most
+    # SMS_MAX_ATTEMPTS times; a gateway that does not answer in SMS_TIMEOUT_SECONDS has failed.
+    SMS_URL: str | None = None
+    SMS_TIMEOUT_SECONDS = 5.0
+    SMS_MAX_ATTEMPTS = 6
+    SMS_FIRST_RETRY_SECONDS = 60
+    SMS_MAX_RETRY_SECONDS = 3600
+    SMS_POLL_SECONDS = 5.0
 
 
 def load_or_create_secret(instance_path: str) -> str:

@@ -272,6 +272,7 @@ AUDIT_ACTION_LABELS = {
     "group.member.remove": _l("removed a member from the group"),
     "group.save": _l("saved the group"),
     "member.import": _l("imported members from a spreadsheet"),
+    "notice.send": _l("sent a notice"),
     "match.clear": _l("cleared the match result"),
     "match.correct": _l("corrected the match result"),
     "match.result": _l("entered the match result"),
@@ -310,6 +311,7 @@ AUDIT_ACTION_LABELS = {
     "user.merge": _l("merged a duplicate record into this one"),
     "user.merged": _l("merged this record into another one"),
     "user.sign_out_everywhere": _l("signed out on every device"),
+    "user.sms_opt_out": _l("changed whether notices come by text message"),
     "venue.save": _l("saved the room"),
 }
 AUDIT_OBJECT_LABELS = {
@@ -374,3 +376,71 @@ def audit_value_label(name: str, value: object) -> str:
     if name == "kind":
         return event_kind_label(text)
     return text
+
+
+# ---- notices: what a member reads on their page (and by SMS), one sentence per kind ----------
+#
+# Written by eventsys.services.notices.notify; the values are made by notices.sentence: title,
+# when (the event's or the sitting's time), from (a sitting's old time), room, reason, name and
+# team (who named whom), text (staff's own words), group. A new kind adds its sentence here.
+
+NOTICE_SENTENCES = {
+    "promoted": _l("A place became free: you are now registered for “%(title)s” (%(when)s)."),
+    "event_cancelled": _l("“%(title)s” (%(when)s) is cancelled and will not take place."),
+    "event_moved": _l("“%(title)s” has changed: it now starts %(when)s in %(room)s."),
+    "sitting_moved": _l("The sitting of “%(title)s” on %(from)s is moved to %(when)s."),
+    "sitting_skipped": _l("The sitting of “%(title)s” on %(when)s is called off."),
+    "sitting_restored": _l("The sitting of “%(title)s” on %(when)s takes place after all."),
+    "approved": _l("Your registration for “%(title)s” (%(when)s) is approved."),
+    "rejected": _l("Your registration for “%(title)s” (%(when)s) was not accepted."),
+    "invited": _l(
+        "%(name)s has named you on the team “%(team)s” for “%(title)s”. Please accept or "
+        "decline under My registrations."
+    ),
+    "team_changed": _l("Your team for “%(title)s” has changed: a team-mate declined or left."),
+    "results_published": _l("The results of “%(title)s” are published."),
+    "tournament_finished": _l("“%(title)s” is finished: the final results are on its page."),
+    "message": _l("About “%(title)s”: %(text)s"),
+    "message_group": _l("To the members of %(group)s: %(text)s"),
+    "group_join_accepted": _l("Welcome: you are now a member of “%(group)s”."),
+    "group_join_refused": _l(
+        "Your request to join “%(group)s” was not accepted. Please ask its leader or call the "
+        "centre."
+    ),
+}
+NOTICE_REASON = _l("Reason: %(reason)s")
+NOTICE_UNKNOWN = _l("A notice about “%(title)s”.")
+# How a notice is shown: good news, a change to look at, or plain information.
+NOTICE_TONES = {
+    "promoted": "success",
+    "approved": "success",
+    "sitting_restored": "success",
+    "results_published": "success",
+    "tournament_finished": "success",
+    "group_join_accepted": "success",
+    "group_join_refused": "warning",
+    "event_cancelled": "warning",
+    "event_moved": "warning",
+    "sitting_moved": "warning",
+    "sitting_skipped": "warning",
+    "rejected": "warning",
+    "team_changed": "warning",
+}
+
+
+class _Blank(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def notice_sentence(kind: str, values: dict[str, object]) -> str:
+    """Return the sentence of a notice of *kind* with *values* filled in (a missing value reads
+    as nothing; a reason, when given, follows the sentence)."""
+    text = str(NOTICE_SENTENCES.get(kind, NOTICE_UNKNOWN)) % _Blank(values)
+    if values.get("reason"):
+        text = f"{text} {str(NOTICE_REASON) % _Blank(values)}"
+    return text
+
+
+def notice_tone(kind: str) -> str:
+    return NOTICE_TONES.get(kind, "info")

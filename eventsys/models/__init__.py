@@ -2,6 +2,7 @@
 
 from eventsys.models import contests as _contests  # noqa: F401  (tables of judged contests)
 from eventsys.models import imports as _imports  # noqa: F401  (member import uploads)
+from eventsys.models import notices as _notices  # noqa: F401  (outbound messages)
 from eventsys.models import tournaments as _tournaments  # noqa: F401  (tables of tournaments)
 from eventsys.models import versions as _versions  # noqa: F401  (aggregate versions)
 from eventsys.models.audit import AuditRecord

@@ -6,9 +6,10 @@ An individual registration is an entry with one member, so capacity, waiting lis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -240,6 +241,9 @@ class Notice(db.Model):  # type: ignore[name-defined,misc]
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the sentence names besides the event (eventsys.services.notices.sentence): a
+    # sitting's old and new time, a reason, a team-mate, staff's own words, a group's name.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     event: Mapped[Event | None] = relationship()
     group: Mapped[Group | None] = relationship()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # No text messages (SMS) for this member: their notices stay on their page only.
+    sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -75,6 +77,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         """Make this object stand for the signed-in device *login_session_id*."""
         self.__dict__["_login_session_id"] = login_session_id
         self.__dict__["_login_token"] = f"{login_session_id}:{key}"
+
+    def attach_unread_notices(self, count: int) -> None:
+        """Note how many notices this person has not read (read with them on each request)."""
+        self.__dict__["_unread_notices"] = count
+
+    @property
+    def unread_notices(self) -> int:
+        """The unread notices counted when this person was loaded for the request."""
+        return int(self.__dict__.get("_unread_notices", 0))
 
     @property
     def login_session_id(self) -> int | None:

@@ -37,7 +37,7 @@ from eventsys.models.contests import (
     PrizeTier,
     ScoreSheet,
 )
-from eventsys.services import audit, standings
+from eventsys.services import audit, notices, standings
 from eventsys.services.contests import PLAIN_RULES, entries, redraw_blind_codes
 from eventsys.timeutil import utcnow
 
@@ -447,6 +447,9 @@ def publish(contest: Contest, *, actor: User) -> ContestResults:
         )
     if results.problem:
         raise EventsysError(results.problem)
+    notices.notify_registrants(
+        contest.event, "results_published", now=contest.published_at, statuses=("confirmed",)
+    )
     audit.record(
         actor,
         "contest.publish",

@@ -21,9 +21,9 @@ from eventsys.domain.sports import checks as sports
 from eventsys.domain.standings import PROGRESSION_CRITERIA
 from eventsys.errors import Conflict, EventsysError, Forbidden
 from eventsys.extensions import db
-from eventsys.models import User
+from eventsys.models import Event, User
 from eventsys.models.tournaments import Tournament, TournamentMatch, TournamentPool
-from eventsys.services import audit
+from eventsys.services import audit, notices
 from eventsys.services.tournament_messages import refusal
 from eventsys.services.tournament_standings import final_order, pool_table
 from eventsys.services.tournaments import (
@@ -219,6 +219,12 @@ def record_result(
             after={**audit.snapshot(match, RESULT_FIELDS), "reason": reason.strip() or None},
         )
     db.session.flush()
+    if not correcting and all(other.is_decided for other in rows.values()):
+        event = db.session.get(Event, tournament.event_id)
+        assert event is not None
+        notices.notify_registrants(
+            event, "tournament_finished", now=match.result_at, statuses=("confirmed",)
+        )
     return ResultOutcome(
         match=match,
         cleared=[rows[cleared] for cleared in outcome.cleared],

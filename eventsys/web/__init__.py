@@ -100,6 +100,10 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["registration_status"] = labels.registration_status_label
     app.jinja_env.filters["member_role"] = labels.member_role_label
     app.jinja_env.filters["skating_tie"] = labels.skating_tie_label
+    from eventsys.services import notices
+
+    app.jinja_env.filters["notice_sentence"] = notices.sentence_of
+    app.jinja_env.filters["notice_tone"] = labels.notice_tone
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -198,6 +202,7 @@ def register_blueprints(app: Flask) -> None:
         groups,
         manage,
         me,
+        notices,
         public,
         registrations,
         streams,
@@ -211,3 +216,4 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(desk_import.bp)
     app.register_blueprint(groups.bp)
+    app.register_blueprint(notices.bp)

@@ -421,7 +421,17 @@ def _visitor() -> tuple[Any, ...] | None:
         return None
     # What pages show of the visitor themselves: their name and what their roles open.
     user = current_user
-    return (user.id, user.name, user.roles, user.language, user.organisation_id)
+    # The unread count in every page's header (read with the person: no statement more); a
+    # new notice raises person:<id> as well, but a notice gone without the app (an event
+    # deleted) changes the count only.
+    return (
+        user.id,
+        user.name,
+        user.roles,
+        user.language,
+        user.organisation_id,
+        user.unread_notices,
+    )
 
 
 def _locale(visitor: tuple[Any, ...] | None) -> str:

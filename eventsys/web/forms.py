@@ -455,6 +455,16 @@ class CancelEventForm(NormalisingForm):
     submit = SubmitField(_l("Yes, cancel the event"))
 
 
+class NoticeForm(NormalisingForm):
+    """Staff's own notice to an event's registrants (chosen by status) or a group's members."""
+
+    text = TextAreaField(
+        _l("The notice (at most 300 characters)"), validators=[DataRequired(), Length(max=300)]
+    )
+    statuses = MultiCheckboxField(_l("Send it to"), choices=[], default=["confirmed"])
+    submit = SubmitField(_l("Send the notice"))
+
+
 class LanguageForm(NormalisingForm):
     lang = SelectField(_l("Language"), choices=options([("zh_CN", "中文"), ("en", "English")]))
     next = StringField(_l("Back to"), validators=[Optional(), Length(max=500)])

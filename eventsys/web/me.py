@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,6 +12,7 @@ from eventsys.services import accounts
 from eventsys.services.accounts import commands as account_commands
 from eventsys.web.actions import perform
 from eventsys.web.forms import ActionForm, PasswordChangeForm, ProfileForm, keeps_input
+from eventsys.web.util import button_action
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -61,6 +62,22 @@ def profile() -> Any:
         notices_back="me",
         invitations=registration_service.open_invitations(current_user),
     ), (422 if failed else 200)
+
+
+@bp.route("/text-messages", methods=["POST"])
+@login_required
+def text_messages() -> Any:
+    """Turn text messages (SMS) of one's notices on or off; the notices stay on the page."""
+    choice = request.form.get("send")
+    if choice not in ("yes", "no"):
+        abort(400)
+    return button_action(
+        lambda: account_commands.set_sms_opt_out(current_user, opt_out=choice == "no"),
+        done=_("Notices come by text message too.")
+        if choice == "yes"
+        else _("Notices no longer come by text message; they stay on My page."),
+        back=url_for("me.profile", _anchor="text-messages"),
+    )
 
 
 @bp.route("/sign-out-everywhere", methods=["POST"])

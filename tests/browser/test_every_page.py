@@ -90,6 +90,8 @@ PAGES = (
         views="two",
     ),
     Visit("checkin", "/manage/events/{class}/checkin", ORGANIZER, screenshot=True, views="two"),
+    Visit("event-notice", "/manage/events/{class}/notice", ORGANIZER, screenshot=True, views="two"),
+    Visit("group-notice", "/manage/groups/{group}/notice", ORGANIZER, views="two"),
     # An open activity: the door page also takes walk-in guests without an account.
     Visit("checkin-open", "/manage/events/{weekly}/checkin", ORGANIZER, views="two"),
     Visit("attendance", "/manage/attendance", ORGANIZER, views="two"),

@@ -14,7 +14,7 @@ from flask import Flask
 
 from eventsys.extensions import db
 from eventsys.models import Event, Registration, User
-from eventsys.services import accounts, contests, judging, places, results
+from eventsys.services import accounts, contests, judging, notices, places, results
 from eventsys.services import events as event_service
 from eventsys.services import registrations as registration_service
 from eventsys.services import tournaments as tournament_service
@@ -306,6 +306,10 @@ def _registrations_contests_tournaments(
     mine = registration_service.register(lesson, participant, by=participant, now=now)
     registration_service.register(lesson, members[3], by=organizer, now=now)
     world.ids["registration"] = mine.id
+    # A notice: the header's unread count and My page's list show it.
+    notices.notify(
+        [participant.id], "sitting_moved", now=now, event=lesson, params={"from": now.isoformat()}
+    )
     # One place left: journey (a) fills it and waits for it.
     add(
         "onespot",

@@ -118,6 +118,9 @@ ACCESS: dict[str, str] = {
     "manage.venues": "organizer",
     "me.profile": "signed_in",
     "me.sign_out_everywhere": "signed_in",
+    "me.text_messages": "signed_in",  # one's own choice only
+    "notices.event_notice": "organizer",
+    "notices.group_notice": "organizer",
     "public.event_detail": "public",
     "public.home": "public",
     "public.venue_week": "public",

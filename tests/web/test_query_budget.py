@@ -133,6 +133,8 @@ BUDGET: dict[str, int] = {
     "GET /manage/honours/new": 2,
     "GET /manage/groups": 5,
     "GET /manage/groups/<int:group_id>": 5,
+    "GET /manage/groups/<int:group_id>/notice": 2,
+    "GET /manage/events/<int:event_id>/notice": 2,
     "GET /manage/groups/new": 3,
     "GET /manage/organisations": 4,
     "GET /manage/organisations/<int:organisation_id>/edit": 3,
@@ -227,6 +229,8 @@ SAME_SIZE = {
     "GET /forgot-password",
     "GET /login",
     "GET /manage/events/<int:event_id>/cancel",
+    "GET /manage/events/<int:event_id>/notice",
+    "GET /manage/groups/<int:group_id>/notice",
     "GET /manage/people/<int:user_id>",
     "GET /manage/people/<int:user_id>/reset-slip",
     # The same certificate photo.

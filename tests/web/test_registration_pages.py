@@ -67,11 +67,11 @@ def test_the_second_person_waits_then_is_promoted_and_told(
         == 302
     )
     page = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Good news" in page and "Confirmed" in page
+    assert "A place became free" in page and "Confirmed" in page
     again = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert "Good news" in again  # a GET writes nothing: still unread
+    assert "A place became free" in again  # a GET writes nothing: still unread
     with app.app_context():
         newest = db.session.scalars(select(Notice.id).order_by(Notice.id.desc())).first()
     seen = second.post(
@@ -82,7 +82,7 @@ def test_the_second_person_waits_then_is_promoted_and_told(
     read = second.get("/me/registrations", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert "Good news" not in read  # the notice was read
+    assert "A place became free" not in read  # the notice was read
     with app.app_context():
         notice = db.session.get(Notice, newest)
         assert notice is not None and notice.seen_at is not None

@@ -27,6 +27,7 @@ from eventsys.models import (
     ROLES,
     LoginSession,
     LoginThrottle,
+    Notice,
     Organisation,
     SignupRefusal,
     User,
@@ -548,14 +549,22 @@ def load_user_by_session_id(session_id: str, *, now: datetime | None = None) -> 
     record_id = int(record_text)
     if record_id > 2**31 - 1:
         return None
+    # The unread count every page's header shows comes along in the same statement.
+    unread = (
+        select(func.count(Notice.id))
+        .where(Notice.user_id == User.id, Notice.seen_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        select(User, LoginSession)
+        select(User, LoginSession, unread)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.id == record_id)
     ).first()
     if row is None:
         return None
-    user, record = row
+    user, record, unread_count = row
+    user.attach_unread_notices(int(unread_count or 0))
     if not hmac.compare_digest(record.key_digest, _digest(key)):
         return None
     now = now or utcnow()

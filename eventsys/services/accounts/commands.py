@@ -29,3 +29,15 @@ def set_language(user: User, language: str) -> None:
     """Remember the language the person chose in the switch."""
     user.language = language
     db.session.flush()
+
+
+def set_sms_opt_out(user: User, *, opt_out: bool) -> None:
+    """Say whether the person's notices also come by text message (audited)."""
+    if user.sms_opt_out == opt_out:
+        return
+    before = {"sms_opt_out": user.sms_opt_out}
+    user.sms_opt_out = opt_out
+    audit.record(
+        user, "user.sms_opt_out", "user", user.id, before=before, after={"sms_opt_out": opt_out}
+    )
+    db.session.flush()

@@ -26,8 +26,8 @@ from eventsys.models import (
     User,
     Venue,
 )
-from eventsys.services import audit
-from eventsys.timeutil import LOCAL_TZ, to_local
+from eventsys.services import audit, notices
+from eventsys.timeutil import LOCAL_TZ, to_local, utcnow
 
 EVENT_FIELDS = (
     "kind",
@@ -335,11 +335,15 @@ def update_event(
         # A raised capacity, approval switched off or places counted per entry may free places:
         # they go to the waiting list, in order, in this transaction (before any newcomer).
         from eventsys.services import registrations as registration_service
-        from eventsys.timeutil import utcnow
 
         registration_service.promote(
             registration_service.lock_event(event.id), now=utcnow(), by=actor
         )
+    moved = (
+        before["starts_at"] != event.starts_at.isoformat() or before["venue_id"] != event.venue_id
+    )
+    if schedule_changed and moved and event.status == "published":
+        notices.notify_registrants(event, "event_moved", now=utcnow(), params={"room": venue.name})
     audit.record_change(actor, "event.update", "event", event, EVENT_FIELDS, before=before)
     return event
 
@@ -426,7 +430,6 @@ def set_status(
             update(Occurrence).where(Occurrence.event_id == event.id).values(blocks_venue=False)
         )
         from eventsys.services.registrations import notify_event_cancelled
-        from eventsys.timeutil import utcnow
 
         event.cancelled_at = now or utcnow()
         event.cancel_reason = (reason or "").strip() or None
@@ -451,11 +454,20 @@ def skip_occurrence(
         _check_clashes(
             venue, [Sitting(occurrence.starts_at, occurrence.ends_at)], ignore_event=event.id
         )
+    was_skipped = occurrence.skipped
     occurrence.skipped = skip
     occurrence.blocks_venue = not skip
     occurrence.skip_reason = ((reason or "").strip()[:200] or None) if skip else None
     event.sequence += 1
     _flush_bookings()
+    if event.status == "published" and skip != was_skipped:
+        notices.notify_registrants(
+            event,
+            "sitting_skipped" if skip else "sitting_restored",
+            now=utcnow(),
+            params={"at": notices.moment(occurrence.starts_at)}
+            | ({"reason": occurrence.skip_reason} if occurrence.skip_reason else {}),
+        )
     audit.record(
         actor,
         "occurrence.skip" if skip else "occurrence.restore",
@@ -489,9 +501,17 @@ def move_occurrence(
         "starts_at": occurrence.starts_at.isoformat(),
         "ends_at": occurrence.ends_at.isoformat(),
     }
+    old_start = occurrence.starts_at
     occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
     event.sequence += 1
     _flush_bookings()
+    if event.status == "published" and starts_at != old_start:
+        notices.notify_registrants(
+            event,
+            "sitting_moved",
+            now=utcnow(),
+            params={"from": notices.moment(old_start), "at": notices.moment(starts_at)},
+        )
     audit.record(
         actor,
         "occurrence.move",

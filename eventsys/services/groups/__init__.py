@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from eventsys.domain import groups as rules
 from eventsys.errors import Conflict, EventsysError, Forbidden, NotFound
 from eventsys.extensions import db
-from eventsys.models import Event, Group, GroupMember, Honour, JoinRequest, Notice, User
-from eventsys.services import audit
+from eventsys.models import Event, Group, GroupMember, Honour, JoinRequest, User
+from eventsys.services import audit, notices
 from eventsys.services import registrations as registration_service
 
 # Why a join request cannot be made or answered (domain.groups.JoinRefused.code), in words.
@@ -105,10 +105,12 @@ def answer_request(
     request.status, request.decided_at, request.decided_by_id = status, now, by.id
     if status == rules.ACCEPTED and not _is_member(group.id, request.user_id):
         db.session.add(GroupMember(group_id=group.id, user_id=request.user_id, joined_at=now))
-    db.session.add(
-        Notice(
-            user_id=request.user_id, kind=f"group_join_{status}", group_id=group.id, created_at=now
-        )
+    notices.notify(
+        [request.user_id],
+        f"group_join_{status}",
+        now=now,
+        params={"group": group.name},
+        group_id=group.id,
     )
     db.session.flush()
     audit.record(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +32,7 @@ from eventsys.models import (
     TeamInvitation,
     User,
 )
-from eventsys.services import audit
+from eventsys.services import audit, notices
 from eventsys.services import contests as contest_rules
 
 
@@ -309,6 +309,13 @@ def register_team(
     db.session.add(registration)
     db.session.add_all(invited)
     _flush_members()
+    notices.notify(
+        [i.user_id for i in invited],
+        "invited",
+        now=now,
+        event=event,
+        params={"name": captain.name, "team": name},
+    )
     _withdraw_invitations(event, [m.user_id for m in registration.members], now=now, by=by)
     contest_rules.code_new_entries(event)
     audit.record(
@@ -404,9 +411,6 @@ def _promote(
         candidate.status = decision.promoted_status
         candidate.promoted_at = now
         candidate.version += 1
-        db.session.add(
-            Notice(user_id=candidate.captain_id, kind="promoted", event_id=event.id, created_at=now)
-        )
         audit.record(
             by,
             "registration.promote",
@@ -417,6 +421,7 @@ def _promote(
         )
     db.session.flush()
     if promoted:
+        notices.notify([c.captain_id for c in promoted], "promoted", now=now, event=event)
         contest_rules.code_new_entries(event)
     return promoted
 
@@ -450,6 +455,7 @@ def decide(
             after={"status": "confirmed"},
         )
         db.session.flush()
+        notices.notify([registration.captain_id], "approved", now=now, event=event)
         contest_rules.code_new_entries(event)
         return []
     before = _snapshot(registration)
@@ -462,6 +468,7 @@ def decide(
         before=before,
         after={"status": "rejected"},
     )
+    notices.notify([registration.captain_id], "rejected", now=now, event=event)
     return promote(event, now=now, by=by)
 
 
@@ -668,6 +675,7 @@ def accept_invitation(invitation_id: int, *, by: User, now: datetime) -> Registr
     registration.version += 1
     db.session.delete(invitation)
     _flush_members()
+    notices.settle([by.id], "invited", event_id=event.id, now=now)
     audit.record(
         by,
         "registration.member.accept",
@@ -683,9 +691,10 @@ def decline_invitation(invitation_id: int, *, by: User, now: datetime) -> list[R
     """Refuse a place on a team: the team gives the place back; return those promoted."""
     event, invitation = _own_invitation(invitation_id, by)
     registration = invitation.registration
-    _shrink(registration, now=now)
+    _shrink(registration, event, now=now)
     db.session.delete(invitation)
     db.session.flush()
+    notices.settle([by.id], "invited", event_id=event.id, now=now)
     audit.record(
         by,
         "registration.member.decline",
@@ -706,7 +715,7 @@ def leave_team(registration: Registration, *, by: User, now: datetime) -> list[R
     if registration.captain_id == by.id:
         raise EventsysError(_("The captain cannot leave the team: cancel the entry instead."))
     registration.members.remove(member)
-    _shrink(registration, now=now)
+    _shrink(registration, event, now=now)
     db.session.flush()
     audit.record(
         by,
@@ -718,18 +727,11 @@ def leave_team(registration: Registration, *, by: User, now: datetime) -> list[R
     return promote(event, now=now, by=by)
 
 
-def _shrink(registration: Registration, *, now: datetime) -> None:
+def _shrink(registration: Registration, event: Event, *, now: datetime) -> None:
     """One person fewer on *registration*; its captain is told on their page."""
     registration.size = max(registration.size - 1, 1)
     registration.version += 1
-    db.session.add(
-        Notice(
-            user_id=registration.captain_id,
-            kind="team_changed",
-            event_id=registration.event_id,
-            created_at=now,
-        )
-    )
+    notices.notify([registration.captain_id], "team_changed", now=now, event=event)
 
 
 def _withdraw_invitations(
@@ -747,9 +749,10 @@ def _withdraw_invitations(
     if not invitations:
         return
     for invitation in invitations:
-        _shrink(invitation.registration, now=now)
+        _shrink(invitation.registration, event, now=now)
         db.session.delete(invitation)
     db.session.flush()
+    notices.settle([i.user_id for i in invitations], "invited", event_id=event.id, now=now)
     promote(event, now=now, by=by)
 
 
@@ -757,23 +760,12 @@ def _withdraw_invitations(
 
 
 def notify_event_cancelled(event: Event, *, now: datetime) -> None:
-    """Leave a notice for everyone on a live registration of *event* (one statement).
+    """Leave a notice for everyone on a live registration of *event*.
 
     The registrations themselves are left as they were: what a registrant reads is derived
     from the event's status (Registration.shown_status)."""
-    people = (
-        select(
-            RegistrationMember.user_id,
-            literal("event_cancelled"),
-            literal(event.id),
-            literal(now, Notice.created_at.type),
-        )
-        .join(Registration, Registration.id == RegistrationMember.registration_id)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
-    )
-    db.session.execute(
-        insert(Notice).from_select(["user_id", "kind", "event_id", "created_at"], people)
-    )
+    reason = {"reason": event.cancel_reason} if event.cancel_reason else None
+    notices.notify_registrants(event, "event_cancelled", now=now, params=reason)
 
 
 def registrants_to_call(event: Event) -> list[tuple[Registration, list[User]]]:
