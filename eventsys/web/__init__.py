@@ -197,6 +197,7 @@ def register_blueprints(app: Flask) -> None:
         desk_import,
         manage,
         me,
+        printouts,
         public,
         registrations,
         streams,
@@ -209,3 +210,4 @@ def register_blueprints(app: Flask) -> None:
     for module in (*blueprints, streams):
         app.register_blueprint(module.bp)
     app.register_blueprint(desk_import.bp)
+    app.register_blueprint(printouts.bp)
