@@ -147,11 +147,12 @@ def test_the_programme_prints_on_one_landscape_page_with_its_marks(
     from eventsys.timeutil import local_today
 
     today = local_today()
-    # The world's third week of rehearsals: Monday's skipped, Thursday's moved by five hours.
+    # The world's third week of rehearsals: Monday's skipped, Thursday's moved by five hours
+    # (on the same day: the mark says the time it was planned for).
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=2)
     for lang, marks in (
-        ("zh-CN", ("【暂停】", "【调整】原定")),
-        ("en", ("【Nosession】", "【Moved】was")),
+        ("zh-CN", ("【暂停】", "【调整】原定09:00")),
+        ("en", ("【Nosession】", "【Moved】was09:00")),
     ):
         page, pdf = _printed(open_page, lang, f"/manage/print/programme?week={monday}")
         assert len(pdf.pages) == 1
