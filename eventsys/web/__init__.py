@@ -203,6 +203,7 @@ def register_blueprints(app: Flask) -> None:
         manage,
         me,
         notices,
+        printouts,
         public,
         registrations,
         streams,
@@ -217,3 +218,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_import.bp)
     app.register_blueprint(groups.bp)
     app.register_blueprint(notices.bp)
+    app.register_blueprint(printouts.bp)

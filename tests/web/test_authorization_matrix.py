@@ -121,6 +121,10 @@ ACCESS: dict[str, str] = {
     "me.text_messages": "signed_in",  # one's own choice only
     "notices.event_notice": "organizer",
     "notices.group_notice": "organizer",
+    "printouts.poster": "organizer",
+    "printouts.programme": "organizer",
+    "printouts.sign_in": "organizer",
+    "printouts.sitting_sign_in": "organizer",
     "public.event_detail": "public",
     "public.home": "public",
     "public.venue_week": "public",

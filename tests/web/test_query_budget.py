@@ -151,6 +151,10 @@ BUDGET: dict[str, int] = {
     "GET /manage/people/import/<upload>": 6,  # the upload, then members, units, groups, places
     "GET /manage/people/import/template.xlsx": 1,
     "GET /manage/sittings/<int:occurrence_id>/move": 4,
+    "GET /manage/print/events/<int:event_id>/poster": 4,  # + its room, its next sittings
+    "GET /manage/print/events/<int:event_id>/sign-in": 5,  # people: one join; + a one-off's sitting
+    "GET /manage/print/programme": 2,  # the week's sittings with events and rooms: one join
+    "GET /manage/print/sittings/<int:occurrence_id>/sign-in": 5,
     "GET /manage/venues": 2,
     "GET /manage/venues/<int:venue_id>/edit": 2,
     "GET /manage/venues/new": 1,
@@ -804,6 +808,7 @@ IDS: dict[str, dict[str, str]] = {
 ASKED_BY = {"registrations.register": "stranger", "registrations.register_team": "stranger"}
 QUERY = {
     "public.venue_week": "week={day0}",  # the week of the world's events
+    "printouts.programme": "week={day0}",
     # Attendance counts on the sittings' days: the first sitting's day, where the check-ins are.
     "registrations.statistics": "from={day0}&to={day0}",
     "registrations.statistics_export": "from={day0}&to={day0}",

@@ -122,6 +122,21 @@ def venue_week(
     ).all()
 
 
+def programme_week(*, start: datetime, end: datetime) -> Sequence[Occurrence]:
+    """The notice board's week: every sitting of a published or cancelled event held between
+    *start* and *end*, or planned then and moved elsewhere, with its event and room (one read)."""
+    in_week = (Occurrence.starts_at < end) & (Occurrence.ends_at > start)
+    planned_in_week = (Occurrence.original_start >= start) & (Occurrence.original_start < end)
+    return db.session.scalars(
+        select(Occurrence)
+        .join(Occurrence.event)
+        .join(Occurrence.venue)
+        .options(contains_eager(Occurrence.event), contains_eager(Occurrence.venue))
+        .where(Event.status.in_(("published", "cancelled")), in_week | planned_in_week)
+        .order_by(Occurrence.starts_at, Occurrence.id)
+    ).all()
+
+
 def latest_events(limit: int = 500) -> Sequence[Event]:
     """The organizers' list of events, the latest first, with their rooms."""
     return db.session.scalars(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import selectinload
 
 from eventsys.extensions import db
-from eventsys.models import Event, Notice, Registration, RegistrationMember, User
+from eventsys.models import Event, Notice, Organisation, Registration, RegistrationMember, User
 
 
 def may_see_registration(registration: Registration, viewer: User | None) -> bool:
@@ -100,3 +100,19 @@ def count_holding(event: Event, statuses: Sequence[str]) -> int:
         )
         or 0
     )
+
+
+def sign_in_sheet(event_id: int) -> Sequence[Row[tuple[User, str | None, str]]]:
+    """The people on the event's confirmed and waiting entries with their unit's name and
+    their entry's status, in pinyin order of their names (one read)."""
+    return db.session.execute(
+        select(User, Organisation.name, Registration.status)
+        .join(RegistrationMember, RegistrationMember.user_id == User.id)
+        .join(Registration, Registration.id == RegistrationMember.registration_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(
+            RegistrationMember.event_id == event_id,
+            Registration.status.in_(("confirmed", "waiting")),
+        )
+        .order_by(User.name_pinyin, User.name, User.id)
+    ).all()

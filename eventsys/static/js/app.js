@@ -17,3 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Print-outs: the Print button (hidden without JavaScript; the browser's own Print works).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+});
