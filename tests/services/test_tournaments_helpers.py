@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.models import Event, User
 from eventsys.models.tournaments import Tournament, TournamentMatch
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_results import ResultInput, record_result
+from tests.factories import confirmed_team
 
 
 def add_teams(event_id: int, names: Sequence[str]) -> list[int]:
@@ -23,17 +24,7 @@ def add_teams(event_id: int, names: Sequence[str]) -> list[int]:
         )
         db.session.add(captain)
         db.session.flush()
-        registration = Registration(
-            event_id=event_id,
-            kind="team",
-            captain_id=captain.id,
-            team_name=name,
-            status="confirmed",
-            size=5,
-        )
-        db.session.add(registration)
-        db.session.flush()
-        ids.append(registration.id)
+        ids.append(confirmed_team(event_id, captain.id, name))
     return ids
 
 
