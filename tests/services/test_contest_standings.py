@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import event, func, select
 
 from eventsys.domain import contest_results
@@ -17,19 +16,9 @@ from eventsys.extensions import db
 from eventsys.models import Registration
 from eventsys.models.contests import ContestOutcome, ContestStanding, ScoreSheet
 from eventsys.services import contests, results, standings
-from tests.services.test_contests import World, build_world, entry, score, set_up, user
+from tests.services.test_contests import World, entry, score, set_up, user
 
 D = Decimal
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
 
 
 TIERS = (

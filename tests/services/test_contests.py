@@ -92,16 +92,6 @@ def build_world(
     return World(event_id, organizer_id, judge_ids, entry_ids, org_ids)
 
 
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
-
-
 def user(user_id: int) -> User:
     return db.session.get(User, user_id)
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -14,17 +12,7 @@ from eventsys.models import Registration
 from eventsys.models.contests import Contest
 from eventsys.services import contests
 from tests.conftest import in_app
-from tests.services.test_contests import World, build_world, entry, set_up
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
+from tests.services.test_contests import World, entry, set_up
 
 
 def late_entry(w: World, make_user: Callable[..., int], app: Flask, n: int) -> int:

@@ -1,0 +1,23 @@
+"""Fixtures the service tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.services.test_contests import World, build_world
+
+
+@pytest.fixture
+def world(
+    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
+) -> Callable[..., World]:
+    """A contest world (see build_world) made to order: world(**options)."""
+
+    def make(**kwargs: Any) -> World:
+        return build_world(ctx, make_event, make_user, **kwargs)
+
+    return make
