@@ -283,6 +283,16 @@ def make_event(
     return make
 
 
+def publish_with(app: Flask, event_id: int, **settings: object) -> None:
+    """Set *settings* on a draft event's row and publish it (fields make_event does not take)."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        for name, value in settings.items():
+            setattr(event, name, value)
+        event.status = "published"
+        db.session.commit()
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from eventsys.extensions import db
+from eventsys.models import User
 from tests.services.test_contests import World, build_world
 
 
@@ -21,3 +23,15 @@ def world(
         return build_world(ctx, make_event, make_user, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def organizer(ctx: Flask, make_user: Callable[..., int]) -> User:
+    """An organiser, loaded in the test's app context."""
+    return db.session.get(User, make_user(roles=("organizer",)))
+
+
+@pytest.fixture
+def venue(make_venue: Callable[..., int]) -> int:
+    """A room of forty seats: its id."""
+    return make_venue()

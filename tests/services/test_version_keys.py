@@ -173,10 +173,9 @@ def test_the_week_key_of_a_sitting_is_its_local_week(
 
 
 def test_a_match_moved_raises_the_programme_and_a_result_only_its_tournament(
-    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], make_user: Callable[..., int]
+    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], organizer: User
 ) -> None:
     """The calendar feeds show when and where a match is played, not its score."""
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     tournament, (a, b, _c, _d) = setup_tournament(
         make_event, organizer, "score", ["甲", "乙", "丙", "丁"], courts=3
     )
