@@ -1,5 +1,5 @@
 """Small builders the tests share for their worlds, called inside an app context: a person, the
-hall, a published event. They write through the services (flush, never commit), as the app does."""
+hall, an event. They write through the services (flush, never commit), as the app does."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from eventsys.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 
-def person(name: str, login: str, *roles: str, **fields: Any) -> User:
-    """A user with the test password; a participant unless *roles* are given."""
-    new = accounts.NewUser(name, login, PASSWORD, roles=roles or ("participant",), **fields)
+def person(name: str, login: str, *roles: str, password: str = PASSWORD, **fields: Any) -> User:
+    """A user (the test password unless told); a participant unless *roles* are given."""
+    new = accounts.NewUser(name, login, password, roles=roles or ("participant",), **fields)
     return accounts.create_user(new, actor=None)
 
 
@@ -33,16 +33,19 @@ def hall(capacity: int = 300) -> Venue:
     return venue
 
 
-def published_event(
+def new_event(
     organizer: User,
     venue_id: int,
     kind: str,
     title: str,
     start: datetime,
     hours: float,
+    *,
+    status: str = "published",
     **fields: Any,
 ) -> Event:
-    """An event of *kind* from *start* for *hours* hours in the venue, created and published."""
+    """An event of *kind* from *start* for *hours* hours in the venue, created through the
+    service (so the clash rules apply) and given *status* unless that is "draft"."""
     data = event_service.EventData(
         kind=kind,
         title=title,
@@ -52,7 +55,8 @@ def published_event(
         **fields,
     )
     event = event_service.create_event(data, organizer=organizer)
-    event_service.set_status(event, "published", actor=organizer)
+    if status != "draft":
+        event_service.set_status(event, status, actor=organizer)
     return event
 
 
@@ -69,21 +73,21 @@ def open_event(
     """Published, a week (and *later* hours) from now; its registration opened an hour ago."""
     start = utcnow() + timedelta(days=7, hours=later)
     opened = utcnow() - timedelta(hours=1)
-    return published_event(
+    return new_event(
         organizer, venue_id, kind, title, start, hours, registration_opens_at=opened, **fields
     )
 
 
-def confirmed_team(event_id: int, captain_id: int, team_name: str) -> int:
-    """A confirmed team entry of five, added and flushed: its id."""
+def confirmed_entry(event_id: int, captain_id: int, kind: str, size: int, **fields: Any) -> int:
+    """A confirmed registration written as a row (not through the service), flushed: its id."""
     registration = Registration(
-        event_id=event_id,
-        kind="team",
-        captain_id=captain_id,
-        team_name=team_name,
-        status="confirmed",
-        size=5,
+        event_id=event_id, captain_id=captain_id, kind=kind, size=size, status="confirmed", **fields
     )
     db.session.add(registration)
     db.session.flush()
     return registration.id
+
+
+def confirmed_team(event_id: int, captain_id: int, team_name: str) -> int:
+    """A confirmed team entry of five: its id."""
+    return confirmed_entry(event_id, captain_id, "team", 5, team_name=team_name)

@@ -22,7 +22,7 @@ from eventsys.models import AuditRecord, Event, Occurrence, User, Venue
 from eventsys.services import accounts, places
 from eventsys.timeutil import utcnow
 from tests.conftest import PASSWORD, create_postgresql_database, make_app
-from tests.factories import published_event
+from tests.factories import new_event
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def _seed() -> None:
         places.VenueData(name="多功能厅", kind="hall", capacity=120), actor=organizer
     )
     start = (utcnow() + timedelta(days=10)).replace(microsecond=0)
-    published_event(
+    new_event(
         organizer,
         venue.id,
         "activity",

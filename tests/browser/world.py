@@ -23,7 +23,7 @@ from eventsys.services import tournaments as tournament_service
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.conftest import PASSWORD
-from tests.factories import confirmed_team, published_event
+from tests.factories import confirmed_entry, confirmed_team, new_event, person
 
 ORGANIZER = "organizer"
 PARTICIPANT = "participant"
@@ -128,19 +128,9 @@ def build_world(app: Flask) -> World:
             status: str = "published",
             **extra: Any,
         ) -> Event:
-            event = event_service.create_event(
-                event_service.EventData(
-                    kind=kind,
-                    title=title,
-                    venue_id=venues[venue].id,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=hours),
-                    **extra,
-                ),
-                organizer=organizer,
+            event = new_event(
+                organizer, venues[venue].id, kind, title, start, hours, status=status, **extra
             )
-            if status != "draft":
-                event_service.set_status(event, status, actor=organizer)
             world.ids[key] = event.id
             world.titles[key] = title
             world.venues[key] = venue
@@ -239,16 +229,7 @@ CUP_TEAMS = ("卢沟桥一队", "卢沟桥二队", "长辛店队", "丰台镇队
 
 
 def _person(name: str, login: str, phone: str, organisation_id: int | None = None) -> User:
-    return accounts.create_user(
-        accounts.NewUser(
-            name=name,
-            login=login,
-            password=PASSWORD,
-            phone=phone,
-            organisation_id=organisation_id,
-        ),
-        actor=None,
-    )
+    return person(name, login, phone=phone, organisation_id=organisation_id)
 
 
 def poets_contest(
@@ -256,11 +237,11 @@ def poets_contest(
 ) -> tuple[User, Event, list[Registration]]:
     """A published poetry contest in the hall *days_ahead* days on, for a test module to add to
     the world: one confirmed entry a poet (logins *key*0…, phones *phone*0000…, titles *entry*1…).
-    The organiser, the event and the entries (added, not flushed)."""
+    The organiser, the event and the entries."""
     organizer = db.session.scalar(select(User).where(User.login == ORGANIZER))
     hall = db.session.scalar(select(Venue).where(Venue.name == "多功能厅"))
     start = _at(local_today() + timedelta(days=days_ahead), 9)
-    event = published_event(
+    event = new_event(
         organizer,
         hall.id,
         "poetry_contest",
@@ -273,16 +254,8 @@ def poets_contest(
     entries = []
     for number, name in enumerate(poets):
         poet = _person(name, f"{key}{number}", f"{phone}{number:04d}")
-        registration = Registration(
-            event_id=event.id,
-            kind="individual",
-            captain_id=poet.id,
-            title=f"{entry}{number + 1}",
-            status="confirmed",
-            size=1,
-        )
-        db.session.add(registration)
-        entries.append(registration)
+        entry_id = confirmed_entry(event.id, poet.id, "individual", 1, title=f"{entry}{number + 1}")
+        entries.append(db.session.get(Registration, entry_id))
     return organizer, event, entries
 
 

@@ -183,6 +183,8 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         assert self.process.stdout is not None
+        if self.process.stdout.closed:  # stopped before (a failed start reports its output)
+            return ""
         output = self.process.stdout.read().decode(errors="replace")
         self.process.stdout.close()
         return output

@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from eventsys.domain import contest_results
 from eventsys.extensions import db
 from eventsys.models import Registration
 from eventsys.models.contests import ContestOutcome, ContestStanding, ScoreSheet
 from eventsys.services import contests, results, standings
+from tests.querycount import listening
 from tests.services.test_contests import World, entry, score, set_up, user
 
 D = Decimal
@@ -62,12 +63,8 @@ def statements() -> Iterator[list[tuple[str, Any]]]:
     def record(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
         seen.append((sql, params if many else [params]))
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(db.engine, record):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def writes(seen: list[tuple[str, Any]]) -> list[str]:

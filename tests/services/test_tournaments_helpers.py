@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from eventsys.extensions import db
 from eventsys.models import Event, User
@@ -52,6 +53,20 @@ def setup_tournament(
     )
     for number in range(courts):
         service.add_court(tournament, f"{number + 1}号场", actor=organizer)
+    return tournament, teams
+
+
+def scheduled_round_robin(
+    make_event: Callable[..., int],
+    organizer: User,
+    sport: str,
+    names: Sequence[str],
+    **options: Any,
+) -> tuple[Tournament, list[int]]:
+    """setup_tournament(...) drawn as a round robin and scheduled."""
+    tournament, teams = setup_tournament(make_event, organizer, sport, names, **options)
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    service.make_schedule(tournament, actor=organizer)
     return tournament, teams
 
 
