@@ -71,26 +71,6 @@ def _add_guest(
     )
 
 
-CheckedIn = tuple[int, int, int, FlaskClient]
-
-
-@pytest.fixture
-def zhang_checked_in(
-    app: Flask,
-    door: Callable[..., tuple[int, int]],
-    signed_in: Callable[..., FlaskClient],
-    make_user: Callable[..., int],
-) -> CheckedIn:
-    """张和顺, registered for an event of individual registrations, checked in by the
-    organizer: (event, sitting, 张和顺's id, the organizer's client)."""
-    event, sitting = door(registration_mode="individual")
-    zhang = make_user(name="张和顺")
-    _register(app, event, zhang)
-    staff = signed_in("organizer")
-    _check_in(staff, event, sitting, zhang)
-    return event, sitting, zhang, staff
-
-
 def test_the_door_page_counts_checked_in_against_expected(
     app: Flask,
     door: Callable[..., tuple[int, int]],
@@ -108,9 +88,16 @@ def test_the_door_page_counts_checked_in_against_expected(
 
 
 def test_a_mistaken_check_in_is_undone_with_a_post_and_audited(
-    app: Flask, zhang_checked_in: CheckedIn
+    app: Flask,
+    door: Callable[..., tuple[int, int]],
+    signed_in: Callable[..., FlaskClient],
+    make_user: Callable[..., int],
 ) -> None:
-    event, sitting, zhang, staff = zhang_checked_in
+    event, sitting = door(registration_mode="individual")
+    zhang = make_user(name="张和顺")
+    _register(app, event, zhang)
+    staff = signed_in("organizer")
+    _check_in(staff, event, sitting, zhang)
     url = f"/manage/events/{event}/checkin"
     page = staff.get(f"{url}?q=zhs", headers=ZH).get_data(as_text=True)
     assert "撤销张和顺的签到" in page
@@ -140,10 +127,17 @@ def test_a_mistaken_check_in_is_undone_with_a_post_and_audited(
 
 
 def test_a_check_in_of_another_event_cannot_be_undone_from_this_one(
-    app: Flask, zhang_checked_in: CheckedIn, door: Callable[..., tuple[int, int]]
+    app: Flask,
+    door: Callable[..., tuple[int, int]],
+    signed_in: Callable[..., FlaskClient],
+    make_user: Callable[..., int],
 ) -> None:
-    _event, _sitting, _zhang, staff = zhang_checked_in
+    event, sitting = door(registration_mode="individual")
     other, _other_sitting = door(registration_mode="individual")
+    zhang = make_user(name="张和顺")
+    _register(app, event, zhang)
+    staff = signed_in("organizer")
+    _check_in(staff, event, sitting, zhang)
     with app.app_context():
         attendance_id = db.session.scalars(select(Attendance.id)).one()
     staff.post(
