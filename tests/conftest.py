@@ -11,8 +11,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask, current_app, has_app_context
@@ -46,15 +46,19 @@ def _postgresql_available() -> str | None:
     return None
 
 
+def cannot_run(message: str, *, required: bool, pytrace: bool = True) -> NoReturn:
+    """Fail when the run must not skip (CI, EVENTSYS_REQUIRE_*), else skip, saying *message*."""
+    if required:
+        pytest.fail(message, pytrace=pytrace)
+    pytest.skip(message)
+
+
 def need_postgresql() -> None:
     """Skip (locally) or fail (CI) when PostgreSQL cannot be reached."""
     problem = _postgresql_available()
-    if problem is None:
-        return
-    message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {problem}"
-    if postgresql_required():
-        pytest.fail(message)
-    pytest.skip(message)
+    if problem is not None:
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {problem}"
+        cannot_run(message, required=postgresql_required())
 
 
 def create_postgresql_database() -> tuple[str, Callable[[], None]]:
@@ -201,20 +205,17 @@ def make_user(app: Flask) -> Callable[..., int]:
         organisation_id: int | None = None,
         password: str = PASSWORD,
     ) -> int:
-        from eventsys.services import accounts
+        from tests.factories import person
 
         n = next(counter)
         with in_app(app):
-            user = accounts.create_user(
-                accounts.NewUser(
-                    name=name or f"测试用户{n}",
-                    login=login or f"user{n}",
-                    password=password,
-                    phone=phone,
-                    organisation_id=organisation_id,
-                    roles=roles,
-                ),
-                actor=None,
+            user = person(
+                name or f"测试用户{n}",
+                login or f"user{n}",
+                *roles,
+                password=password,
+                phone=phone,
+                organisation_id=organisation_id,
             )
             db.session.commit()
             return user.id
@@ -255,32 +256,39 @@ def make_event(
         until: Any = None,
         capacity: int | None = None,
     ) -> int:
-        from eventsys.services import events
+        from tests.factories import new_event
 
         organizer_id = organizer_id or make_user(roles=("organizer",))
         venue_id = venue_id or make_venue()
         start = start or at(3, 14)
         with in_app(app):
             organizer = db.session.get(User, organizer_id)
-            event = events.create_event(
-                events.EventData(
-                    kind=kind,
-                    title=title,
-                    venue_id=venue_id,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=hours),
-                    weekdays=weekdays,
-                    repeat_until=until,
-                    capacity=capacity,
-                ),
-                organizer=organizer,
+            event = new_event(
+                organizer,
+                venue_id,
+                kind,
+                title,
+                start,
+                hours,
+                status=status,
+                weekdays=weekdays,
+                repeat_until=until,
+                capacity=capacity,
             )
-            if status != "draft":
-                events.set_status(event, status, actor=organizer)
             db.session.commit()
             return event.id
 
     return make
+
+
+def publish_with(app: Flask, event_id: int, **settings: object) -> None:
+    """Set *settings* on a draft event's row and publish it (fields make_event does not take)."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        for name, value in settings.items():
+            setattr(event, name, value)
+        event.status = "published"
+        db.session.commit()
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from eventsys.extensions import db
 
@@ -53,6 +53,17 @@ def _short(statement: str, width: int = 240) -> str:
 
 
 @contextmanager
+def listening(engine: Engine, before: Callable[..., None]) -> Iterator[None]:
+    """Call *before* with each statement *engine* runs inside the block (SQLAlchemy's
+    before_cursor_execute: conn, cursor, statement, parameters, context, executemany)."""
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@contextmanager
 def count_queries(app: Flask) -> Iterator[Statements]:
     """Collect the SQL statements *app*'s engine runs inside the block (all threads)."""
     statements = Statements()
@@ -63,11 +74,8 @@ def count_queries(app: Flask) -> Iterator[Statements]:
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with listening(engine, before):
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def clear_caches(app: Flask) -> None:

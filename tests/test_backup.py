@@ -20,9 +20,9 @@ from sqlalchemy import func, select, text
 from eventsys.extensions import db
 from eventsys.models import AuditRecord, Event, Occurrence, User, Venue
 from eventsys.services import accounts, places
-from eventsys.services import events as event_service
 from eventsys.timeutil import utcnow
 from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.factories import new_event
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,20 +59,17 @@ def _seed() -> None:
         places.VenueData(name="多功能厅", kind="hall", capacity=120), actor=organizer
     )
     start = (utcnow() + timedelta(days=10)).replace(microsecond=0)
-    event = event_service.create_event(
-        event_service.EventData(
-            kind="activity",
-            title="金秋艺术团排练",
-            venue_id=venue.id,
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            weekdays=(start.weekday(),),
-            repeat_until=(start + timedelta(days=21)).date(),
-            capacity=30,
-        ),
-        organizer=organizer,
+    new_event(
+        organizer,
+        venue.id,
+        "activity",
+        "金秋艺术团排练",
+        start,
+        2,
+        weekdays=(start.weekday(),),
+        repeat_until=(start + timedelta(days=21)).date(),
+        capacity=30,
     )
-    event_service.set_status(event, "published", actor=organizer)
     db.session.commit()
 
 

@@ -24,7 +24,7 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.world import World, build_world
-from tests.conftest import make_app
+from tests.conftest import cannot_run, make_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -81,12 +81,10 @@ def browser_problem() -> str | None:
 def need_browser() -> None:
     """Skip (locally) or fail (CI, EVENTSYS_REQUIRE_BROWSER=1) when the browser cannot run."""
     problem = browser_problem()
-    if problem is None:
-        return
-    message = f"browser tests cannot run: {problem}"
-    if browser_required():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    if problem is not None:
+        cannot_run(
+            f"browser tests cannot run: {problem}", required=browser_required(), pytrace=False
+        )
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -4,21 +4,17 @@ reload, and polls the page instead when the server refuses the stream (503, the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Registration, User, Venue
+from eventsys.models import Registration, User
 from eventsys.models.contests import Contest
 from eventsys.services import accounts, contests, judging
-from eventsys.services import events as event_service
-from eventsys.timeutil import local_today
 from tests.browser.conftest import LiveServer
-from tests.browser.world import ORGANIZER, PASSWORD, _at, _person
+from tests.browser.world import PASSWORD, poets_contest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -30,35 +26,9 @@ pytestmark = pytest.mark.browser
 def small_contest(live_server: LiveServer) -> dict[str, int]:
     """Two poems, one judge, nothing marked yet; running results shown on the screen."""
     with live_server.app.app_context():
-        organizer = db.session.scalar(select(User).where(User.login == ORGANIZER))
-        hall = db.session.scalar(select(Venue).where(Venue.name == "多功能厅"))
-        start = _at(local_today() + timedelta(days=41), 9)
-        event = event_service.create_event(
-            event_service.EventData(
-                kind="poetry_contest",
-                title="小寒诗会",
-                venue_id=hall.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=3),
-                registration_mode="individual",
-                asks_title=True,
-            ),
-            organizer=organizer,
+        organizer, event, entries = poets_contest(
+            "小寒诗会", 41, ("钱小寒", "孙大寒"), "live", "1399876", "小寒"
         )
-        event_service.set_status(event, "published", actor=organizer)
-        entries = []
-        for number, name in enumerate(("钱小寒", "孙大寒")):
-            poet = _person(name, f"live{number}", f"1399876{number:04d}")
-            entry = Registration(
-                event_id=event.id,
-                kind="individual",
-                captain_id=poet.id,
-                title=f"小寒{number + 1}",
-                status="confirmed",
-                size=1,
-            )
-            db.session.add(entry)
-            entries.append(entry)
         judge = accounts.create_user(
             accounts.NewUser(
                 name="评委甲", login="livejudge", password=PASSWORD, roles=("judge", "participant")

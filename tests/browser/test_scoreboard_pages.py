@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Registration, User, Venue
 from eventsys.services import accounts, contests, judging
-from eventsys.services import events as event_service
-from eventsys.timeutil import local_today
 from tests.browser.checks import check_page
 from tests.browser.conftest import LiveServer
-from tests.browser.world import ORGANIZER, PASSWORD, _at, _person
+from tests.browser.world import ORGANIZER, PASSWORD, poets_contest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -36,35 +31,9 @@ POETS = [SURNAMES[i] + GIVEN[i % len(GIVEN)] for i in range(24)]
 def long_contest(live_server: LiveServer) -> int:
     """A published-later contest: 24 entries, every sheet in, running results shown."""
     with live_server.app.app_context():
-        organizer = db.session.scalar(select(User).where(User.login == ORGANIZER))
-        hall = db.session.scalar(select(Venue).where(Venue.name == "多功能厅"))
-        start = _at(local_today() + timedelta(days=40), 9)
-        event = event_service.create_event(
-            event_service.EventData(
-                kind="poetry_contest",
-                title="冬至诗词擂台赛",
-                venue_id=hall.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=3),
-                registration_mode="individual",
-                asks_title=True,
-            ),
-            organizer=organizer,
+        organizer, event, entries = poets_contest(
+            "冬至诗词擂台赛", 40, POETS, "board", "1350000", "冬至"
         )
-        event_service.set_status(event, "published", actor=organizer)
-        entries = []
-        for number, name in enumerate(POETS):
-            poet = _person(name, f"board{number}", f"1350000{number:04d}")
-            entry = Registration(
-                event_id=event.id,
-                kind="individual",
-                captain_id=poet.id,
-                title=f"冬至{number + 1}",
-                status="confirmed",
-                size=1,
-            )
-            db.session.add(entry)
-            entries.append(entry)
         judges = [
             accounts.create_user(
                 accounts.NewUser(

@@ -5,15 +5,17 @@ room's week page always has bookings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.models import Event, Registration, User, Venue
 from eventsys.services import accounts, contests, judging, notices, places, results
 from eventsys.services import events as event_service
 from eventsys.services import registrations as registration_service
@@ -21,6 +23,7 @@ from eventsys.services import tournaments as tournament_service
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.conftest import PASSWORD
+from tests.factories import confirmed_entry, confirmed_team, new_event, person
 
 ORGANIZER = "organizer"
 PARTICIPANT = "participant"
@@ -125,19 +128,9 @@ def build_world(app: Flask) -> World:
             status: str = "published",
             **extra: Any,
         ) -> Event:
-            event = event_service.create_event(
-                event_service.EventData(
-                    kind=kind,
-                    title=title,
-                    venue_id=venues[venue].id,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=hours),
-                    **extra,
-                ),
-                organizer=organizer,
+            event = new_event(
+                organizer, venues[venue].id, kind, title, start, hours, status=status, **extra
             )
-            if status != "draft":
-                event_service.set_status(event, status, actor=organizer)
             world.ids[key] = event.id
             world.titles[key] = title
             world.venues[key] = venue
@@ -236,16 +229,34 @@ CUP_TEAMS = ("卢沟桥一队", "卢沟桥二队", "长辛店队", "丰台镇队
 
 
 def _person(name: str, login: str, phone: str, organisation_id: int | None = None) -> User:
-    return accounts.create_user(
-        accounts.NewUser(
-            name=name,
-            login=login,
-            password=PASSWORD,
-            phone=phone,
-            organisation_id=organisation_id,
-        ),
-        actor=None,
+    return person(name, login, phone=phone, organisation_id=organisation_id)
+
+
+def poets_contest(
+    title: str, days_ahead: int, poets: Sequence[str], key: str, phone: str, entry: str
+) -> tuple[User, Event, list[Registration]]:
+    """A published poetry contest in the hall *days_ahead* days on, for a test module to add to
+    the world: one confirmed entry a poet (logins *key*0…, phones *phone*0000…, titles *entry*1…).
+    The organiser, the event and the entries."""
+    organizer = db.session.scalar(select(User).where(User.login == ORGANIZER))
+    hall = db.session.scalar(select(Venue).where(Venue.name == "多功能厅"))
+    start = _at(local_today() + timedelta(days=days_ahead), 9)
+    event = new_event(
+        organizer,
+        hall.id,
+        "poetry_contest",
+        title,
+        start,
+        3,
+        registration_mode="individual",
+        asks_title=True,
     )
+    entries = []
+    for number, name in enumerate(poets):
+        poet = _person(name, f"{key}{number}", f"{phone}{number:04d}")
+        entry_id = confirmed_entry(event.id, poet.id, "individual", 1, title=f"{entry}{number + 1}")
+        entries.append(db.session.get(Registration, entry_id))
+    return organizer, event, entries
 
 
 def _teams(event: Event, names: tuple[str, ...], key: str) -> list[int]:
@@ -253,17 +264,7 @@ def _teams(event: Event, names: tuple[str, ...], key: str) -> list[int]:
     ids = []
     for number, name in enumerate(names):
         captain = _person(f"{name}队长", f"{key}{number}", f"1370000{event.id:02d}{number:02d}")
-        registration = Registration(
-            event_id=event.id,
-            kind="team",
-            captain_id=captain.id,
-            team_name=name,
-            status="confirmed",
-            size=5,
-        )
-        db.session.add(registration)
-        db.session.flush()
-        ids.append(registration.id)
+        ids.append(confirmed_team(event.id, captain.id, name))
     return ids
 
 

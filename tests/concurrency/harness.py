@@ -19,16 +19,46 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask import Flask
 
 from eventsys.extensions import db
-from tests.conftest import PASSWORD, create_postgresql_database
+from tests.conftest import PASSWORD, create_postgresql_database, make_app
+from tests.factories import hall, members, open_event, person
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+@dataclass
+class World:
+    """A served world: the app (to look into its database), the server's address, the event
+    the burst is for and the members' logins."""
+
+    app: Flask
+    base: str
+    event_id: int
+    logins: list[str]
+
+
+def status_counts(app: Flask, event_id: int) -> dict[str, int]:
+    """How many of the event's registrations have each status."""
+    from sqlalchemy import func, select
+
+    from eventsys.models import Registration
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(Registration.status, func.count())
+            .where(Registration.event_id == event_id)
+            .group_by(Registration.status)
+        ).all()
+        return {status: count for status, count in rows}
 
 
 def free_port() -> int:
@@ -42,6 +72,49 @@ def database(backend: str, tmp_path: Path) -> tuple[str, Callable[[], None]]:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path}/served.sqlite3", (lambda: None)
     return create_postgresql_database()
+
+
+def migrate(app: Flask) -> None:
+    """Bring *app*'s empty database to the newest schema (call inside an app context)."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=str(ROOT / "migrations"), revision="heads")
+
+
+def seed_clinic(*, people: int, prefix: str, capacity: int) -> tuple[int, list[str]]:
+    """A seed for served_world: an organiser, *people* members (logins *prefix*000…) and one
+    open health clinic of *capacity* places, committed. The clinic's id and the logins."""
+    organizer = person("组织者", "organizer", "organizer")
+    logins = members(people, prefix)
+    event = open_event(
+        organizer,
+        hall().id,
+        "health_clinic",
+        "健康义诊",
+        2,
+        capacity=capacity,
+        registration_mode="individual",
+    )
+    db.session.commit()
+    return event.id, logins
+
+
+def _dispose(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def fresh_app(backend: str, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+    """An app on an empty database of *backend* and its URL; disposed of and dropped after."""
+    url, drop = database(backend, tmp_path)
+    app = make_app(url, str(tmp_path))
+    try:
+        yield app, url
+    finally:
+        _dispose(app)
+        drop()
 
 
 def children(pid: int) -> set[int]:
@@ -110,6 +183,8 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         assert self.process.stdout is not None
+        if self.process.stdout.closed:  # stopped before (a failed start reports its output)
+            return ""
         output = self.process.stdout.read().decode(errors="replace")
         self.process.stdout.close()
         return output
@@ -124,10 +199,23 @@ def serving(app: Flask, url: str, drop: Callable[[], None], **options: object) -
         yield server
     finally:
         server.stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        _dispose(app)
         drop()
+
+
+@contextmanager
+def served_world(
+    backend: str, tmp_path: Path, seed: Callable[[Flask], T], **options: object
+) -> Iterator[tuple[Flask, Server, T]]:
+    """A fresh database of *backend* brought to the newest schema and seeded by *seed(app)* (in
+    the app's context), then served with gunicorn: the app, the server and what *seed* returned."""
+    url, drop = database(backend, tmp_path)
+    app = make_app(url, str(tmp_path))
+    with app.app_context():
+        migrate(app)
+        seeded = seed(app)
+    with serving(app, url, drop, **options) as server:
+        yield app, server, seeded
 
 
 class Browser:
@@ -164,6 +252,28 @@ class Browser:
             "/login", {"csrf_token": self.token("/login"), "login": login, "password": PASSWORD}
         )
         assert status == 200, status
+
+
+def sign_in_at_once(browsers: list[Browser], logins: list[str]) -> list[Browser]:
+    """Each browser signs in as its login, all at once; each must succeed."""
+    jobs = [
+        lambda b=b, login=login: (b.sign_in(login), 200)[1]
+        for b, login in zip(browsers, logins, strict=True)
+    ]
+    statuses, _seconds = all_at_once(jobs)
+    assert statuses == [200] * len(logins)
+    return browsers
+
+
+def post_at_once(browsers: list[Browser], path: str) -> tuple[list[int], float]:
+    """Each browser fetches *path*'s form token, then all post it at once: statuses, wall time."""
+    tokens = [b.token(path) for b in browsers]
+    return all_at_once(
+        [
+            lambda b=b, t=t: b.post(path, {"csrf_token": t})[0]
+            for b, t in zip(browsers, tokens, strict=True)
+        ]
+    )
 
 
 def all_at_once(jobs: list[Callable[[], int]]) -> tuple[list[int], float]:

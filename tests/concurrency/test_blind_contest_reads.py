@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,14 +14,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Registration, Venue
-from eventsys.services import accounts, contests
-from eventsys.services import events as event_service
-from eventsys.timeutil import utcnow
-from tests.concurrency.harness import Browser, all_at_once, database, serving
-from tests.conftest import PASSWORD, make_app
+from eventsys.models import Registration
+from eventsys.services import contests
+from tests.concurrency import harness
+from tests.concurrency.harness import Browser, all_at_once, served_world
+from tests.factories import hall, members, open_event, person
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 60
 READS = 60
 
@@ -30,67 +27,33 @@ pytestmark = pytest.mark.slow
 
 
 @dataclass
-class World:
-    app: Flask
-    base: str
-    event_id: int
+class World(harness.World):
     contest_id: int
-    logins: list[str]
 
 
-def _seed(app: Flask) -> tuple[int, int, list[str]]:
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
-
-        def person(name: str, login: str, *roles: str) -> accounts.User:
-            return accounts.create_user(
-                accounts.NewUser(
-                    name=name, login=login, password=PASSWORD, roles=roles or ("participant",)
-                ),
-                actor=None,
-            )
-
-        organizer = person("组织者", "organizer", "organizer")
-        judge = person("评委", "judge", "judge")
-        logins = [person(f"诗人{n:03d}", f"p{n:03d}").login for n in range(PEOPLE)]
-        venue = Venue(name="多功能厅", kind="hall", capacity=300)
-        db.session.add(venue)
-        db.session.flush()
-        start = utcnow() + timedelta(days=7)
-        event = event_service.create_event(
-            event_service.EventData(
-                kind="poetry_contest",
-                title="重阳诗会",
-                venue_id=venue.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=3),
-                registration_opens_at=utcnow() - timedelta(hours=1),
-                registration_mode="individual",
-            ),
-            organizer=organizer,
-        )
-        event_service.set_status(event, "published", actor=organizer)
-        contest = contests.set_up_contest(
-            event,
-            contests.ContestSettings(
-                criteria=(contests.CriterionData("立意", Decimal(50)),), blind=True
-            ),
-            actor=organizer,
-        )
-        contests.appoint_panel(contest, [judge.id], actor=organizer)
-        db.session.commit()
-        return event.id, contest.id, logins
+def _seed(app: Flask) -> tuple[int, list[str], int]:
+    organizer = person("组织者", "organizer", "organizer")
+    judge = person("评委", "judge", "judge")
+    logins = members(PEOPLE, "p", "诗人")
+    event = open_event(
+        organizer, hall().id, "poetry_contest", "重阳诗会", 3, registration_mode="individual"
+    )
+    contest = contests.set_up_contest(
+        event,
+        contests.ContestSettings(
+            criteria=(contests.CriterionData("立意", Decimal(50)),), blind=True
+        ),
+        actor=organizer,
+    )
+    contests.appoint_panel(contest, [judge.id], actor=organizer)
+    db.session.commit()
+    return event.id, logins, contest.id
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    url, drop = database(request.param, tmp_path)
-    app = make_app(url, str(tmp_path))
-    event_id, contest_id, logins = _seed(app)
-    with serving(app, url, drop, workers=4) as server:
-        yield World(app, server.base, event_id, contest_id, logins)
+    with served_world(request.param, tmp_path, _seed, workers=4) as (app, server, seeded):
+        yield World(app, server.base, *seeded)
 
 
 def test_registrations_and_scoreboard_reads_at_once_never_fail(world: World) -> None:

@@ -17,21 +17,13 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from eventsys.extensions import db
-from eventsys.models import Venue
-from eventsys.services import accounts
-from eventsys.services import events as event_service
-from eventsys.timeutil import utcnow
-from tests.concurrency.harness import Browser, database, serving
-from tests.conftest import PASSWORD, make_app
+from tests.concurrency.harness import Browser, seed_clinic, served_world
 
-ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 80
 REGISTRANTS = 60
 WRITERS = 12  # threads registering people one after another
@@ -50,49 +42,13 @@ class Served:
 
 
 def _seed(app: Flask) -> int:
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
-        organizer = accounts.create_user(
-            accounts.NewUser(
-                name="组织者", login="organizer", password=PASSWORD, roles=("organizer",)
-            ),
-            actor=None,
-        )
-        for index in range(REGISTRANTS + READERS):
-            accounts.create_user(
-                accounts.NewUser(name=f"会员{index:03d}", login=f"m{index:03d}", password=PASSWORD),
-                actor=None,
-            )
-        venue = Venue(name="多功能厅", kind="hall", capacity=300)
-        db.session.add(venue)
-        db.session.flush()
-        start = utcnow() + timedelta(days=7)
-        event = event_service.create_event(
-            event_service.EventData(
-                kind="health_clinic",
-                title="健康义诊",
-                venue_id=venue.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=2),
-                registration_opens_at=utcnow() - timedelta(hours=1),
-                capacity=CAPACITY,
-                registration_mode="individual",
-            ),
-            organizer=organizer,
-        )
-        event_service.set_status(event, "published", actor=organizer)
-        db.session.commit()
-        return event.id
+    event_id, _logins = seed_clinic(people=REGISTRANTS + READERS, prefix="m", capacity=CAPACITY)
+    return event_id
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    url, drop = database(request.param, tmp_path)
-    app = make_app(url, str(tmp_path))
-    event_id = _seed(app)
-    with serving(app, url, drop, workers=WORKERS) as server:
+    with served_world(request.param, tmp_path, _seed, workers=WORKERS) as (app, server, event_id):
         yield Served(app, server.base, event_id)
 
 

@@ -14,7 +14,6 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,8 @@ from flask import Flask
 from sqlalchemy import text
 
 from eventsys.extensions import db
-from eventsys.services import accounts
-from eventsys.services import events as event_service
-from eventsys.timeutil import utcnow
-from tests.concurrency.harness import Browser, Server, children, database, serving
-from tests.conftest import PASSWORD, make_app
+from tests.concurrency.harness import Browser, Server, children, seed_clinic, served_world
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 120
 CAPACITY = 40
 WORKERS = 2
@@ -36,54 +30,13 @@ WORKERS = 2
 pytestmark = pytest.mark.slow
 
 
-def _seed(app: Flask) -> tuple[int, list[str]]:
-    from flask_migrate import upgrade
-
-    from eventsys.models import Venue
-
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
-        organizer = accounts.create_user(
-            accounts.NewUser(
-                name="组织者", login="organizer", password=PASSWORD, roles=("organizer",)
-            ),
-            actor=None,
-        )
-        logins = [
-            accounts.create_user(
-                accounts.NewUser(name=f"会员{i:03d}", login=f"k{i:03d}", password=PASSWORD),
-                actor=None,
-            ).login
-            for i in range(PEOPLE)
-        ]
-        venue = Venue(name="多功能厅", kind="hall", capacity=300)
-        db.session.add(venue)
-        db.session.flush()
-        start = utcnow() + timedelta(days=7)
-        event = event_service.create_event(
-            event_service.EventData(
-                kind="health_clinic",
-                title="健康义诊",
-                venue_id=venue.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=2),
-                registration_opens_at=utcnow() - timedelta(hours=1),
-                capacity=CAPACITY,
-                registration_mode="individual",
-            ),
-            organizer=organizer,
-        )
-        event_service.set_status(event, "published", actor=organizer)
-        db.session.commit()
-        return event.id, logins
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Server]]:
-    url, drop = database(request.param, tmp_path)
-    app = make_app(url, str(tmp_path))
-    app.config["KILL_TEST_EVENT"], app.config["KILL_TEST_LOGINS"] = _seed(app)
-    with serving(app, url, drop, workers=WORKERS) as server:
+    def seed(app: Flask) -> None:
+        seeded = seed_clinic(people=PEOPLE, prefix="k", capacity=CAPACITY)
+        app.config["KILL_TEST_EVENT"], app.config["KILL_TEST_LOGINS"] = seeded
+
+    with served_world(request.param, tmp_path, seed, workers=WORKERS) as (app, server, _none):
         yield app, server
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,18 @@ from sqlalchemy import func, select
 
 from eventsys.extensions import db
 from eventsys.models import Registration, RegistrationMember, TeamInvitation, User
-from eventsys.services import accounts
-from eventsys.services import events as event_service
-from eventsys.timeutil import utcnow
-from tests.concurrency.harness import Browser, all_at_once, database, serving
-from tests.conftest import PASSWORD, make_app
+from tests.concurrency import harness
+from tests.concurrency.harness import (
+    ROOT,
+    Browser,
+    all_at_once,
+    post_at_once,
+    served_world,
+    sign_in_at_once,
+    status_counts,
+)
+from tests.factories import hall, members, open_event, person
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 200
 CAPACITY = 50
 CANCELLING = 20
@@ -37,104 +41,49 @@ pytestmark = pytest.mark.slow
 
 
 @dataclass
-class World:
-    app: Flask
-    base: str
-    event_id: int
+class World(harness.World):
     team_event_id: int
-    logins: list[str]
 
 
-def _seed(app: Flask) -> tuple[int, int, list[str]]:
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
-        organizer = accounts.create_user(
-            accounts.NewUser(
-                name="组织者", login="organizer", password=PASSWORD, roles=("organizer",)
-            ),
-            actor=None,
-        )
-        logins = []
-        for index in range(PEOPLE):
-            user = accounts.create_user(
-                accounts.NewUser(name=f"会员{index:03d}", login=f"m{index:03d}", password=PASSWORD),
-                actor=None,
-            )
-            logins.append(user.login)
-        venue_id = _venue(app)
-        start = utcnow() + timedelta(days=7)
-        ids = []
-        for offset, settings in enumerate(
-            (
-                {"capacity": CAPACITY, "registration_mode": "individual"},
-                {
-                    "capacity": TEAM_SLOTS,
-                    "registration_mode": "team",
-                    "capacity_counts": "entries",
-                    "roster_min": 5,
-                    "roster_max": 5,
-                },
-            )
-        ):
-            event = event_service.create_event(
-                event_service.EventData(
-                    kind="health_clinic",
-                    title=f"健康义诊{offset}",
-                    venue_id=venue_id,
-                    starts_at=start + timedelta(hours=3 * offset),
-                    ends_at=start + timedelta(hours=3 * offset + 2),
-                    registration_opens_at=utcnow() - timedelta(hours=1),
-                    **settings,
-                ),
-                organizer=organizer,
-            )
-            event_service.set_status(event, "published", actor=organizer)
-            ids.append(event.id)
-        db.session.commit()
-        return ids[0], ids[1], logins
-
-
-def _venue(app: Flask) -> int:
-    from eventsys.models import Venue
-
-    venue = Venue(name="多功能厅", kind="hall", capacity=300)
-    db.session.add(venue)
-    db.session.flush()
-    return venue.id
+def _seed(app: Flask) -> tuple[int, list[str], int]:
+    organizer = person("组织者", "organizer", "organizer")
+    logins = members(PEOPLE, "m")
+    venue_id = hall().id
+    clinic = open_event(
+        organizer,
+        venue_id,
+        "health_clinic",
+        "健康义诊0",
+        2,
+        capacity=CAPACITY,
+        registration_mode="individual",
+    )
+    teams = open_event(
+        organizer,
+        venue_id,
+        "health_clinic",
+        "健康义诊1",
+        2,
+        later=3,
+        capacity=TEAM_SLOTS,
+        registration_mode="team",
+        capacity_counts="entries",
+        roster_min=5,
+        roster_max=5,
+    )
+    db.session.commit()
+    return clinic.id, logins, teams.id
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    url, drop = database(request.param, tmp_path)
-    app = make_app(url, str(tmp_path))
-    event_id, team_event_id, logins = _seed(app)
-    with serving(app, url, drop, workers=WORKERS) as server:
-        yield World(app, server.base, event_id, team_event_id, logins)
-
-
-def _signed_in(world: World, logins: list[str]) -> list[Browser]:
-    browsers = [Browser(world.base) for _ in logins]
-    jobs = [
-        lambda b=b, login=login: (b.sign_in(login), 200)[1]
-        for b, login in zip(browsers, logins, strict=True)
-    ]
-    statuses, _seconds = all_at_once(jobs)
-    assert statuses == [200] * len(logins)
-    return browsers
+    with served_world(request.param, tmp_path, _seed, workers=WORKERS) as (app, server, seeded):
+        yield World(app, server.base, *seeded)
 
 
 def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.FixtureRequest) -> None:
-    browsers = _signed_in(world, world.logins)
-    path = f"/events/{world.event_id}/register"
-    tokens = [b.token(path) for b in browsers]
-    statuses, seconds = all_at_once(
-        [
-            lambda b=b, t=t: b.post(path, {"csrf_token": t})[0]
-            for b, t in zip(browsers, tokens, strict=True)
-        ]
-    )
+    browsers = sign_in_at_once([Browser(world.base) for _ in world.logins], world.logins)
+    statuses, seconds = post_at_once(browsers, f"/events/{world.event_id}/register")
     assert statuses == [200] * PEOPLE, sorted(set(statuses))
 
     with world.app.app_context():
@@ -201,15 +150,9 @@ def test_two_hundred_people_rush_fifty_places(world: World, request: pytest.Fixt
         )
     team_statuses, team_seconds = all_at_once(jobs)
     assert team_statuses == [200] * TEAMS, sorted(set(team_statuses))
+    counts = status_counts(world.app, world.team_event_id)
+    assert counts == {"confirmed": TEAM_SLOTS, "waiting": TEAMS - TEAM_SLOTS}
     with world.app.app_context():
-        counts = dict(
-            db.session.execute(
-                select(Registration.status, func.count())
-                .where(Registration.event_id == world.team_event_id)
-                .group_by(Registration.status)
-            ).all()
-        )
-        assert counts == {"confirmed": TEAM_SLOTS, "waiting": TEAMS - TEAM_SLOTS}
         # Each captain is on their roster; the four team-mates they named are invited.
         assert (
             db.session.scalar(

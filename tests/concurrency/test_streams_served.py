@@ -17,26 +17,29 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
 
 from eventsys import versions
 from eventsys.extensions import db
-from eventsys.models import Event, Organisation, Registration, User, Venue
-from eventsys.services import accounts
+from eventsys.models import Event, Organisation, Registration
 from eventsys.services import contests as contest_service
-from eventsys.services import events as event_service
-from eventsys.timeutil import utcnow
-from tests.concurrency.harness import Browser, Server, all_at_once, database
-from tests.conftest import PASSWORD, make_app
+from tests.concurrency.harness import (
+    Browser,
+    Server,
+    all_at_once,
+    fresh_app,
+    migrate,
+    post_at_once,
+    sign_in_at_once,
+    status_counts,
+)
+from tests.factories import hall, members, open_event, person
 
-ROOT = Path(__file__).resolve().parents[2]
 CAP = 8
 THREADS = 12
 ENTRIES = 3
@@ -58,54 +61,30 @@ class World:
 
 
 def _seed(app: Flask, url: str) -> World:
-    from flask_migrate import upgrade
-
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
-
-        def person(login: str, *roles: str, name: str | None = None) -> User:
-            return accounts.create_user(
-                accounts.NewUser(
-                    name=name or login,
-                    login=login,
-                    password=PASSWORD,
-                    roles=roles or ("participant",),
-                ),
-                actor=None,
-            )
-
-        organizer = person("organizer", "organizer")
-        judge = person("judge", "judge", name="评委")
-        logins = [person(f"m{i:03d}", name=f"会员{i:03d}").login for i in range(PEOPLE)]
-        venue = Venue(name="多功能厅", kind="hall", capacity=300)
+        migrate(app)
+        organizer = person("organizer", "organizer", "organizer")
+        judge = person("评委", "judge", "judge")
+        logins = members(PEOPLE, "m")
+        venue = hall()
         org = Organisation(name="第1干休所")
-        db.session.add_all([venue, org])
+        db.session.add(org)
         db.session.flush()
-        start = utcnow() + timedelta(days=7)
-        ids = []
-        for offset, (kind, extra) in enumerate(
-            (
-                ("poetry_contest", {}),
-                ("health_clinic", {"capacity": PLACES, "registration_mode": "individual"}),
-            )
-        ):
-            event = event_service.create_event(
-                event_service.EventData(
-                    kind=kind,
-                    title=f"活动{offset}",
-                    venue_id=venue.id,
-                    starts_at=start + timedelta(hours=3 * offset),
-                    ends_at=start + timedelta(hours=3 * offset + 2),
-                    registration_opens_at=utcnow() - timedelta(hours=1),
-                    **extra,  # type: ignore[arg-type]
-                ),
-                organizer=organizer,
-            )
-            event_service.set_status(event, "published", actor=organizer)
-            ids.append(event.id)
+        contest_event = open_event(organizer, venue.id, "poetry_contest", "活动0", 2)
+        clinic = open_event(
+            organizer,
+            venue.id,
+            "health_clinic",
+            "活动1",
+            2,
+            later=3,
+            capacity=PLACES,
+            registration_mode="individual",
+        )
+        ids = [contest_event.id, clinic.id]
         entries = []
         for index in range(ENTRIES):
-            author = person(f"poet{index}", name=f"诗人{index + 1}")
+            author = person(f"诗人{index + 1}", f"poet{index}")
             entry = Registration(
                 event_id=ids[0],
                 kind="individual",
@@ -145,24 +124,14 @@ def _seed(app: Flask, url: str) -> World:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    url, drop = database(request.param, tmp_path)
-    app = make_app(url, str(tmp_path))
-    yield _seed(app, url)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with fresh_app(request.param, tmp_path) as (app, url):
+        yield _seed(app, url)
 
 
 @pytest.fixture
 def pg_world(tmp_path: Path) -> Iterator[World]:
-    url, drop = database("postgresql", tmp_path)
-    app = make_app(url, str(tmp_path))
-    yield _seed(app, url)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with fresh_app("postgresql", tmp_path) as (app, url):
+        yield _seed(app, url)
 
 
 class Stream:
@@ -317,30 +286,10 @@ def test_two_servers_on_one_postgresql_share_marks_sessions_and_places(pg_world:
 
         # The rush, half through each server.
         browsers = [Browser((one if i % 2 else two).base) for i in range(PEOPLE)]
-        statuses, _s = all_at_once(
-            [
-                lambda b=b, login=login: (b.sign_in(login), 200)[1]
-                for b, login in zip(browsers, world.logins, strict=True)
-            ]
-        )
-        assert statuses == [200] * PEOPLE
-        path = f"/events/{world.event_id}/register"
-        tokens = [b.token(path) for b in browsers]
-        statuses, _s = all_at_once(
-            [
-                lambda b=b, t=t: b.post(path, {"csrf_token": t})[0]
-                for b, t in zip(browsers, tokens, strict=True)
-            ]
-        )
+        sign_in_at_once(browsers, world.logins)
+        statuses, _s = post_at_once(browsers, f"/events/{world.event_id}/register")
         assert statuses == [200] * PEOPLE, sorted(set(statuses))
-        with world.app.app_context():
-            counts = dict(
-                db.session.execute(
-                    select(Registration.status, func.count())
-                    .where(Registration.event_id == world.event_id)
-                    .group_by(Registration.status)
-                ).all()
-            )
+        counts = status_counts(world.app, world.event_id)
         assert counts == {"confirmed": PLACES, "waiting": PEOPLE - PLACES}
     finally:
         _stop(one)

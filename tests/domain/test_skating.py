@@ -576,12 +576,17 @@ def test_rule_9_lower_total_is_always_placed_higher(marks: dict[str, Marks]) -> 
             assert a.place < b.place
 
 
+def _a_dance(data: st.DataObject) -> tuple[int, Marks]:
+    """A dance drawn for a property: 1 to 7 couples marked by 1 to 7 judges; (judges, marks)."""
+    couples = data.draw(st.integers(1, 7))
+    judges = data.draw(st.integers(1, 7))
+    return judges, data.draw(dance_marks(couples, judges))
+
+
 @FAST
 @given(st.data())
 def test_majority_of_firsts_always_wins(data: st.DataObject) -> None:
-    couples = data.draw(st.integers(1, 7))
-    judges = data.draw(st.integers(1, 7))
-    marks = data.draw(dance_marks(couples, judges))
+    judges, marks = _a_dance(data)
     places = single_dance(marks)
     for couple, row in marks.items():
         if row.count(1) > judges // 2:
@@ -611,9 +616,7 @@ def test_order_of_judges_dances_and_couples_does_not_matter(
 @FAST
 @given(st.data())
 def test_one_dance_final_equals_the_dance(data: st.DataObject) -> None:
-    couples = data.draw(st.integers(1, 7))
-    judges = data.draw(st.integers(1, 7))
-    marks = data.draw(dance_marks(couples, judges))
+    _judges, marks = _a_dance(data)
     places_by_dance, final = multi_dance({"only": marks})
     assert final == places_by_dance["only"] == single_dance(marks)
 

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import pytest
+
 from eventsys.domain.text import looks_like_phone, normalise, normalise_number, normalise_phone
 
 
-def test_full_width_digits_and_spaces_from_an_input_method_become_ascii() -> None:
-    assert normalise("　１３８　００１３　８０００ ") == "138 0013 8000"
-
-
-def test_full_width_letters_are_folded() -> None:
-    assert normalise("ＡＢＣ１２３") == "ABC123"
-
-
-def test_control_characters_are_dropped_and_blanks_folded() -> None:
-    assert normalise("张\x00和\u200b顺\t  先生") == "张和顺 先生"
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        pytest.param(
+            "　１３８　００１３　８０００ ",
+            "138 0013 8000",
+            id="full_width_digits_and_spaces_from_an_input_method_become_ascii",
+        ),
+        pytest.param("ＡＢＣ１２３", "ABC123", id="full_width_letters_are_folded"),
+        pytest.param(
+            "张\x00和\u200b顺\t  先生",
+            "张和顺 先生",
+            id="control_characters_are_dropped_and_blanks_folded",
+        ),
+        pytest.param(
+            "春眠不觉晓，处处闻啼鸟：（五绝）！",
+            "春眠不觉晓，处处闻啼鸟：（五绝）！",
+            id="chinese_punctuation_in_a_poem_is_kept",
+        ),
+    ],
+)
+def test_what_people_type_is_normalised(typed: str, read: str) -> None:
+    assert normalise(typed) == read
 
 
 def test_multiline_text_keeps_its_lines_but_not_trailing_blanks() -> None:
     poem = "  床前明月光，  \r\n疑是地上霜。\x07\n"
     assert normalise(poem, multiline=True) == "床前明月光，\n疑是地上霜。"
-
-
-def test_chinese_punctuation_in_a_poem_is_kept() -> None:
-    assert normalise("春眠不觉晓，处处闻啼鸟：（五绝）！") == "春眠不觉晓，处处闻啼鸟：（五绝）！"
 
 
 def test_numbers_typed_in_any_width_are_read() -> None:

@@ -80,9 +80,8 @@ def test_the_current_password_must_be_right_to_change_it(
 
 
 def test_an_organizer_cannot_remove_their_own_organizer_role(
-    ctx: Flask, make_user: Callable[..., int]
+    ctx: Flask, make_user: Callable[..., int], organizer: User
 ) -> None:
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(EventsysError):
         accounts.set_roles(organizer, ("participant",), actor=organizer)
     other = db.session.get(User, make_user())

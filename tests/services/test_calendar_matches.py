@@ -14,7 +14,7 @@ from eventsys.models import RegistrationMember, User
 from eventsys.models.tournaments import Tournament
 from eventsys.services import calendar as feeds
 from eventsys.services import tournaments as service
-from tests.services.test_tournaments_helpers import setup_tournament
+from tests.services.test_tournaments_helpers import scheduled_round_robin
 
 
 def test_scheduled_matches_are_in_the_contest_feed_and_the_players_feed(
@@ -22,11 +22,9 @@ def test_scheduled_matches_are_in_the_contest_feed_and_the_players_feed(
 ) -> None:
     with app.app_context():
         organizer = db.session.get(User, make_user(roles=("organizer",)))
-        tournament, teams = setup_tournament(
+        tournament, teams = scheduled_round_robin(
             make_event, organizer, "table_tennis", ["甲队", "乙队", "丙队", "丁队"], courts=2
         )
-        service.make_draw(tournament, "round_robin", actor=organizer)
-        service.make_schedule(tournament, actor=organizer)
         player = db.session.get(User, make_user(name="张和顺"))
         db.session.add(
             RegistrationMember(

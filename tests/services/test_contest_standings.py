@@ -9,27 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from eventsys.domain import contest_results
 from eventsys.extensions import db
 from eventsys.models import Registration
 from eventsys.models.contests import ContestOutcome, ContestStanding, ScoreSheet
 from eventsys.services import contests, judging, results, standings
-from tests.services.test_contests import World, build_world, entry, score, set_up, user
+from tests.querycount import listening
+from tests.services.test_contests import World, entry, score, set_up, user
 
 D = Decimal
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
 
 
 TIERS = (
@@ -73,12 +63,8 @@ def statements() -> Iterator[list[tuple[str, Any]]]:
     def record(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
         seen.append((sql, params if many else [params]))
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(db.engine, record):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def writes(seen: list[tuple[str, Any]]) -> list[str]:

@@ -20,6 +20,7 @@ from eventsys.models import AuditRecord, Event, Organisation, Registration, User
 from eventsys.models.contests import Contest, Mark, ScoreSheet
 from eventsys.services import contests, exports, judging, results
 from tests.conftest import in_app
+from tests.factories import confirmed_entry
 
 D = Decimal
 POETRY = (
@@ -38,6 +39,16 @@ class World:
     entry_ids: list[int]
     org_ids: list[int]
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def poem(app: Flask, event_id: int, author: int, org_id: int, title: str, text: str) -> int:
+    """A confirmed individual entry of a poem, committed: its id."""
+    with in_app(app):
+        entry_id = confirmed_entry(
+            event_id, author, "individual", 1, organisation_id=org_id, title=title, text=text
+        )
+        db.session.commit()
+        return entry_id
 
 
 def build_world(
@@ -74,32 +85,12 @@ def build_world(
     ]
     entry_ids = []
     for i in range(entries):
-        author = make_user(name=f"诗人{i + 1}", organisation_id=org_ids[entry_orgs[i]])
-        with in_app(app):
-            entry = Registration(
-                event_id=event_id,
-                kind="individual",
-                captain_id=author,
-                organisation_id=org_ids[entry_orgs[i]],
-                title=f"咏秋{i + 1}",
-                text="金风送爽，丹桂飘香。",
-                status="confirmed",
-                size=1,
-            )
-            db.session.add(entry)
-            db.session.commit()
-            entry_ids.append(entry.id)
+        org_id = org_ids[entry_orgs[i]]
+        author = make_user(name=f"诗人{i + 1}", organisation_id=org_id)
+        entry_ids.append(
+            poem(app, event_id, author, org_id, f"咏秋{i + 1}", "金风送爽，丹桂飘香。")
+        )
     return World(event_id, organizer_id, judge_ids, entry_ids, org_ids)
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
 
 
 def user(user_id: int) -> User:
@@ -128,6 +119,11 @@ def set_up(w: World, **overrides: Any) -> Contest:
     contests.appoint_panel(contest, w.judge_ids, actor=user(w.organizer_id))
     db.session.commit()
     return contest
+
+
+def sheet_of(contest: Contest, judge_id: int, entry_id: int) -> ScoreSheet | None:
+    """The judge's sheet for the entry, if there is one."""
+    return judging.sheet_for(contest, user(judge_id), entry(entry_id))
 
 
 def score(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -13,37 +11,13 @@ from eventsys.extensions import db
 from eventsys.models import Registration
 from eventsys.models.contests import Contest
 from eventsys.services import contests
-from tests.conftest import in_app
-from tests.services.test_contests import World, build_world, entry, set_up
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
+from tests.services.test_contests import World, entry, poem, set_up
 
 
 def late_entry(w: World, make_user: Callable[..., int], app: Flask, n: int) -> int:
     """An entry confirmed after the panel was set (as the registration service would)."""
     author = make_user(name=f"迟到诗人{n}", organisation_id=w.org_ids[0])
-    with in_app(app):
-        late = Registration(
-            event_id=w.event_id,
-            kind="individual",
-            captain_id=author,
-            organisation_id=w.org_ids[0],
-            title=f"晚秋{n}",
-            text="霜叶红于二月花。",
-            status="confirmed",
-            size=1,
-        )
-        db.session.add(late)
-        db.session.commit()
-        return late.id
+    return poem(app, w.event_id, author, w.org_ids[0], f"晚秋{n}", "霜叶红于二月花。")
 
 
 def test_entries_confirmed_after_the_panel_get_a_code_before_a_judge_sees_them(

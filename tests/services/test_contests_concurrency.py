@@ -9,13 +9,12 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 
-from eventsys.database import write_intent
-from eventsys.errors import Conflict
 from eventsys.extensions import db
 from eventsys.models import Registration, User
 from eventsys.models.contests import Contest
 from eventsys.services import judging
-from tests.services.test_contests import build_world, score, set_up
+from tests.services.racing import race
+from tests.services.test_contests import build_world, score, set_up, sheet_of
 
 WORKERS = 6
 
@@ -36,52 +35,22 @@ def test_concurrent_saves_of_one_sheet_keep_exactly_one_and_refuse_the_others(
             version = score(
                 contest, w.judge_ids[0], w.entry_ids[0], [1, 1, 1, 1], submit=False
             ).version
-    barrier = threading.Barrier(WORKERS)
-    outcomes: dict[int, str] = {}
-    lock = threading.Lock()
 
-    def save(index: int) -> None:
-        write_intent.set(True)
-        with app.app_context():
-            contest = db.session.get(Contest, contest_id)
-            judge = db.session.get(User, w.judge_ids[0])
-            entry = db.session.get(Registration, w.entry_ids[0])
-            criteria = list(contest.criteria)
-            db.session.commit()
-            barrier.wait()
-            try:
-                judging.save_sheet(
-                    contest,
-                    judge,
-                    entry,
-                    {c.id: str(10 + index) for c in criteria},
-                    version=version,
-                    submit=True,
-                )
-                db.session.commit()
-                result = "saved"
-            except Conflict:
-                db.session.rollback()
-                result = "conflict"
-            except Exception as error:
-                db.session.rollback()
-                result = f"error: {type(error).__name__}: {error}"
-        with lock:
-            outcomes[index] = result
+    def save(index: int, barrier: threading.Barrier) -> None:
+        contest = db.session.get(Contest, contest_id)
+        judge = db.session.get(User, w.judge_ids[0])
+        entry = db.session.get(Registration, w.entry_ids[0])
+        criteria = list(contest.criteria)
+        db.session.commit()
+        barrier.wait()
+        raw = {c.id: str(10 + index) for c in criteria}
+        judging.save_sheet(contest, judge, entry, raw, version=version, submit=True)
 
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(app, WORKERS, save, refusal=lambda _error: "conflict")
     assert sorted(outcomes.values()) == ["conflict"] * (WORKERS - 1) + ["saved"], outcomes
     winner = next(i for i, result in outcomes.items() if result == "saved")
     with app.app_context():
         contest = db.session.get(Contest, contest_id)
-        sheet = judging.sheet_for(
-            contest,
-            db.session.get(User, w.judge_ids[0]),
-            db.session.get(Registration, w.entry_ids[0]),
-        )
+        sheet = sheet_of(contest, w.judge_ids[0], w.entry_ids[0])
         assert {m.value for m in sheet.marks} == {Decimal(10 + winner)}
         assert sheet.version == (1 if first_save else version + 1)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from eventsys.errors import EventsysError, Forbidden
@@ -15,17 +13,7 @@ from eventsys.models import Event, Registration, RegistrationMember
 from eventsys.models.contests import Mark, PlacingSheet
 from eventsys.services import contests, judging, registrations
 from tests.conftest import at
-from tests.services.test_contests import World, build_world, entry, score, set_up, user
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
+from tests.services.test_contests import World, entry, score, set_up, user
 
 
 def open_for(w: World, mode: str) -> Event:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -20,19 +19,9 @@ from eventsys.extensions import db
 from eventsys.models import Event
 from eventsys.models.contests import Contest
 from eventsys.services import contests
-from tests.services.test_contests import POETRY, World, build_world, user
+from tests.services.test_contests import POETRY, World, user
 
 D = Decimal
-
-
-@pytest.fixture
-def world(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., World]:
-    def make(**kwargs: Any) -> World:
-        return build_world(ctx, make_event, make_user, **kwargs)
-
-    return make
 
 
 def criteria_weighted(weight: Decimal) -> tuple[contests.CriterionData, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
@@ -13,25 +13,21 @@ from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.services import events
 from tests.conftest import at
+from tests.services.test_events import data
 
 
-def data(venue_id: int, start: datetime, hours: float = 2, **kwargs: object) -> events.EventData:
-    return events.EventData(
-        kind="activity",
-        title=str(kwargs.pop("title", "新活动")),
-        venue_id=venue_id,
-        starts_at=start,
-        ends_at=start + timedelta(hours=hours),
-        **kwargs,  # type: ignore[arg-type]
-    )
+def _weekly_across_two_talks(make_event: Callable[..., int], venue: int) -> events.EventData:
+    """Talks booked on 8 December at 9:30 and 22 December at 8:00; a Tuesday series at 9:00
+    through December in the same room (it clashes with both)."""
+    make_event(venue_id=venue, start=at(8, 9, 30), title="形势报告会")
+    make_event(venue_id=venue, start=at(22, 8), title="健康讲座")
+    return data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 29))
 
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 
-def test_more_places_than_seats_is_a_warning_only_when_the_places_count_people(
-    ctx: Flask,
-) -> None:
+def test_more_places_than_seats_is_a_warning_only_when_the_places_count_people(ctx: Flask) -> None:
     people = data(1, at(3, 14), capacity=60)
     [warning] = events.booking_warnings(people, seats=40, now=NOW)
     assert "60" in warning and "40" in warning
@@ -40,9 +36,7 @@ def test_more_places_than_seats_is_a_warning_only_when_the_places_count_people(
     assert events.booking_warnings(teams, seats=40, now=NOW) == []
 
 
-def test_a_start_in_the_past_is_a_warning_unless_an_edit_left_it_where_it_was(
-    ctx: Flask,
-) -> None:
+def test_a_start_in_the_past_is_a_warning_unless_an_edit_left_it_where_it_was(ctx: Flask) -> None:
     past = data(1, datetime(2026, 11, 19, 6, tzinfo=UTC))
     assert len(events.booking_warnings(past, seats=None, now=NOW)) == 1
     assert events.booking_warnings(past, seats=None, now=NOW, previous_start=past.starts_at) == []
@@ -50,16 +44,9 @@ def test_a_start_in_the_past_is_a_warning_unless_an_edit_left_it_where_it_was(
 
 
 def test_a_series_lists_every_clashing_date_with_what_it_clashes_with(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
-    make_event(venue_id=venue, start=at(8, 9, 30), title="形势报告会")
-    make_event(venue_id=venue, start=at(22, 8), title="健康讲座")
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
-    weekly = data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 29))
+    weekly = _weekly_across_two_talks(make_event, venue)
     with pytest.raises(events.SeriesClash) as refusal:
         events.create_event(weekly, organizer=organizer)
     assert isinstance(refusal.value, Clash)
@@ -71,16 +58,9 @@ def test_a_series_lists_every_clashing_date_with_what_it_clashes_with(
 
 
 def test_skipping_the_clashing_dates_saves_the_series_with_those_sittings_skipped(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
-    make_event(venue_id=venue, start=at(8, 9, 30), title="形势报告会")
-    make_event(venue_id=venue, start=at(22, 8), title="健康讲座")
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
-    weekly = data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 29))
+    weekly = _weekly_across_two_talks(make_event, venue)
     event = events.create_event(weekly, organizer=organizer, skip_clashes=True)
     state = [(o.starts_at, o.skipped, o.blocks_venue, o.skip_reason) for o in event.occurrences]
     assert state == [
@@ -93,13 +73,8 @@ def test_skipping_the_clashing_dates_saves_the_series_with_those_sittings_skippe
 
 
 def test_an_edit_keeps_reasons_of_skipped_days_and_can_skip_new_clashes(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(
         data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)), organizer=organizer
     )
@@ -115,14 +90,9 @@ def test_an_edit_keeps_reasons_of_skipped_days_and_can_skip_new_clashes(
 
 
 def test_a_one_off_event_still_names_its_clash_and_cannot_be_skipped_away(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
     make_event(venue_id=venue, start=at(3, 14), title="金秋艺术团排练")
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(Clash, match="金秋艺术团排练") as refusal:
         events.create_event(data(venue, at(3, 15)), organizer=organizer, skip_clashes=True)
     assert not isinstance(refusal.value, events.SeriesClash)

@@ -28,14 +28,10 @@ def data(venue_id: int, start, hours: float = 2, **kwargs) -> events.EventData: 
 
 
 def test_an_overlapping_booking_is_refused_with_the_clashing_event_and_its_time(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int], organizer: User
 ) -> None:
     venue = make_venue(name="舞蹈排练室")
     make_event(venue_id=venue, start=at(3, 14), title="金秋艺术团排练")
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(Clash) as refusal:
         events.create_event(data(venue, at(3, 15)), organizer=organizer)
     message = str(refusal.value)
@@ -44,38 +40,24 @@ def test_an_overlapping_booking_is_refused_with_the_clashing_event_and_its_time(
 
 
 def test_back_to_back_bookings_of_one_room_are_accepted(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
     make_event(venue_id=venue, start=at(3, 14), hours=2)
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(data(venue, at(3, 16)), organizer=organizer)
     assert event.id is not None
 
 
 def test_the_same_time_in_another_room_is_fine(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int], organizer: User
 ) -> None:
     make_event(venue_id=make_venue(), start=at(3, 14))
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     assert events.create_event(data(make_venue(), at(3, 14)), organizer=organizer).id
 
 
 def test_a_weekly_activity_clashes_with_a_one_off_event_in_a_later_week(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
     make_event(venue_id=venue, start=at(17, 9, 30), title="形势报告会")  # a Thursday
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(Clash, match="形势报告会"):
         events.create_event(
             data(venue, at(1, 9), weekdays=(1, 3), repeat_until=date(2026, 12, 31)),
@@ -84,9 +66,8 @@ def test_a_weekly_activity_clashes_with_a_one_off_event_in_a_later_week(
 
 
 def test_a_weekly_activity_books_every_sitting(
-    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+    ctx: Flask, make_venue: Callable[..., int], organizer: User
 ) -> None:
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(
         data(make_venue(), at(1, 9), weekdays=(1, 3), repeat_until=date(2026, 12, 17)),
         organizer=organizer,
@@ -102,10 +83,8 @@ def test_a_weekly_activity_books_every_sitting(
 
 
 def test_a_skipped_sitting_frees_the_room_and_restoring_it_checks_again(
-    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+    venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     weekly = events.create_event(
         data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)), organizer=organizer
     )
@@ -118,10 +97,8 @@ def test_a_skipped_sitting_frees_the_room_and_restoring_it_checks_again(
 
 
 def test_moving_a_sitting_keeps_its_original_start_and_refuses_a_clash(
-    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+    venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     weekly = events.create_event(
         data(venue, at(1, 9), weekdays=(1,), repeat_until=date(2026, 12, 15)), organizer=organizer
     )
@@ -135,14 +112,9 @@ def test_moving_a_sitting_keeps_its_original_start_and_refuses_a_clash(
 
 
 def test_cancelling_an_event_frees_its_room_and_raises_its_sequence(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
     event = db.session.get(Event, make_event(venue_id=venue, start=at(3, 14)))
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     sequence = event.sequence
     events.set_status(event, "cancelled", actor=organizer)
     assert event.sequence == sequence + 1
@@ -152,23 +124,14 @@ def test_cancelling_an_event_frees_its_room_and_raises_its_sequence(
 
 
 def test_changing_the_time_rebooks_and_ignores_the_event_itself(
-    ctx: Flask,
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
-    make_user: Callable[..., int],
+    make_event: Callable[..., int], venue: int, organizer: User
 ) -> None:
-    venue = make_venue()
     event = db.session.get(Event, make_event(venue_id=venue, start=at(3, 14)))
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     events.update_event(event, data(venue, at(3, 15), title=event.title), actor=organizer)
     assert [o.starts_at for o in event.occurrences] == [at(3, 15)]
 
 
-def test_bad_event_data_is_refused_with_the_field_named(
-    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
-) -> None:
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
-    venue = make_venue()
+def test_bad_event_data_is_refused_with_the_field_named(venue: int, organizer: User) -> None:
     cases = [
         (data(venue, at(3, 14), hours=-1), "ends_at"),
         (data(venue, at(3, 14), capacity=-1), "capacity"),
@@ -191,9 +154,8 @@ def test_bad_event_data_is_refused_with_the_field_named(
 
 
 def test_every_change_writes_an_audit_record(
-    ctx: Flask, make_venue: Callable[..., int], make_user: Callable[..., int]
+    ctx: Flask, make_venue: Callable[..., int], organizer: User
 ) -> None:
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     event = events.create_event(data(make_venue(), at(3, 14)), organizer=organizer)
     events.set_status(event, "published", actor=organizer)
     actions = db.session.scalars(
@@ -205,11 +167,10 @@ def test_every_change_writes_an_audit_record(
 
 
 def test_drafts_are_hidden_from_everyone_but_organizers(
-    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
+    ctx: Flask, make_event: Callable[..., int], make_user: Callable[..., int], organizer: User
 ) -> None:
     draft = make_event(status="draft")
     participant = db.session.get(User, make_user())
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     with pytest.raises(NotFound):
         events.get_event(draft, viewer=None)
     with pytest.raises(NotFound):
@@ -218,9 +179,8 @@ def test_drafts_are_hidden_from_everyone_but_organizers(
 
 
 def test_occurrences_table_never_holds_two_blocking_rows_for_one_room_and_time(
-    ctx: Flask, make_event: Callable[..., int], make_venue: Callable[..., int]
+    ctx: Flask, make_event: Callable[..., int], venue: int
 ) -> None:
-    venue = make_venue()
     make_event(venue_id=venue, start=at(3, 14))
     rows = db.session.scalars(select(Occurrence).where(Occurrence.venue_id == venue)).all()
     assert len(rows) == 1 and rows[0].blocks_venue

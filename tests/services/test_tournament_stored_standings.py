@@ -28,11 +28,6 @@ from eventsys.services.tournament_standings import compute_tables, tournament_ta
 from tests.services.test_tournaments_helpers import find_match, play_score, setup_tournament
 
 
-@pytest.fixture
-def organizer(ctx: Flask, make_user: Callable[..., int]) -> User:
-    return db.session.get(User, make_user(roles=("organizer",)))
-
-
 def _stored_lines(tournament_id: int) -> list[tuple[int, int, int, int, str | None, bool]]:
     return [
         (row.registration_id, row.place, row.points, row.score_for, row.decided_by, row.shared)

@@ -8,7 +8,6 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from eventsys import versions
@@ -27,11 +26,6 @@ from tests.services.test_tournaments_helpers import (
 )
 
 TEAMS16 = [f"队{n:02d}" for n in range(1, 17)]
-
-
-@pytest.fixture
-def organizer(ctx: Flask, make_user: Callable[..., int]) -> User:
-    return db.session.get(User, make_user(roles=("organizer",)))
 
 
 def test_sixteen_gateball_teams_play_four_groups_then_an_eight_team_knockout_on_three_courts(

@@ -9,13 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from eventsys.database import write_intent
 from eventsys.errors import Conflict
 from eventsys.extensions import db
 from eventsys.models import AuditRecord, User
 from eventsys.models.tournaments import Tournament, TournamentMatch
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_results import ResultInput, record_result
+from tests.services.racing import race
 from tests.services.test_tournaments_helpers import setup_tournament
 
 WORKERS = 6
@@ -37,36 +37,6 @@ def _world(
         return organizer.id, tournament.id, match.id, match.version
 
 
-def _race(app: Flask, job: Callable[[int, threading.Barrier], None]) -> dict[int, str]:
-    """Run *job* in WORKERS threads released together; return each one's outcome."""
-    barrier = threading.Barrier(WORKERS)
-    outcomes: dict[int, str] = {}
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        write_intent.set(True)
-        with app.app_context():
-            try:
-                job(index, barrier)
-                db.session.commit()
-                result = "saved"
-            except Conflict as refusal:
-                db.session.rollback()
-                result = f"conflict: {refusal}"
-            except Exception as error:
-                db.session.rollback()
-                result = f"error: {type(error).__name__}: {error}"
-        with lock:
-            outcomes[index] = result
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def test_concurrent_result_saves_of_one_match_keep_exactly_one_and_refuse_the_others(
     app: Flask, make_user: Callable[..., int], make_event: Callable[..., int]
 ) -> None:
@@ -85,7 +55,7 @@ def test_concurrent_result_saves_of_one_match_keep_exactly_one_and_refuse_the_ot
             expected_version=version,
         )
 
-    outcomes = _race(app, save)
+    outcomes = race(app, WORKERS, save)
     saved = [index for index, result in outcomes.items() if result == "saved"]
     refused = [result for result in outcomes.values() if result.startswith("conflict")]
     assert len(saved) == 1 and len(refused) == WORKERS - 1, outcomes
@@ -119,7 +89,7 @@ def test_concurrent_moves_of_one_match_keep_exactly_one(
             match, court_id=court_ids[1], slot=index + 1, actor=actor, expected_version=version
         )
 
-    outcomes = _race(app, move)
+    outcomes = race(app, WORKERS, move)
     saved = [index for index, result in outcomes.items() if result == "saved"]
     assert len(saved) == 1, outcomes
     assert sum(result.startswith("conflict") for result in outcomes.values()) == WORKERS - 1
@@ -130,9 +100,8 @@ def test_concurrent_moves_of_one_match_keep_exactly_one(
 
 @pytest.mark.parametrize("stale", [True, False])
 def test_a_save_typed_against_an_old_version_is_refused_and_changes_nothing(
-    ctx: Flask, make_user: Callable[..., int], make_event: Callable[..., int], stale: bool
+    ctx: Flask, organizer: User, make_event: Callable[..., int], stale: bool
 ) -> None:
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     tournament, _teams = setup_tournament(make_event, organizer, "score", ["甲", "乙"])
     service.make_draw(tournament, "round_robin", actor=organizer)
     (match,) = service.all_matches(tournament)

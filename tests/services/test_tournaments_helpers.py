@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, User
+from eventsys.models import Event, User
 from eventsys.models.tournaments import Tournament, TournamentMatch
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_results import ResultInput, record_result
+from tests.factories import confirmed_team
 
 
 def add_teams(event_id: int, names: Sequence[str]) -> list[int]:
@@ -23,17 +25,7 @@ def add_teams(event_id: int, names: Sequence[str]) -> list[int]:
         )
         db.session.add(captain)
         db.session.flush()
-        registration = Registration(
-            event_id=event_id,
-            kind="team",
-            captain_id=captain.id,
-            team_name=name,
-            status="confirmed",
-            size=5,
-        )
-        db.session.add(registration)
-        db.session.flush()
-        ids.append(registration.id)
+        ids.append(confirmed_team(event_id, captain.id, name))
     return ids
 
 
@@ -61,6 +53,20 @@ def setup_tournament(
     )
     for number in range(courts):
         service.add_court(tournament, f"{number + 1}号场", actor=organizer)
+    return tournament, teams
+
+
+def scheduled_round_robin(
+    make_event: Callable[..., int],
+    organizer: User,
+    sport: str,
+    names: Sequence[str],
+    **options: Any,
+) -> tuple[Tournament, list[int]]:
+    """setup_tournament(...) drawn as a round robin and scheduled."""
+    tournament, teams = setup_tournament(make_event, organizer, sport, names, **options)
+    service.make_draw(tournament, "round_robin", actor=organizer)
+    service.make_schedule(tournament, actor=organizer)
     return tournament, teams
 
 

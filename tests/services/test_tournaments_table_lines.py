@@ -6,20 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from flask import Flask
-
-from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.services import tournaments as service
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.services.tournament_standings import tournament_tables
 from tests.services.test_tournaments_helpers import find_match, setup_tournament
-
-
-@pytest.fixture
-def organizer(ctx: Flask, make_user: Callable[..., int]) -> User:
-    return db.session.get(User, make_user(roles=("organizer",)))
 
 
 def _columns(line) -> tuple[int, ...]:  # type: ignore[no-untyped-def]

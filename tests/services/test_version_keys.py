@@ -64,37 +64,29 @@ def test_a_sitting_moved_to_another_week_and_room_raises_both_rooms_weeks(
 
 
 def test_a_sitting_late_on_a_sunday_belongs_to_the_week_of_its_local_date(
-    ctx: Flask,
-    heard: list[set[str]],
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
+    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], venue: int
 ) -> None:
     """23:30 on Sunday 6 December in Beijing is 15:30 UTC: still ISO week 49 there."""
-    hall = make_venue()
     heard.clear()
-    event_id = make_event(venue_id=hall, start=at(6, 23, 30), hours=0.25)
+    event_id = make_event(venue_id=venue, start=at(6, 23, 30), hours=0.25)
     raised = keys_of(heard)
-    assert f"venue:{hall}:2026-W49" in raised and f"venue:{hall}:2026-W50" not in raised
+    assert f"venue:{venue}:2026-W49" in raised and f"venue:{venue}:2026-W50" not in raised
     assert f"event:{event_id}" in raised
 
 
 def test_a_renamed_event_raises_the_weeks_of_its_sittings(
-    ctx: Flask,
-    heard: list[set[str]],
-    make_event: Callable[..., int],
-    make_venue: Callable[..., int],
+    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], venue: int
 ) -> None:
-    hall = make_venue()
-    event_id = make_event(venue_id=hall, start=at(3, 9), weekdays=(3,), until=at(17, 9).date())
+    event_id = make_event(venue_id=venue, start=at(3, 9), weekdays=(3,), until=at(17, 9).date())
     heard.clear()
     db.session.get(Event, event_id).title = "新的名字"
     db.session.commit()
     assert keys_of(heard) == {
         f"event:{event_id}",
         "programme",
-        f"venue:{hall}:2026-W49",
-        f"venue:{hall}:2026-W50",
-        f"venue:{hall}:2026-W51",
+        f"venue:{venue}:2026-W49",
+        f"venue:{venue}:2026-W50",
+        f"venue:{venue}:2026-W51",
     }
     db.session.get(Event, event_id).capacity = 12  # not shown in a room's week
     db.session.commit()
@@ -173,10 +165,9 @@ def test_the_week_key_of_a_sitting_is_its_local_week(
 
 
 def test_a_match_moved_raises_the_programme_and_a_result_only_its_tournament(
-    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], make_user: Callable[..., int]
+    ctx: Flask, heard: list[set[str]], make_event: Callable[..., int], organizer: User
 ) -> None:
     """The calendar feeds show when and where a match is played, not its score."""
-    organizer = db.session.get(User, make_user(roles=("organizer",)))
     tournament, (a, b, _c, _d) = setup_tournament(
         make_event, organizer, "score", ["甲", "乙", "丙", "丁"], courts=3
     )

@@ -13,6 +13,7 @@ from flask import Flask
 from eventsys import versions
 from eventsys.extensions import db
 from eventsys.models import Venue
+from tests.services.racing import in_threads
 
 
 @pytest.fixture
@@ -97,11 +98,7 @@ def test_writers_at_once_lose_no_raise(app: Flask) -> None:
         except BaseException as error:
             problems.append(error)
 
-    threads = [threading.Thread(target=write) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(write, writers)
     assert problems == []
     with app.app_context():
         assert versions.read(db.session, ["tournament:1", "programme"]) == {

@@ -58,17 +58,20 @@ def sitting_with_late_record(
     return make
 
 
+def _december(first: int, last: int) -> service.Statistics:
+    """The statistics from midnight of *first* December 2026 to midnight of *last* (local)."""
+    return service.statistics(
+        local_midnight(date(2026, 12, first)), local_midnight(date(2026, 12, last))
+    )
+
+
 def test_a_check_in_recorded_the_day_after_its_sitting_counts_on_the_sittings_date(
     app: Flask, sitting_with_late_record: Callable[[], int]
 ) -> None:
     sitting_with_late_record()
     with app.app_context():
-        third = service.statistics(
-            local_midnight(date(2026, 12, 3)), local_midnight(date(2026, 12, 4))
-        )
-        fourth = service.statistics(
-            local_midnight(date(2026, 12, 4)), local_midnight(date(2026, 12, 5))
-        )
+        third = _december(3, 4)
+        fourth = _december(4, 5)
     assert third.total == 1
     assert third.by_day == [(date(2026, 12, 3), 1)]
     assert fourth.total == 0 and fourth.by_day == []
@@ -79,9 +82,7 @@ def test_the_statistics_give_registered_attended_and_no_shows_per_sitting(
 ) -> None:
     sitting_with_late_record()
     with app.app_context():
-        stats = service.statistics(
-            local_midnight(date(2026, 12, 1)), local_midnight(date(2026, 12, 8))
-        )
+        stats = _december(1, 8)
     assert [(row.title, row.registered, row.attended, row.no_shows) for row in stats.sittings] == [
         ("合唱晚练", 3, 1, 2)
     ]

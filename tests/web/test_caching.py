@@ -35,8 +35,10 @@ from tests.conftest import (
     csrf_from,
     make_app,
     postgresql_required,
+    publish_with,
 )
 from tests.querycount import count_queries as statements
+from tests.services.racing import in_threads
 from tests.services.test_contests import score
 from tests.web.test_contests_pages import contest_world, score_everything
 
@@ -54,13 +56,21 @@ def _whole_minute() -> None:
 
 def published(app: Flask, make_event: Callable[..., int], **settings: Any) -> int:
     event_id = make_event(start=utcnow() + timedelta(days=5), status="draft", title="门球友谊赛")
-    with app.app_context():
-        event = db.session.get(Event, event_id)
-        for name, value in {"registration_mode": "individual", **settings}.items():
-            setattr(event, name, value)
-        event.status = "published"
-        db.session.commit()
+    publish_with(app, event_id, **{"registration_mode": "individual", **settings})
     return event_id
+
+
+def _register_from_another_thread(client: FlaskClient, event_id: int, token: str) -> int:
+    """*client* registers for the event now, from a thread of its own (another connection, as
+    another worker's would be): the answer's status."""
+    statuses: list[int] = []
+    url = f"/events/{event_id}/register"
+    thread = threading.Thread(
+        target=lambda: statuses.append(client.post(url, data={"csrf_token": token}).status_code)
+    )
+    thread.start()
+    thread.join(timeout=60)
+    return statuses[0]
 
 
 def served_from_the_cache(app: Flask, client: FlaskClient, url: str, **kwargs: Any) -> bool:
@@ -139,11 +149,7 @@ def test_screens_asking_at_once_after_a_change_get_one_build_of_the_page(
         except BaseException as error:  # reported below
             problems.append(error)
 
-    threads = [threading.Thread(target=screen) for _ in range(screens)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(screen, screens)
     assert problems == []
     assert len(builds) == 1 and len(pages) == screens and len(set(pages)) == 1
     assert caching.store(app).hits == screens - 1
@@ -511,15 +517,7 @@ def test_a_write_landing_after_the_user_is_loaded_never_leaves_a_stale_page_kept
         user = loader(user_id)
         if not injected:  # once, and from another connection, as another worker would
             injected.append(True)
-            thread = threading.Thread(
-                target=lambda: written.append(
-                    other.post(
-                        f"/events/{event_id}/register", data={"csrf_token": token}
-                    ).status_code
-                )
-            )
-            thread.start()
-            thread.join(timeout=60)
+            written.append(_register_from_another_thread(other, event_id, token))
         return user
 
     monkeypatch.setattr(login_manager, "_user_callback", load_then_someone_registers)
@@ -556,15 +554,7 @@ def test_a_write_between_the_versions_and_the_data_never_leaves_a_stale_page_kep
         seen = real_read(session, keys)
         if not injected:  # from another thread: a request here would share this session
             injected.append(True)
-            thread = threading.Thread(
-                target=lambda: posted.append(
-                    other.post(
-                        f"/events/{event_id}/register", data={"csrf_token": token}
-                    ).status_code
-                )
-            )
-            thread.start()
-            thread.join(timeout=60)
+            posted.append(_register_from_another_thread(other, event_id, token))
         return seen
 
     with pytest.MonkeyPatch.context() as patch:

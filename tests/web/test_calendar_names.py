@@ -248,26 +248,38 @@ def test_a_contest_schedule_feed_reads_whole_everywhere(
     )
 
 
-def test_a_room_feed_reads_whole_everywhere(
-    app: Flask, client: FlaskClient, world: dict[str, int], centre: str, node: str
+@pytest.mark.parametrize(
+    ("path", "name", "caldesc"),
+    [
+        pytest.param(
+            "/venues/{venue}.ics",
+            f"{CENTRE_FOLDED} · {VENUE_FOLDED}",
+            f"Bookings of {VENUE_FOLDED}.",
+            id="room",
+        ),
+        pytest.param(
+            "/calendar/programme.ics",
+            f"{CENTRE_FOLDED}: programme",
+            f"Events of {CENTRE_FOLDED}.",
+            id="programme",
+        ),
+    ],
+)
+def test_a_room_feed_and_the_programme_feed_read_whole_everywhere(
+    app: Flask,
+    client: FlaskClient,
+    world: dict[str, int],
+    centre: str,
+    node: str,
+    path: str,
+    name: str,
+    caldesc: str,
 ) -> None:
-    body = feed(client, f"/venues/{world['venue']}.ics")
+    body = feed(client, path.format(**world))
     assert_read_alike(
         five_readings(node, body),
-        name=f"{CENTRE_FOLDED} · {VENUE_FOLDED}",
-        caldesc=f"Bookings of {VENUE_FOLDED}.",
-        events=event_texts(app, world["event"], body),
-    )
-
-
-def test_the_programme_feed_reads_whole_everywhere(
-    app: Flask, client: FlaskClient, world: dict[str, int], centre: str, node: str
-) -> None:
-    body = feed(client, "/calendar/programme.ics")
-    assert_read_alike(
-        five_readings(node, body),
-        name=f"{CENTRE_FOLDED}: programme",
-        caldesc=f"Events of {CENTRE_FOLDED}.",
+        name=name,
+        caldesc=caldesc,
         events=event_texts(app, world["event"], body),
     )
 

@@ -14,12 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from eventsys.extensions import db
-from eventsys.models import Event, Occurrence, Registration, RegistrationMember, User, Venue
+from eventsys.models import Event, Occurrence, User, Venue
 from eventsys.services import calendar as feeds
 from eventsys.services import events as event_service
 from eventsys.web.calendar import TokenMaskingFilter
 from tests.conftest import at, away_from_a_minute_boundary, csrf, csrf_from
 from tests.querycount import count_queries
+from tests.services.test_calendar_feeds import register as feeds_register
 
 FROM = "from=2026-11-01"
 TOKEN_URL = re.compile(r"https?://[^/\"]+/calendar/u/(\d+)/([A-Za-z0-9_\-]+)\.ics")
@@ -40,14 +41,7 @@ def uids(body: bytes) -> set[str]:
 
 def register(app: Flask, event_id: int, user_id: int, status: str = "confirmed") -> None:
     with app.app_context():
-        registration = Registration(
-            event_id=event_id, captain_id=user_id, status=status, kind="individual", size=1
-        )
-        registration.members.append(
-            RegistrationMember(event_id=event_id, user_id=user_id, role="captain")
-        )
-        db.session.add(registration)
-        db.session.commit()
+        feeds_register(event_id, user_id, status)
 
 
 # ---- downloads and feeds ----------------------------------------------------------------------

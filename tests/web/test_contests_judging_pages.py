@@ -6,28 +6,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from eventsys.extensions import db
 from eventsys.models import Event, Registration
 from eventsys.models.contests import Contest
 from tests.conftest import csrf
-from tests.services.test_contests import World, build_world, score, set_up
+from tests.services.test_contests import score
 from tests.web.test_contests_get_writes_nothing import register_late
-from tests.web.test_contests_pages import login_as
+from tests.web.test_contests_pages import contest_world, first_sheet, login_as, post_sheet
 
-
-@pytest.fixture
-def contest_world(
-    app: Flask, make_event: Callable[..., int], make_user: Callable[..., int]
-) -> Callable[..., tuple[World, int]]:
-    def make(entries: int = 4, judges: int = 3, **settings: Any) -> tuple[World, int]:
-        w = build_world(app, make_event, make_user, entries=entries, judges=judges)
-        with app.app_context():
-            return w, set_up(w, **settings).id
-
-    return make
+__all__ = ["contest_world"]  # the fixture, imported for the tests below
 
 
 def test_an_entry_registered_after_the_panel_shows_its_code_to_the_judge(
@@ -77,12 +66,8 @@ def test_a_server_error_keeps_the_field_described_by_its_range_and_its_error(
     app: Flask, contest_world: Callable[..., Any]
 ) -> None:
     w, contest_id = contest_world()
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
-    ids = re.findall(r'name="(mark_\d+)"', judge.get(url).get_data(as_text=True))
-    data = {"csrf_token": csrf(judge, url), "version": "0", "action": "submit"}
-    data.update(dict(zip(ids, ["8,5", "２７．５", "18", ""], strict=True)))
-    response = judge.post(url, data=data)
+    judge, url = first_sheet(app, w, contest_id)
+    response, ids = post_sheet(judge, url, ["8,5", "２７．５", "18", ""])
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'aria-describedby="{ids[0]}-range {ids[0]}-error"' in page

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from eventsys.extensions import db
 from eventsys.models import Registration, User
@@ -16,7 +17,7 @@ from eventsys.models.contests import Contest
 from eventsys.services import contests as contest_service
 from tests.conftest import csrf, login
 from tests.querycount import count_queries as counted
-from tests.services.test_contests import World, build_world, score, set_up
+from tests.services.test_contests import World, build_world, score, set_up, sheet_of
 
 
 def login_as(app: Flask, user_id: int) -> FlaskClient:
@@ -47,6 +48,22 @@ def contest_world(
             return w, contest.id
 
     return make
+
+
+def first_sheet(app: Flask, w: World, contest_id: int) -> tuple[FlaskClient, str]:
+    """The first judge signed in, and the address of their sheet for the first entry."""
+    return login_as(app, w.judge_ids[0]), f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
+
+
+def post_sheet(
+    client: FlaskClient, url: str, marks: list[str], *, version: str = "0"
+) -> tuple[TestResponse, list[str]]:
+    """The score sheet at *url* read, then submitted with *marks* in the order of its fields:
+    the answer and the fields' names."""
+    ids = re.findall(r'name="(mark_\d+)"', client.get(url).get_data(as_text=True))
+    data = {"csrf_token": csrf(client, url), "version": version, "action": "submit"}
+    data.update(dict(zip(ids, marks, strict=True)))
+    return client.post(url, data=data), ids
 
 
 def score_everything(app: Flask, w: World, contest_id: int) -> None:
@@ -268,13 +285,8 @@ def test_a_judge_submits_marks_typed_with_full_width_digits(
     app: Flask, contest_world: Callable[..., Any]
 ) -> None:
     w, contest_id = contest_world()
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
-    page = judge.get(url).get_data(as_text=True)
-    ids = re.findall(r'name="(mark_\d+)"', page)
-    data = {"csrf_token": csrf(judge, url), "version": "0", "action": "submit"}
-    data.update(dict(zip(ids, ["２８", "27.5", "18", "19"], strict=True)))
-    response = judge.post(url, data=data)
+    judge, url = first_sheet(app, w, contest_id)
+    response, _ids = post_sheet(judge, url, ["２８", "27.5", "18", "19"])
     assert response.status_code == 302
     with app.app_context():
         contest = db.session.get(Contest, contest_id)
@@ -289,12 +301,8 @@ def test_a_mark_out_of_range_is_shown_next_to_its_field_with_the_typed_marks_kep
     app: Flask, contest_world: Callable[..., Any]
 ) -> None:
     w, contest_id = contest_world()
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
-    ids = re.findall(r'name="(mark_\d+)"', judge.get(url).get_data(as_text=True))
-    data = {"csrf_token": csrf(judge, url), "version": "0", "action": "submit"}
-    data.update(dict(zip(ids, ["31", "27.5", "abc", "19"], strict=True)))
-    response = judge.post(url, data=data)
+    judge, url = first_sheet(app, w, contest_id)
+    response, ids = post_sheet(judge, url, ["31", "27.5", "abc", "19"])
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="{ids[0]}-error"' in page and "between 0 and 30" in page
@@ -323,13 +331,7 @@ def test_a_stale_sheet_is_refused_with_a_clear_message_and_the_typed_marks_shown
     assert 'value="22"' in page  # what this tab typed survives
     with app.app_context():
         contest = db.session.get(Contest, contest_id)
-        from eventsys.services import judging
-
-        sheet = judging.sheet_for(
-            contest,
-            db.session.get(User, w.judge_ids[0]),
-            db.session.get(Registration, w.entry_ids[0]),
-        )
+        sheet = sheet_of(contest, w.judge_ids[0], w.entry_ids[0])
         assert sorted(str(m.value) for m in sheet.marks) == ["15.00", "15.00", "20.00", "20.00"]
 
 
@@ -337,8 +339,7 @@ def test_an_excluded_judge_cannot_open_or_post_the_sheet(
     app: Flask, contest_world: Callable[..., Any]
 ) -> None:
     w, contest_id = contest_world(judge_orgs={0: 0})
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
+    judge, url = first_sheet(app, w, contest_id)
     assert judge.get(url).status_code == 403
     token = csrf(judge, f"/judging/{contest_id}")
     assert judge.post(url, data={"csrf_token": token, "version": "0"}).status_code == 403
@@ -356,8 +357,7 @@ def test_a_sheet_post_after_publication_is_refused(
         f"/contests/{contest_id}/publish", data={"csrf_token": csrf(organizer, overview)}
     )
     assert response.status_code == 302
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
+    judge, url = first_sheet(app, w, contest_id)
     # The published sheet is read-only; a post sent anyway (an old tab) names the saved version.
     with app.app_context():
         contest = db.session.get(Contest, contest_id)

@@ -12,13 +12,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from eventsys.extensions import db
 from eventsys.models import Attendance, AuditRecord, Event, Occurrence, User
 from eventsys.services import attendance as attendance_service
 from eventsys.services import registrations as registration_service
 from eventsys.timeutil import local_midnight, local_today, utcnow
-from tests.conftest import csrf
+from tests.conftest import csrf, publish_with
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -29,12 +30,8 @@ def door(app: Flask, make_event: Callable[..., int]) -> Callable[..., tuple[int,
 
     def make(**settings: object) -> tuple[int, int]:
         event_id = make_event(start=utcnow() + timedelta(hours=2), status="draft")
+        publish_with(app, event_id, **settings)
         with app.app_context():
-            event = db.session.get(Event, event_id)
-            for name, value in settings.items():
-                setattr(event, name, value)
-            event.status = "published"
-            db.session.commit()
             sitting = db.session.scalars(
                 select(Occurrence.id).where(Occurrence.event_id == event_id)
             ).one()
@@ -61,6 +58,17 @@ def _check_in(staff: FlaskClient, event_id: int, sitting: int, user_id: int) -> 
         data={"csrf_token": csrf(staff, url), "user_id": str(user_id), "sitting": str(sitting)},
     )
     assert response.status_code == 302
+
+
+def _add_guest(
+    staff: FlaskClient, event_id: int, sitting: int, name: str, phone: str, **options: object
+) -> TestResponse:
+    """The check-in page's walk-in guest form, posted."""
+    url = f"/manage/events/{event_id}/checkin"
+    data = {"csrf_token": csrf(staff, url), "sitting": str(sitting)}
+    return staff.post(
+        f"{url}/guest", data={**data, "guest_name": name, "guest_phone": phone}, **options
+    )
 
 
 def test_the_door_page_counts_checked_in_against_expected(
@@ -148,15 +156,7 @@ def test_a_walk_in_guest_without_an_account_is_checked_in_listed_and_counted(
     url = f"/manage/events/{event}/checkin"
     page = staff.get(url, headers=ZH).get_data(as_text=True)
     assert 'name="guest_name"' in page and 'name="guest_phone"' in page
-    response = staff.post(
-        f"{url}/guest",
-        data={
-            "csrf_token": csrf(staff, url),
-            "sitting": str(sitting),
-            "guest_name": "赵大妈",
-            "guest_phone": "１３９ １２３４-５６７８",
-        },
-    )
+    response = _add_guest(staff, event, sitting, "赵大妈", "１３９ １２３４-５６７８")
     assert response.status_code == 302
     with app.app_context():
         guest = db.session.scalars(select(Attendance)).one()
@@ -187,17 +187,7 @@ def test_a_guest_without_a_phone_number_is_refused_next_to_the_field_keeping_the
 ) -> None:
     event, sitting = door(registration_mode="none")
     staff = signed_in("organizer")
-    url = f"/manage/events/{event}/checkin"
-    response = staff.post(
-        f"{url}/guest",
-        data={
-            "csrf_token": csrf(staff, url),
-            "sitting": str(sitting),
-            "guest_name": "赵大妈",
-            "guest_phone": "12",
-        },
-        headers=ZH,
-    )
+    response = _add_guest(staff, event, sitting, "赵大妈", "12", headers=ZH)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "请填写来宾的电话号码" in page and 'value="赵大妈"' in page
@@ -214,16 +204,7 @@ def test_an_event_for_registered_people_only_takes_no_guests(
     staff = signed_in("organizer")
     url = f"/manage/events/{event}/checkin"
     assert 'name="guest_name"' not in staff.get(url).get_data(as_text=True)
-    response = staff.post(
-        f"{url}/guest",
-        data={
-            "csrf_token": csrf(staff, url),
-            "sitting": str(sitting),
-            "guest_name": "赵大妈",
-            "guest_phone": "13912345678",
-        },
-        headers=ZH,
-    )
+    response = _add_guest(staff, event, sitting, "赵大妈", "13912345678", headers=ZH)
     assert response.status_code == 422
     assert "不登记临时来宾" in response.get_data(as_text=True)
     with app.app_context():
@@ -238,9 +219,7 @@ def test_a_member_who_scans_their_own_code_is_told_to_show_it_to_the_staff(
     event, _sitting = door(registration_mode="individual")
     member = signed_in("participant")
     [registration] = _register(app, event, member.user_id)  # type: ignore[attr-defined]
-    token = URLSafeSerializer(app.config["SECRET_KEY"], salt="eventsys-checkin").dumps(
-        registration
-    )
+    token = URLSafeSerializer(app.config["SECRET_KEY"], salt="eventsys-checkin").dumps(registration)
     zh = member.get(f"/checkin/{token}", headers=ZH)
     assert zh.status_code == 200
     assert "请把这个二维码给工作人员扫描" in zh.get_data(as_text=True)

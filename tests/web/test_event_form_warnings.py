@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -33,6 +33,20 @@ def _form(venue: int, **changes: object) -> dict[str, object]:
     }
     form.update(changes)
     return form
+
+
+def _weekly(first: date, weeks: int) -> dict[str, object]:
+    """The form's fields for a weekly series from *first*, 08:30 to 11:30, *weeks* weeks on."""
+    return {
+        "starts_at": f"{first.isoformat()}T08:30",
+        "ends_at": f"{first.isoformat()}T11:30",
+        "weekdays": [str(first.weekday())],
+        "repeat_until": (first + timedelta(days=7 * weeks)).isoformat(),
+    }
+
+
+def _book(make_event: Callable[..., int], venue: int, day: date, hour: int, title: str) -> None:
+    make_event(venue_id=venue, start=datetime.combine(day, time(hour), LOCAL_TZ), title=title)
 
 
 def _events(app: Flask) -> int:
@@ -82,25 +96,10 @@ def test_a_series_lists_every_clashing_date_and_can_skip_them_in_one_go(
 ) -> None:
     venue = make_venue(name="多功能厅")
     first = local_today() + timedelta(days=7)
-    make_event(
-        venue_id=venue,
-        start=datetime.combine(first + timedelta(days=7), time(9), LOCAL_TZ),
-        title="形势报告会",
-    )
-    make_event(
-        venue_id=venue,
-        start=datetime.combine(first + timedelta(days=21), time(10), LOCAL_TZ),
-        title="摄影讲座",
-    )
+    _book(make_event, venue, first + timedelta(days=7), 9, "形势报告会")
+    _book(make_event, venue, first + timedelta(days=21), 10, "摄影讲座")
     organizer = signed_in("organizer")
-    form = _form(
-        venue,
-        title="太极拳晨练",
-        starts_at=f"{first.isoformat()}T08:30",
-        ends_at=f"{first.isoformat()}T11:30",
-        weekdays=[str(first.weekday())],
-        repeat_until=(first + timedelta(days=28)).isoformat(),
-    )
+    form = _form(venue, title="太极拳晨练", **_weekly(first, 4))
     form["csrf_token"] = csrf(organizer, "/manage/events/new")
     response = organizer.post("/manage/events/new", data=form, headers=ZH)
     page = response.get_data(as_text=True)
@@ -138,20 +137,9 @@ def test_warnings_and_clashes_are_shown_together_in_one_answer(
 ) -> None:
     venue = make_venue(capacity=20)
     first = local_today() + timedelta(days=7)
-    make_event(
-        venue_id=venue,
-        start=datetime.combine(first + timedelta(days=7), time(9), LOCAL_TZ),
-        title="形势报告会",
-    )
+    _book(make_event, venue, first + timedelta(days=7), 9, "形势报告会")
     organizer = signed_in("organizer")
-    form = _form(
-        venue,
-        capacity="30",
-        starts_at=f"{first.isoformat()}T08:30",
-        ends_at=f"{first.isoformat()}T11:30",
-        weekdays=[str(first.weekday())],
-        repeat_until=(first + timedelta(days=14)).isoformat(),
-    )
+    form = _form(venue, capacity="30", **_weekly(first, 2))
     form["csrf_token"] = csrf(organizer, "/manage/events/new")
     page = organizer.post("/manage/events/new", data=form, headers=ZH).get_data(as_text=True)
     assert "30个名额" in page and "形势报告会" in page

@@ -16,7 +16,7 @@ from eventsys.models.contests import Contest
 from eventsys.services import results
 from tests.conftest import csrf
 from tests.services.test_contests import World, build_world, score, set_up
-from tests.web.test_contests_pages import login_as
+from tests.web.test_contests_pages import first_sheet, login_as, post_sheet
 
 LOCKED = "The results are published, so the marks are locked."
 
@@ -44,10 +44,7 @@ def publish_all(app: Flask, w: World, contest_id: int) -> None:
 
 
 def submit(client: FlaskClient, url: str, marks: list[str], version: str = "0") -> Any:
-    ids = re.findall(r'name="(mark_\d+)"', client.get(url).get_data(as_text=True))
-    data = {"csrf_token": csrf(client, url), "version": version, "action": "submit"}
-    data.update(dict(zip(ids, marks, strict=True)))
-    return client.post(url, data=data)
+    return post_sheet(client, url, marks, version=version)[0]
 
 
 def test_a_sheet_after_publication_is_shown_read_only_with_the_reason(
@@ -70,8 +67,7 @@ def test_a_save_sent_after_publication_is_refused_once_on_a_read_only_sheet(
     app: Flask, contest_world: Callable[..., Any]
 ) -> None:
     w, contest_id = contest_world()
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
+    judge, url = first_sheet(app, w, contest_id)
     token = csrf(judge, url)
     ids = re.findall(r'name="(mark_\d+)"', judge.get(url).get_data(as_text=True))
     publish_all(app, w, contest_id)  # while the form was open
@@ -88,8 +84,7 @@ def test_a_stale_save_says_so_once(app: Flask, contest_world: Callable[..., Any]
     w, contest_id = contest_world()
     with app.app_context():
         score(db.session.get(Contest, contest_id), w.judge_ids[0], w.entry_ids[0], [1, 1, 1, 1])
-    judge = login_as(app, w.judge_ids[0])
-    url = f"/judging/{contest_id}/entries/{w.entry_ids[0]}"
+    judge, url = first_sheet(app, w, contest_id)
     response = submit(judge, url, ["2", "2", "2", "2"], version="0")
     page = response.get_data(as_text=True)
     assert response.status_code == 409

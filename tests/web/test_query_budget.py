@@ -43,8 +43,8 @@ from eventsys.models import (
 )
 from eventsys.models.contests import Contest
 from eventsys.models.tournaments import Tournament, TournamentMatch
-from eventsys.services import accounts, contests, judging, member_import, results
 from eventsys.services import calendar as feeds
+from eventsys.services import contests, judging, member_import, results
 from eventsys.services import events as event_service
 from eventsys.services import groups as group_service
 from eventsys.services import registrations as registration_service
@@ -52,7 +52,8 @@ from eventsys.services import tournaments as tournament_service
 from eventsys.services.groups import photo_folder
 from eventsys.services.tournament_results import ResultInput, record_result
 from eventsys.timeutil import LOCAL_TZ, local_today, utcnow
-from tests.conftest import PASSWORD, _empty_tables, csrf, csrf_from, login
+from tests import factories
+from tests.conftest import _empty_tables, csrf, csrf_from, login
 from tests.domain.test_group_rules import PNG
 from tests.querycount import Statements, clear_caches, count_queries
 from tests.web.test_authorization_matrix import ACCESS, _url
@@ -306,16 +307,7 @@ class _Builder:
 
     def account(self, key: str, roles: tuple[str, ...], org: int | None = None) -> User:
         login_name = f"{key}-{self.n}"
-        user = accounts.create_user(
-            accounts.NewUser(
-                name=f"{key}{self.n}",
-                login=login_name,
-                password=PASSWORD,
-                organisation_id=org,
-                roles=roles,
-            ),
-            actor=None,
-        )
+        user = factories.person(f"{key}{self.n}", login_name, *roles, organisation_id=org)
         db.session.flush()
         self.world.logins[key] = login_name
         return user
@@ -353,22 +345,18 @@ class _Builder:
         status: str = "published",
         **extra: Any,
     ) -> Event:
-        event = event_service.create_event(
-            event_service.EventData(
-                kind=kind,
-                title=title,
-                venue_id=venue.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=hours),
-                registration_mode=mode,
-                description="请提前十分钟到场。",
-                **extra,
-            ),
-            organizer=self.organizer,
+        return factories.new_event(
+            self.organizer,
+            venue.id,
+            kind,
+            title,
+            start,
+            hours,
+            status=status,
+            registration_mode=mode,
+            description="请提前十分钟到场。",
+            **extra,
         )
-        if status != "draft":
-            event_service.set_status(event, status, actor=self.organizer)
-        return event
 
     def build(self) -> World:
         n, ids = self.n, self.world.ids

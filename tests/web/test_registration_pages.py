@@ -14,19 +14,14 @@ from sqlalchemy import select
 from eventsys.extensions import db
 from eventsys.models import Attendance, Event, Notice, Occurrence, Registration, User
 from eventsys.timeutil import utcnow
-from tests.conftest import csrf
+from tests.conftest import csrf, publish_with
 
 
 @pytest.fixture
 def open_event(app: Flask, make_event: Callable[..., int]) -> Callable[..., int]:
     def make(**settings: object) -> int:
         event_id = make_event(start=utcnow() + timedelta(days=5), status="draft")
-        with app.app_context():
-            event = db.session.get(Event, event_id)
-            for name, value in {"registration_mode": "individual", **settings}.items():
-                setattr(event, name, value)
-            event.status = "published"
-            db.session.commit()
+        publish_with(app, event_id, **{"registration_mode": "individual", **settings})
         return event_id
 
     return make

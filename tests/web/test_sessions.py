@@ -75,6 +75,14 @@ def remembered_only(app: Flask, client: FlaskClient) -> FlaskClient:
     return other
 
 
+def two_devices(app: Flask, login_name: str) -> tuple[FlaskClient, FlaskClient]:
+    """Two clients ("here" and a phone), each signed in as *login_name*."""
+    here, phone = app.test_client(), app.test_client()
+    sign_in(here, login_name)
+    sign_in(phone, login_name)
+    return here, phone
+
+
 @pytest.fixture
 def member(app: Flask, make_user: Callable[..., int]) -> tuple[int, str]:
     user_id = make_user(login="wanglaoshi")
@@ -163,9 +171,7 @@ def test_signing_out_everywhere_ends_every_session_and_remember_me_cookie(
     app: Flask, member: tuple[int, str]
 ) -> None:
     user_id, login_name = member
-    here, phone = app.test_client(), app.test_client()
-    sign_in(here, login_name)
-    sign_in(phone, login_name)
+    here, phone = two_devices(app, login_name)
     copy = remembered_only(app, phone)
     assert signed_in_as(here) and signed_in_as(phone) and signed_in_as(copy)
     version = session_version(app, user_id)
@@ -221,9 +227,7 @@ def test_a_new_password_ends_the_other_devices_remember_me_cookies(
     app: Flask, member: tuple[int, str]
 ) -> None:
     user_id, login_name = member
-    here, phone = app.test_client(), app.test_client()
-    sign_in(here, login_name)
-    sign_in(phone, login_name)
+    here, phone = two_devices(app, login_name)
     copy = remembered_only(app, phone)
     assert signed_in_as(copy)
     response = here.post(
@@ -256,9 +260,7 @@ def test_a_plain_sign_out_ends_copies_of_this_devices_cookies_and_no_other_devic
     app: Flask, member: tuple[int, str]
 ) -> None:
     user_id, login_name = member
-    here, phone = app.test_client(), app.test_client()
-    sign_in(here, login_name)
-    sign_in(phone, login_name)
+    here, phone = two_devices(app, login_name)
     session_copy, remember_copy = session_only(app, here), remembered_only(app, here)
     assert signed_in_as(session_copy) and signed_in_as(remember_copy)
 

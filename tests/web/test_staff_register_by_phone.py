@@ -13,21 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from eventsys.extensions import db
-from eventsys.models import Event, Registration, RegistrationMember
+from eventsys.models import Registration, RegistrationMember
 from eventsys.timeutil import utcnow
-from tests.conftest import csrf
+from tests.conftest import csrf, publish_with
 
 EN = {"Accept-Language": "en"}
 
 
 def _event(app: Flask, make_event: Callable[..., int], **settings: object) -> int:
     event_id = make_event(start=utcnow() + timedelta(days=5), status="draft")
-    with app.app_context():
-        event = db.session.get(Event, event_id)
-        for name, value in settings.items():
-            setattr(event, name, value)
-        event.status = "published"
-        db.session.commit()
+    publish_with(app, event_id, **settings)
     return event_id
 
 

@@ -26,7 +26,7 @@ from eventsys.models.tournaments import Tournament
 from eventsys.services import tournaments as tournament_service
 from eventsys.web import streams
 from tests.services.test_contests import score
-from tests.services.test_tournaments_helpers import play_score, setup_tournament
+from tests.services.test_tournaments_helpers import play_score, scheduled_round_robin
 from tests.web.test_contests_pages import contest_world, login_as
 
 __all__ = ["contest_world"]  # the fixture, imported for the tests below
@@ -174,11 +174,9 @@ def test_a_match_result_reaches_the_tournament_stream_for_all_three_pages(
 ) -> None:
     with live.app_context():
         organizer = db.session.get(User, make_user(roles=("organizer",)))
-        tournament, _teams = setup_tournament(
+        tournament, _teams = scheduled_round_robin(
             make_event, organizer, "gateball", ["甲队", "乙队", "丙队", "丁队"], courts=1
         )
-        tournament_service.make_draw(tournament, "round_robin", actor=organizer)
-        tournament_service.make_schedule(tournament, actor=organizer)
         db.session.commit()
         tournament_id, organizer_id = tournament.id, organizer.id
     reader = Reader(live, f"/tournaments/{tournament_id}/stream")
@@ -334,11 +332,9 @@ def test_a_waiting_stream_holds_no_database_connection(
 # ---- Redis down --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def redis_down(live: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """The bus configured as Redis at an address where nothing answers."""
-    monkeypatch.setitem(live.config, "STREAM_BUS_URL", "redis://127.0.0.1:1/0")
-    monkeypatch.setitem(live.config, "STREAM_FALLBACK_POLL_SECONDS", 0.2)
+def _own_hub(live: Flask) -> Iterator[Flask]:
+    """For a fixture: *live* with a stream hub of the test's own (built from the config changed
+    before), closed afterwards and the hub it had put back."""
     kept = live.extensions.pop(streams.EXTENSION, None)
     yield live
     replaced = live.extensions.pop(streams.EXTENSION, None)
@@ -346,6 +342,14 @@ def redis_down(live: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
         replaced.close()
     if kept is not None:
         live.extensions[streams.EXTENSION] = kept
+
+
+@pytest.fixture
+def redis_down(live: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The bus configured as Redis at an address where nothing answers."""
+    monkeypatch.setitem(live.config, "STREAM_BUS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(live.config, "STREAM_FALLBACK_POLL_SECONDS", 0.2)
+    yield from _own_hub(live)
 
 
 def test_with_redis_down_streams_read_versions_from_the_database_and_say_so_once(
@@ -396,13 +400,7 @@ def redis_bus(live: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     monkeypatch.setitem(live.config, "STREAM_BUS_URL", REDIS_URL)
     monkeypatch.setitem(live.config, "STREAM_REDIS_CHECK_SECONDS", 3600)  # Redis alone tells
-    kept = live.extensions.pop(streams.EXTENSION, None)
-    yield live
-    replaced = live.extensions.pop(streams.EXTENSION, None)
-    if replaced is not None:
-        replaced.close()
-    if kept is not None:
-        live.extensions[streams.EXTENSION] = kept
+    yield from _own_hub(live)
 
 
 def test_a_commit_told_through_redis_reaches_the_stream(

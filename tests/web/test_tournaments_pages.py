@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -67,14 +68,28 @@ def organizer_client(signed_in: Callable[..., FlaskClient]) -> FlaskClient:
     return signed_in("organizer")
 
 
-def test_the_pages_of_a_sixteen_team_gateball_tournament_show_draw_bracket_standings_and_schedule(
+@pytest.fixture
+def gateball16(
     app: Flask,
-    client: FlaskClient,
-    organizer_client: FlaskClient,
     make_user: Callable[..., int],
     make_event: Callable[..., int],
+    organizer_client: FlaskClient,
+) -> Callable[..., int]:
+    """The sixteen-team gateball tournament of the signed-in organiser: gateball16(**options)."""
+    organizer_id = organizer_client.user_id  # type: ignore[attr-defined]
+
+    def make(**options: Any) -> int:
+        return _gateball16(app, make_user, make_event, organizer_id, **options)
+
+    return make
+
+
+def test_the_pages_of_a_sixteen_team_gateball_tournament_show_draw_bracket_standings_and_schedule(
+    app: Flask,
+    gateball16: Callable[..., int],
+    client: FlaskClient,
 ) -> None:
-    tid = _gateball16(app, make_user, make_event, organizer_client.user_id)  # type: ignore[attr-defined]
+    tid = gateball16()
     headers = {"Accept-Language": "en"}
     overview = client.get(f"/tournaments/{tid}", headers=headers).get_data(as_text=True)
     assert "Group A" in overview and "队16" in overview
@@ -96,13 +111,11 @@ def test_the_pages_of_a_sixteen_team_gateball_tournament_show_draw_bracket_stand
 @pytest.mark.parametrize("page", ["", "/bracket", "/standings", "/schedule", "/screen"])
 def test_tournament_pages_use_a_bounded_number_of_queries(
     app: Flask,
+    gateball16: Callable[..., int],
     client: FlaskClient,
-    organizer_client: FlaskClient,
-    make_user: Callable[..., int],
-    make_event: Callable[..., int],
     page: str,
 ) -> None:
-    tid = _gateball16(app, make_user, make_event, organizer_client.user_id)  # type: ignore[attr-defined]
+    tid = gateball16()
     with counted(app) as statements:
         response = client.get(f"/tournaments/{tid}{page}")
     assert response.status_code == 200
@@ -111,13 +124,12 @@ def test_tournament_pages_use_a_bounded_number_of_queries(
 
 def test_result_entry_needs_an_organizer_or_referee(
     app: Flask,
+    gateball16: Callable[..., int],
     client: FlaskClient,
     organizer_client: FlaskClient,
     signed_in: Callable[..., FlaskClient],
-    make_user: Callable[..., int],
-    make_event: Callable[..., int],
 ) -> None:
-    tid = _gateball16(app, make_user, make_event, organizer_client.user_id, play_groups=False)  # type: ignore[attr-defined]
+    tid = gateball16(play_groups=False)
     with app.app_context():
         match_id = db.session.scalar(
             db.select(TournamentMatch.id)
@@ -135,11 +147,10 @@ def test_result_entry_needs_an_organizer_or_referee(
 
 def test_an_organizer_enters_a_gateball_result_and_bad_scores_come_back_with_a_message(
     app: Flask,
+    gateball16: Callable[..., int],
     organizer_client: FlaskClient,
-    make_user: Callable[..., int],
-    make_event: Callable[..., int],
 ) -> None:
-    tid = _gateball16(app, make_user, make_event, organizer_client.user_id, play_groups=False)  # type: ignore[attr-defined]
+    tid = gateball16(play_groups=False)
     with app.app_context():
         match = db.session.scalars(
             db.select(TournamentMatch)
@@ -503,23 +514,14 @@ def test_teams_level_before_their_group_is_finished_are_not_sent_to_draw_lots(
 @pytest.mark.parametrize("page", ["", "/bracket", "/standings", "/schedule", "/screen"])
 def test_tournament_pages_query_the_same_however_many_groups(
     app: Flask,
+    gateball16: Callable[..., int],
     client: FlaskClient,
-    organizer_client: FlaskClient,
-    make_user: Callable[..., int],
-    make_event: Callable[..., int],
     page: str,
 ) -> None:
     """A query per group (or per match) would make the larger draw cost more statements."""
     counts = []
     for groups in (2, 4):
-        tid = _gateball16(
-            app,
-            make_user,
-            make_event,
-            organizer_client.user_id,
-            play_groups=False,
-            groups=groups,  # type: ignore[attr-defined]
-        )
+        tid = gateball16(play_groups=False, groups=groups)
         client.get(f"/tournaments/{tid}{page}")  # warm: the first request loads the catalog
         clear_caches(app)  # count the page being built, not served from memory
         with counted(app) as statements:
