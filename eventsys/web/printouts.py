@@ -116,8 +116,15 @@ def _qr_svg(address: str) -> str:
     import segno
 
     return str(
+        # omitsize: a viewBox instead of a width and height in pixels, so the code scales to the
+        # poster's 60 mm box instead of being cut off at its edge (it would no longer scan).
         segno.make(address, error="m").svg_inline(
-            scale=8, border=4, dark="#000", light="#fff", title=_("QR code of the event's page")
+            scale=8,
+            border=4,
+            dark="#000",
+            light="#fff",
+            omitsize=True,
+            title=_("QR code of the event's page"),
         )
     )
 

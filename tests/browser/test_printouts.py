@@ -169,6 +169,13 @@ def test_the_poster_prints_on_one_page_with_its_qr_code(
 ) -> None:
     page, pdf = _printed(open_page, "zh-CN", f"/manage/print/events/{world.ids['class']}/poster")
     assert page.locator(".poster-qr svg").count() == 1
+    # The whole code is drawn inside its box: a code cut off at the edge does not scan.
+    drawn, box = page.locator(".poster-qr svg").evaluate(
+        "s => [s.querySelector('path').getBoundingClientRect().toJSON(),"
+        " s.getBoundingClientRect().toJSON()]"
+    )
+    assert box["width"] > 150 and drawn["width"] > 0.8 * box["width"]
+    assert drawn["right"] <= box["right"] + 1 and drawn["bottom"] <= box["bottom"] + 1
     assert len(pdf.pages) == 1 and _size(pdf.pages[0]) == A4_PT
     words = _words(pdf.pages[0])
     assert "智能手机使用课" in words and "阅览室" in words and "报名方式" in words

@@ -188,6 +188,7 @@ def test_the_poster_says_when_where_how_to_register_with_a_qr_code(
     assert f"http://localhost/events/{event_id}" in page
     assert "服务台电话：010-6381 2345" in page
     assert "<svg" in html and "活动页面的二维码" in html
+    assert '<svg viewBox="0 0 ' in html  # scaled to its box, not a fixed size cut off by it
 
 
 @pytest.mark.parametrize(
