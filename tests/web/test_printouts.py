@@ -1,6 +1,6 @@
 """Print-outs (issue 18.6): the week's programme, a poster, the sign-in sheet; organizers only.
 
-What a person reads on the paper is checked in tests/browser/test_printouts.py (PDFs)."""
+What a person reads on the paper is checked in tests/browser/test_printouts_pdf.py (PDFs)."""
 
 from __future__ import annotations
 
