@@ -68,7 +68,7 @@ def test_a_freed_place_goes_to_the_wait_list_which_then_subscribes_to_its_calend
     menu = second.get_by_role("navigation", name="主菜单")
     activate(menu.get_by_role("link", name="我的报名"))
     expect(second).to_have_url(re.compile(r"/me/registrations$"))
-    expect(second.get_by_role("status").first).to_contain_text("好消息")
+    expect(second.get_by_role("status").first).to_contain_text("有名额空出：您已报上“八段锦体验课”")
     expect(second.get_by_role("status").first).to_contain_text(title)
     card = second.locator(".card", has_text=title)
     expect(card).to_contain_text("已确认")
