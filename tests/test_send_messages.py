@@ -185,6 +185,8 @@ def test_without_a_gateway_the_worker_says_so(app: Flask) -> None:
     assert "EVENTSYS_SMS_URL is not set" in result.output
 
 
+# PostgreSQL only: SQLite runs one worker (README, Notices), so there is nothing to race there.
+@pytest.mark.parametrize("backend_app", ["postgresql"], indirect=True)
 def test_two_workers_on_postgresql_never_send_a_message_twice(
     app: Flask, gateway: Gateway, make_event: Callable[..., int], make_user: Callable[..., int]
 ) -> None:
@@ -192,8 +194,7 @@ def test_two_workers_on_postgresql_never_send_a_message_twice(
     from eventsys.cli import send_due_messages
 
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite runs one worker only (README, Notices): there is nothing to race")
+        assert db.engine.dialect.name == "postgresql"
     event_id = make_event(title="门球友谊赛")
     members = [make_user(phone=f"139001390{n:02d}") for n in range(30)]
     with app.app_context():
